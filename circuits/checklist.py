@@ -1,0 +1,283 @@
+"""The five-step onboarding checklist, derived from a circuit's data and never stored.
+
+Expects the circuit with the prefetches of selectors.circuit_with_onboarding_data (no queries here).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from peerings.choices import (
+    AdvertisedPublicPrefixesStateChoices as PrefixesState,
+)
+from peerings.choices import (
+    PeeringTypeChoices,
+    TicketStatusChoices,
+)
+
+from .choices import (
+    CircuitProvisioningStateChoices,
+    ConnectionStatusChoices,
+)
+from .choices import (
+    ProviderOrderStatusChoices as OrderStatus,
+)
+from .choices import (
+    ServiceProviderProvisioningStateChoices as ProviderState,
+)
+
+DONE, IN_PROGRESS, WAITING, BLOCKED, NOT_STARTED = "done", "in_progress", "waiting", "blocked", "not_started"
+STATUS_COLORS = {DONE: "green", IN_PROGRESS: "blue", WAITING: "orange", BLOCKED: "red", NOT_STARTED: "gray"}
+STATUS_LABELS = {
+    DONE: "Done",
+    IN_PROGRESS: "In progress",
+    WAITING: "Waiting",
+    BLOCKED: "Blocked",
+    NOT_STARTED: "Not started",
+}
+ENGINEER, PROVIDER, APPROVER, MICROSOFT = "engineer", "provider", "approver", "Microsoft"
+TITLES = (
+    "Create the circuit",
+    "Order connectivity",
+    "Verify provisioning",
+    "Configure routing",
+    "Link virtual networks",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    status: str
+    reason: str
+    next_action: str = ""
+    who: str = ""
+
+    @property
+    def title(self):
+        return TITLES[self.number - 1]
+
+    @property
+    def color(self):
+        return STATUS_COLORS[self.status]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    steps: tuple[Step, ...]
+
+    @property
+    def current(self) -> Step | None:
+        return next((step for step in self.steps if step.status != DONE), None)
+
+    @property
+    def is_complete(self):
+        return self.current is None
+
+    @property
+    def done_count(self):
+        return sum(step.status == DONE for step in self.steps)
+
+
+def _since(moment):
+    return timesince(moment, timezone.now()).split(",")[0]
+
+
+def _step_create(circuit):
+    return Step(1, DONE, f"Created {circuit.created_at:%Y-%m-%d}; service key {circuit.service_key} issued.")
+
+
+def _active_order(circuit):
+    orders = [o for o in circuit.provider_orders.all() if o.status != OrderStatus.CANCELLED]
+    return orders[0] if orders else None
+
+
+def _step_order(circuit):
+    provider = circuit.service_provider
+    state = circuit.service_provider_provisioning_state
+    order = _active_order(circuit)
+    if circuit.deprovisioned_at and state in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED):
+        return Step(
+            2,
+            BLOCKED,
+            f"{provider} deprovisioned the circuit {_since(circuit.deprovisioned_at)} ago.",
+            "Order again from the provider, or delete the circuit to stop billing.",
+            ENGINEER,
+        )
+    if state != ProviderState.NOT_PROVISIONED:
+        ref = f" (ref {order.provider_reference})" if order and order.provider_reference else ""
+        return Step(2, DONE, f"Ordered from {provider}{ref}.")
+    if order is None:
+        return Step(
+            2,
+            NOT_STARTED,
+            "No order recorded yet.",
+            f"Give the service key to {provider} and record the order.",
+            ENGINEER,
+        )
+    if order.status == OrderStatus.DRAFT:
+        return Step(
+            2, IN_PROGRESS, "The order is a draft.", f"Send the order to {provider} and mark it ordered.", ENGINEER
+        )
+    since = order.service_key_handed_over_at or order.created_at
+    return Step(
+        2,
+        WAITING,
+        f"Ordered from {provider} {_since(since)} ago; the provider has not started yet.",
+        f"Wait for {provider} to start provisioning"
+        + (f" (promised {order.promised_on:%Y-%m-%d})." if order.promised_on else "."),
+        PROVIDER,
+    )
+
+
+def _step_provisioning(circuit):
+    provider = circuit.service_provider
+    state = circuit.service_provider_provisioning_state
+    if state == ProviderState.PROVISIONED:
+        if circuit.circuit_provisioning_state != CircuitProvisioningStateChoices.ENABLED:
+            return Step(
+                3,
+                BLOCKED,
+                f"Provisioned, but Microsoft's status is {circuit.circuit_provisioning_state}.",
+                "Contact Microsoft support about the circuit status.",
+                MICROSOFT,
+            )
+        if circuit.deprovision_requested_at:
+            return Step(3, WAITING, "Deprovisioning requested.", f"Wait for {provider} to deprovision.", PROVIDER)
+        return Step(3, DONE, "Provisioned and Enabled.")
+    if state == ProviderState.PROVISIONING:
+        reason = f"{provider} has been provisioning for {_since(circuit.state_changed_at)}."
+        if circuit.is_stuck:
+            return Step(3, BLOCKED, "Stuck: " + reason, f"Chase {provider}: provisioning is overdue.", ENGINEER)
+        return Step(3, WAITING, reason, f"Wait for {provider} to finish provisioning.", PROVIDER)
+    if state == ProviderState.DEPROVISIONING:
+        return Step(3, WAITING, f"{provider} is deprovisioning.", "Then delete the circuit or order again.", PROVIDER)
+    if circuit.deprovisioned_at:
+        return Step(
+            3,
+            BLOCKED,
+            "Deprovisioned by the provider; Azure bills until the circuit is deleted.",
+            "Delete the circuit, or order again.",
+            ENGINEER,
+        )
+    return Step(3, NOT_STARTED, "Provider has not started.", "", PROVIDER)
+
+
+def _open_ticket(peering):
+    return next((t for t in peering.validation_tickets.all() if t.status == TicketStatusChoices.OPEN), None)
+
+
+def _peering_step(circuit, peering):
+    """The routing step's status for one peering (None when it is fully up)."""
+    layer3 = circuit.service_provider.is_layer3
+    label = PeeringTypeChoices.label(peering.peering_type)
+    if peering.is_microsoft:
+        state = peering.advertised_public_prefixes_state
+        if state == PrefixesState.VALIDATION_NEEDED:
+            pending = [p.prefix for p in peering.advertised_prefixes.all() if p.validation_state != "Configured"]
+            ticket = _open_ticket(peering)
+            if ticket:
+                return Step(
+                    4,
+                    WAITING,
+                    f"{label}: {len(pending)} prefixes await manual validation (ticket #{ticket.pk}).",
+                    "An approver decides the ticket.",
+                    APPROVER,
+                )
+            return Step(
+                4,
+                BLOCKED,
+                f"{label}: {len(pending)} prefixes need validation ({', '.join(pending[:3])}).",
+                f"Register route objects in {peering.routing_registry_name} or request manual validation.",
+                ENGINEER,
+            )
+        if state in (PrefixesState.CONFIGURING, PrefixesState.NOT_CONFIGURED):
+            return Step(4, WAITING, f"{label}: Azure is validating the advertised prefixes.", "", MICROSOFT)
+    down = [s.link for s in peering.bgp_sessions.all() if not s.is_established]
+    if down:
+        who = PROVIDER if layer3 else ENGINEER
+        return Step(
+            4,
+            WAITING,
+            f"{label}: BGP not established on the {' and '.join(down)} link.",
+            "Bring up BGP on the provider's routers." if layer3 else "Bring up BGP on your routers.",
+            who,
+        )
+    return None
+
+
+def _step_routing(circuit, peerings):
+    layer3 = circuit.service_provider.is_layer3
+    if not circuit.is_provisioned:
+        who = "the provider configures" if layer3 else "you configure"
+        return Step(4, NOT_STARTED, f"Once the circuit is Provisioned, {who} the peerings.")
+    if not peerings:
+        if layer3:
+            return Step(
+                4,
+                WAITING,
+                f"{circuit.service_provider} (Layer 3) configures the peerings.",
+                "Wait for the provider to configure routing.",
+                PROVIDER,
+            )
+        return Step(
+            4,
+            NOT_STARTED,
+            "No peering configured.",
+            "Configure Azure private peering and/or Microsoft peering.",
+            ENGINEER,
+        )
+    for peering in peerings:
+        step = _peering_step(circuit, peering)
+        if step:
+            return step
+    return Step(4, DONE, "BGP established on every peering: " + ", ".join(p.peering_type for p in peerings) + ".")
+
+
+def _step_links(circuit, peerings, routing):
+    private = any(p.peering_type == PeeringTypeChoices.AZURE_PRIVATE for p in peerings)
+    if routing.status != DONE:
+        return Step(5, NOT_STARTED, "Once routing is up, link virtual networks.")
+    if not private:
+        return Step(5, DONE, "Microsoft peering only: no VNet links needed.")
+    links = list(circuit.vnet_links.all())
+    if not links:
+        return Step(
+            5,
+            NOT_STARTED,
+            "No VNet linked.",
+            "Link a VNet (another subscription needs an authorization key).",
+            ENGINEER,
+        )
+    by_status = {}
+    for link in links:
+        by_status.setdefault(link.connection_status, []).append(link.name)
+    if ConnectionStatusChoices.NOT_CONNECTED in by_status:
+        names = ", ".join(by_status[ConnectionStatusChoices.NOT_CONNECTED])
+        return Step(5, BLOCKED, f"Not connected: {names}.", "Check the VNet gateway and the connection.", ENGINEER)
+    pending = by_status.get(ConnectionStatusChoices.CONNECTING, []) + by_status.get(ConnectionStatusChoices.UNKNOWN, [])
+    if pending:
+        return Step(5, WAITING, f"Connecting: {', '.join(pending)}.", "Azure is connecting the links.", MICROSOFT)
+    return Step(5, DONE, f"{len(links)} VNet link{'s' if len(links) != 1 else ''} connected.")
+
+
+def circuit_checklist(circuit) -> Checklist:
+    if circuit.is_deleted:
+        reason = f"The circuit was deleted on {circuit.deleted_at:%Y-%m-%d}."
+        return Checklist((_step_create(circuit), *(Step(n, BLOCKED, reason) for n in range(2, 6))))
+    peerings = list(circuit.peerings.all())
+    routing = _step_routing(circuit, peerings)
+    return Checklist(
+        (
+            _step_create(circuit),
+            _step_order(circuit),
+            _step_provisioning(circuit),
+            routing,
+            _step_links(circuit, peerings, routing),
+        )
+    )

@@ -1,0 +1,190 @@
+"""A realistic demo estate, built through the same services users and sources go through."""
+
+import random
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Team
+from accounts.roles import APPROVER, ENGINEER, MANAGER
+from core.actors import SIMULATOR, Actor
+from peerings import services as peering_services
+from peerings.choices import BgpStateChoices, PeeringTypeChoices, PrefixValidationStateChoices
+
+from . import services
+from .choices import ConnectionStatusChoices
+from .choices import ServiceProviderProvisioningStateChoices as ProviderState
+from .models import Circuit, PeeringLocation, ServiceProvider
+
+DEMO_USERS = {
+    # username: (role, password, team)
+    "engineer": (ENGINEER, "demo-engineer-pass", "Network Engineering"),
+    "engineer2": (ENGINEER, "demo-engineer2-pass", "Cloud Platform"),
+    "approver": (APPROVER, "demo-approver-pass", None),
+    "manager": (MANAGER, "demo-manager-pass", None),
+}
+ADMIN = ("admin", "demo-admin-pass")
+# How far each demo circuit has got; the estate cycles through these so every state is present.
+STAGES = (
+    "new",
+    "ordered",
+    "provisioning",
+    "stuck",
+    "provisioned",
+    "private_peering",
+    "onboarded",
+    "microsoft_validation",
+    "microsoft_ticket",
+    "deprovisioning",
+    "deprovisioned",
+    "deleted",
+)
+CIRCUIT_COUNT = 48
+
+
+def _users():
+    User = get_user_model()
+    teams = {name: Team.objects.get_or_create(name=name)[0] for name in ("Network Engineering", "Cloud Platform")}
+    users = {}
+    for username, (role, password, team) in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        if team:
+            teams[team].members.add(user)
+        users[username] = user
+    admin, created = User.objects.get_or_create(
+        username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.com"}
+    )
+    if created:
+        admin.set_password(ADMIN[1])
+        admin.save()
+    return users, teams
+
+
+def _advance(circuit, stage, rng, engineer):
+    person = Actor.person(engineer)
+    if stage == "new":
+        return
+    services.provider_order_save(
+        circuit=circuit,
+        actor=person,
+        provider_reference=f"{circuit.service_provider.name[:3].upper()}-{rng.randint(10000, 99999)}",
+        contact_name="Provider NOC",
+        contact_email="noc@provider.example",
+        requested_on=circuit.created_at.date(),
+        promised_on=(circuit.created_at + timedelta(days=21)).date(),
+        status="ordered",
+    )
+    if stage == "ordered":
+        return
+    services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONING, actor=SIMULATOR)
+    if stage in ("provisioning", "stuck"):
+        if stage == "stuck":
+            Circuit.objects.filter(pk=circuit.pk).update(
+                state_changed_at=timezone.now() - timedelta(days=25), is_stuck=True
+            )
+        return
+    services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONED, actor=SIMULATOR)
+    if stage == "provisioned":
+        return
+    if stage in ("deprovisioning", "deprovisioned", "deleted"):
+        services.circuit_request_deprovision(circuit=circuit, actor=person, reason="Site closed.")
+        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.DEPROVISIONING, actor=SIMULATOR)
+        if stage == "deprovisioning":
+            return
+        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.NOT_PROVISIONED, actor=SIMULATOR)
+        if stage == "deleted":
+            services.circuit_delete(circuit=circuit, actor=person, reason="No longer needed.")
+        return
+    peer_actor = SIMULATOR if circuit.service_provider.is_layer3 else person
+    octet = circuit.pk % 250
+    if stage in ("private_peering", "onboarded"):
+        peering = peering_services.peering_configure(
+            circuit=circuit,
+            actor=peer_actor,
+            peering_type=PeeringTypeChoices.AZURE_PRIVATE,
+            peer_asn=65010 + octet,
+            primary_peer_address_prefix=f"10.{octet}.0.0/30",
+            secondary_peer_address_prefix=f"10.{octet}.0.4/30",
+            vlan_id=100 + octet,
+        )
+        for session in peering.bgp_sessions.all():
+            peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
+        if stage == "onboarded":
+            link = services.vnet_link_create(
+                circuit=circuit,
+                name=f"vnet-hub-{octet}",
+                actor=person,
+                subscription_id=circuit.subscription_id,
+                vnet_resource_id=f"{circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
+                f"/providers/Microsoft.Network/virtualNetworks/vnet-hub-{octet}",
+                gateway_name=f"ergw-hub-{octet}",
+            )
+            services.vnet_link_set_status(link=link, to=ConnectionStatusChoices.CONNECTED, actor=SIMULATOR)
+        return
+    # Microsoft peering whose prefixes failed registry validation; one of them with an open ticket.
+    peering = peering_services.peering_configure(
+        circuit=circuit,
+        actor=peer_actor,
+        peering_type=PeeringTypeChoices.MICROSOFT,
+        peer_asn=13335 + octet,
+        primary_peer_address_prefix=f"80.{octet}.1.0/30",
+        secondary_peer_address_prefix=f"80.{octet}.1.4/30",
+        vlan_id=200 + octet,
+        advertised_public_prefixes=[f"80.{octet}.16.0/22", f"80.{octet}.20.0/24"],
+        routing_registry_name="RIPENCC",
+    )
+    for prefix in peering.advertised_prefixes.all():
+        peering_services.prefix_set_validation_state(
+            prefix=prefix,
+            to=PrefixValidationStateChoices.VALIDATION_NEEDED,
+            actor=SIMULATOR,
+            reason=f"No route object for {prefix.prefix} with origin AS{peering.validation_asn} in RIPE.",
+        )
+    if stage == "microsoft_ticket":
+        peering_services.ticket_open(
+            peering=peering,
+            prefixes=list(peering.advertised_prefixes.all()),
+            actor=person,
+            note="The prefixes are ours; a Letter of Authorization from the holder is attached to our support case.",
+        )
+
+
+@transaction.atomic
+def seed_demo_estate() -> tuple[int, dict]:
+    """Create the demo users and circuits unless they exist; returns (circuits created, users)."""
+    users, teams = _users()
+    if Circuit.objects.filter(name__startswith="er-demo-").exists():
+        return 0, users
+    rng = random.Random(42)
+    providers = list(ServiceProvider.objects.prefetch_related("peering_locations"))
+    subscriptions = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(4)]
+    now = timezone.now()
+    for index in range(CIRCUIT_COUNT):
+        provider = providers[index % len(providers)]
+        location: PeeringLocation = rng.choice(list(provider.peering_locations.all()))
+        stage = STAGES[index % len(STAGES)]
+        team_name = "Network Engineering" if index % 3 else "Cloud Platform"
+        engineer = users["engineer" if team_name == "Network Engineering" else "engineer2"]
+        circuit = services.circuit_create(
+            actor=Actor.person(engineer),
+            name=f"er-demo-{location.name.lower().replace(' ', '')}-{index:02d}",
+            subscription_id=rng.choice(subscriptions),
+            resource_group=f"rg-network-{location.azure_region or 'global'}",
+            region=location.azure_region or "westeurope",
+            service_provider=provider,
+            peering_location=location,
+            bandwidth_mbps=rng.choice([b for b in provider.bandwidths_offered if b <= 2000]),
+            team=teams[team_name],
+            sku_tier=rng.choice(["Standard", "Standard", "Premium"]),
+            created_at=now - timedelta(days=rng.randint(2, 400)),
+        )
+        _advance(circuit, stage, rng, engineer)
+    return CIRCUIT_COUNT, users

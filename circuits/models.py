@@ -1,0 +1,235 @@
+import uuid
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .choices import (
+    AuthorizationUseStatusChoices,
+    CircuitProvisioningStateChoices,
+    ConnectionStatusChoices,
+    ProviderLayerChoices,
+    ProviderOrderStatusChoices,
+    ProvisioningStateChoices,
+    ServiceProviderProvisioningStateChoices,
+    SkuFamilyChoices,
+    SkuTierChoices,
+    ZoneChoices,
+)
+
+
+class PeeringLocation(models.Model):
+    """A metro where providers meet Microsoft's edge (serviceProviderProperties.peeringLocation)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    zone = models.CharField(max_length=10, choices=ZoneChoices.choices, help_text="Billing zone.")
+    azure_region = models.CharField(max_length=50, blank=True, help_text="Nearest Azure region.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceProvider(models.Model):
+    """A connectivity provider from the catalog: its layer, where it is and what it sells."""
+
+    name = models.CharField(max_length=100, unique=True)
+    layer = models.CharField(max_length=10, choices=ProviderLayerChoices.choices)
+    peering_locations = models.ManyToManyField(PeeringLocation, related_name="service_providers")
+    bandwidths_offered = models.JSONField(default=list, help_text="Bandwidths in Mbps, e.g. [50, 100, 1000].")
+    stuck_after_business_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Flag a circuit stuck after this many business days in Provisioning."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_layer3(self):
+        return self.layer == ProviderLayerChoices.LAYER_3
+
+
+class Circuit(models.Model):
+    """An ExpressRoute circuit. Deleting keeps the row (deleted_at): billing and audit need it."""
+
+    name = models.CharField(max_length=80)
+    subscription_id = models.UUIDField()
+    resource_group = models.CharField(max_length=90)
+    region = models.CharField(max_length=50, help_text="Azure region of the circuit resource, e.g. westeurope.")
+    service_provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="circuits")
+    peering_location = models.ForeignKey(PeeringLocation, on_delete=models.PROTECT, related_name="circuits")
+    bandwidth_mbps = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    express_route_direct = models.BooleanField(
+        default=False, help_text="An ExpressRoute Direct port circuit (bandwidth in Gbps)."
+    )
+    sku_tier = models.CharField(max_length=20, choices=SkuTierChoices.choices, default=SkuTierChoices.STANDARD)
+    sku_family = models.CharField(
+        max_length=20, choices=SkuFamilyChoices.choices, default=SkuFamilyChoices.METERED_DATA
+    )
+    service_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service_provider_provisioning_state = models.CharField(
+        max_length=32,
+        choices=ServiceProviderProvisioningStateChoices.choices,
+        default=ServiceProviderProvisioningStateChoices.NOT_PROVISIONED,
+        db_index=True,
+    )
+    circuit_provisioning_state = models.CharField(max_length=32, default=CircuitProvisioningStateChoices.ENABLED)
+    provisioning_state = models.CharField(
+        max_length=32, choices=ProvisioningStateChoices.choices, default=ProvisioningStateChoices.SUCCEEDED
+    )
+    resource_id = models.CharField(max_length=400, null=True, blank=True, unique=True)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="circuits")
+    allow_classic_operations = models.BooleanField(default=False)
+    global_reach_enabled = models.BooleanField(default=False)
+    service_provider_notes = models.CharField(max_length=500, blank=True)
+
+    created_at = models.DateTimeField(help_text="When the service key was issued: billing starts here.")
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    state_changed_at = models.DateTimeField(help_text="When the provider state last changed.")
+    deprovision_requested_at = models.DateTimeField(null=True, blank=True)
+    deprovisioned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider finished deprovisioning; cleared on re-order."
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_good_read_at = models.DateTimeField(null=True, blank=True)
+    is_stale = models.BooleanField(default=False)
+    is_stuck = models.BooleanField(default=False, db_index=True)
+    # Bumped by every service that changes the circuit or anything shown on its page, so a live
+    # poll can answer "nothing changed" from this one column.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sku_tier=SkuTierChoices.LOCAL) | Q(sku_family=SkuFamilyChoices.UNLIMITED_DATA),
+                name="circuit_local_is_unlimited",
+                violation_error_message="A Local circuit is always UnlimitedData.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(deleted_at__gte=F("created_at")),
+                name="circuit_deleted_after_created",
+            ),
+        ]
+        permissions = [("view_billing", "Can see billing exposure")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("circuits:circuit_detail", args=[self.pk])
+
+    @property
+    def sku_name(self):
+        return f"{self.sku_tier}_{self.sku_family}"
+
+    @property
+    def bandwidth_display(self):
+        mbps = self.bandwidth_mbps
+        return f"{mbps // 1000} Gbps" if mbps >= 1000 and mbps % 1000 == 0 else f"{mbps} Mbps"
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_provisioned(self):
+        return (
+            self.service_provider_provisioning_state == ServiceProviderProvisioningStateChoices.PROVISIONED
+            and self.circuit_provisioning_state == CircuitProvisioningStateChoices.ENABLED
+        )
+
+    @property
+    def azure_resource_id(self):
+        return self.resource_id or (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/Microsoft.Network/expressRouteCircuits/{self.name}"
+        )
+
+
+class ProviderOrder(models.Model):
+    """Step 2: the connectivity order placed with the provider (no Azure field records it)."""
+
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="provider_orders")
+    provider_reference = models.CharField(max_length=100, blank=True)
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_email = models.EmailField(blank=True)
+    service_key_handed_over_at = models.DateTimeField(null=True, blank=True)
+    requested_on = models.DateField(null=True, blank=True)
+    promised_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ProviderOrderStatusChoices.choices, default=ProviderOrderStatusChoices.ORDERED
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_on__isnull=True)
+                | Q(requested_on__isnull=True)
+                | Q(promised_on__gte=F("requested_on")),
+                name="order_promised_after_requested",
+                violation_error_message="The promised date cannot be before the requested date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.circuit} order {self.provider_reference or self.pk}"
+
+
+class Authorization(models.Model):
+    """An authorization key letting a VNet in another subscription link to the circuit; single use."""
+
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="authorizations")
+    name = models.CharField(max_length=80)
+    authorization_key_digest = models.CharField(max_length=64, editable=False)
+    authorization_use_status = models.CharField(
+        max_length=20,
+        choices=AuthorizationUseStatusChoices.choices,
+        default=AuthorizationUseStatusChoices.AVAILABLE,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["circuit", "name"], name="authorization_name_unique_per_circuit")
+        ]
+
+    def __str__(self):
+        return f"{self.circuit} / {self.name}"
+
+
+class VNetLink(models.Model):
+    """Step 5: an ExpressRoute connection from a VNet's gateway to the circuit."""
+
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="vnet_links")
+    name = models.CharField(max_length=80)
+    vnet_resource_id = models.CharField(max_length=400)
+    subscription_id = models.UUIDField()
+    gateway_name = models.CharField(max_length=80)
+    authorization = models.OneToOneField(
+        Authorization, null=True, blank=True, on_delete=models.PROTECT, related_name="redeemed_by"
+    )
+    connection_status = models.CharField(
+        max_length=20, choices=ConnectionStatusChoices.choices, default=ConnectionStatusChoices.CONNECTING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["circuit", "vnet_resource_id"], name="vnetlink_vnet_unique_per_circuit"),
+        ]
+
+    def __str__(self):
+        return f"{self.circuit} / {self.name}"

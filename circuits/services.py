@@ -1,0 +1,436 @@
+"""Every write to circuits, provider orders, authorizations and VNet links (HackSoft style).
+
+Each function runs in one transaction, locks the rows it changes, enforces the rules and records
+an audit event; refusals raise DomainError with a message that says what to do instead.
+"""
+
+import secrets as std_secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_event_record
+from core.actors import Actor
+from core.errors import DomainError
+from core.secrets import secret_digest, secret_matches
+from core.statemachine import circuit_touch, lock, transition
+
+from .choices import (
+    AuthorizationUseStatusChoices,
+    ProviderOrderStatusChoices,
+)
+from .choices import (
+    ServiceProviderProvisioningStateChoices as ProviderState,
+)
+from .models import Authorization, Circuit, ProviderOrder, VNetLink
+from .validators import (
+    validate_bandwidth,
+    validate_bandwidth_change,
+    validate_sku,
+    validate_sku_change,
+    vnet_link_limit,
+)
+
+PROVIDER_STATE_TRANSITIONS = {
+    ProviderState.NOT_PROVISIONED: {ProviderState.PROVISIONING},
+    ProviderState.PROVISIONING: {ProviderState.PROVISIONED, ProviderState.NOT_PROVISIONED},
+    ProviderState.PROVISIONED: {ProviderState.DEPROVISIONING},
+    ProviderState.DEPROVISIONING: {ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED},
+    ProviderState.DEPROVISIONED: {ProviderState.NOT_PROVISIONED, ProviderState.PROVISIONING},
+}
+UNDELETABLE_PROVIDER_STATES = {ProviderState.PROVISIONING, ProviderState.PROVISIONED}
+# Sources that report what already happened in Azure: their observations are recorded, not refused.
+OBSERVING_ACTORS = {Actor.AZURE, Actor.IMPORT}
+
+
+def _refuse_if_deleted(circuit):
+    if circuit.is_deleted:
+        raise DomainError(f"{circuit} was deleted on {circuit.deleted_at:%Y-%m-%d}; it can no longer change.")
+
+
+def _record(*, obj, field, actor, reason="", from_value="", to_value="", circuit_id):
+    circuit_touch(circuit_id)
+    return audit_event_record(
+        obj=obj,
+        field=field,
+        from_value=from_value,
+        to_value=to_value,
+        actor=actor,
+        reason=reason,
+        circuit_id=circuit_id,
+    )
+
+
+@transaction.atomic
+def circuit_create(
+    *,
+    actor: Actor,
+    name: str,
+    subscription_id,
+    resource_group: str,
+    region: str,
+    service_provider,
+    peering_location,
+    bandwidth_mbps: int,
+    team,
+    sku_tier: str = "Standard",
+    sku_family: str = "MeteredData",
+    express_route_direct: bool = False,
+    resource_id: str | None = None,
+    created_at=None,
+    service_key=None,
+) -> Circuit:
+    """Step 1: create the circuit; Azure issues the service key and billing starts now."""
+    validate_sku(tier=sku_tier, family=sku_family)
+    validate_bandwidth(
+        bandwidth_mbps=bandwidth_mbps, provider=service_provider, express_route_direct=express_route_direct
+    )
+    if not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
+        raise DomainError(f"{service_provider} does not offer {peering_location}.", field="peering_location")
+    now = created_at or timezone.now()
+    circuit = Circuit(
+        name=name,
+        subscription_id=subscription_id,
+        resource_group=resource_group,
+        region=region,
+        service_provider=service_provider,
+        peering_location=peering_location,
+        bandwidth_mbps=bandwidth_mbps,
+        express_route_direct=express_route_direct,
+        sku_tier=sku_tier,
+        sku_family=sku_family,
+        team=team,
+        resource_id=resource_id or None,
+        created_at=now,
+        state_changed_at=now,
+    )
+    if service_key:
+        circuit.service_key = service_key
+    circuit.full_clean(exclude=["service_key"])
+    circuit.save()
+    audit_event_record(
+        obj=circuit,
+        field="created",
+        to_value=str(circuit.service_key),
+        from_value="",
+        actor=actor,
+        reason="Circuit created; service key issued, billing starts.",
+        circuit_id=circuit.pk,
+    )
+    return circuit
+
+
+@transaction.atomic
+def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
+    """Move serviceProviderProvisioningState along the provider lifecycle (DOMAIN.md)."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    now = timezone.now()
+    extra = {"state_changed_at": now, "is_stuck": False}
+    was_deprovisioning = circuit.service_provider_provisioning_state == ProviderState.DEPROVISIONING
+    if to in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED) and was_deprovisioning:
+        extra.update(deprovision_requested_at=None, deprovisioned_at=now)
+    elif to == ProviderState.PROVISIONING:
+        extra["deprovisioned_at"] = None
+    circuit, _ = transition(
+        obj=circuit,
+        field="service_provider_provisioning_state",
+        to=to,
+        actor=actor,
+        reason=reason,
+        allowed=PROVIDER_STATE_TRANSITIONS,
+        enforce=actor.kind not in OBSERVING_ACTORS,
+        extra=extra,
+    )
+    return circuit
+
+
+@transaction.atomic
+def circuit_set_status(*, circuit: Circuit, field: str, to: str, actor: Actor, reason: str = "") -> Circuit:
+    """Record Microsoft's side (circuitProvisioningState) or the ARM operation (provisioningState).
+
+    Both are Azure's to set: open strings recorded as observed.
+    """
+    if field not in ("circuit_provisioning_state", "provisioning_state"):
+        raise ValueError(field)
+    circuit, _ = transition(obj=circuit, field=field, to=to, actor=actor, reason=reason)
+    return circuit
+
+
+@transaction.atomic
+def circuit_request_deprovision(*, circuit: Circuit, actor: Actor, reason: str = "") -> Circuit:
+    """Ask the provider to deprovision; the provider then moves the state to Deprovisioning."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    if circuit.service_provider_provisioning_state != ProviderState.PROVISIONED:
+        raise DomainError(
+            f"Only a Provisioned circuit can be deprovisioned; this one is "
+            f"{circuit.service_provider_provisioning_state}."
+        )
+    if circuit.deprovision_requested_at:
+        raise DomainError(f"Deprovisioning was already requested on {circuit.deprovision_requested_at:%Y-%m-%d %H:%M}.")
+    if circuit.vnet_links.exists():
+        raise DomainError("Remove the VNet links first: deprovisioning cuts them off.")
+    circuit.deprovision_requested_at = timezone.now()
+    circuit.save(update_fields=["deprovision_requested_at"])
+    _record(
+        obj=circuit, field="deprovision_requested", to_value="yes", actor=actor, reason=reason, circuit_id=circuit.pk
+    )
+    return circuit
+
+
+def circuit_delete_blockers(circuit: Circuit) -> list[str]:
+    """Why Azure would refuse to delete this circuit now; empty when it may be deleted."""
+    blockers = []
+    if circuit.service_provider_provisioning_state in UNDELETABLE_PROVIDER_STATES:
+        blockers.append(
+            f"The provider state is {circuit.service_provider_provisioning_state}: ask the provider to deprovision "
+            "first; Azure bills until the circuit is deleted."
+        )
+    if circuit.vnet_links.exists():
+        blockers.append("Remove its VNet links first.")
+    if circuit.authorizations.exists():
+        blockers.append("Remove its authorizations first.")
+    return blockers
+
+
+@transaction.atomic
+def circuit_delete(*, circuit: Circuit, actor: Actor, reason: str = "") -> Circuit:
+    """Delete in Azure; the row stays (deleted_at) for billing and audit. Billing stops here."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    blockers = circuit_delete_blockers(circuit)
+    if blockers:
+        raise DomainError("Azure would refuse the deletion (ConflictError). " + " ".join(blockers), code="conflict")
+    circuit.deleted_at = timezone.now()
+    circuit.version += 1
+    circuit.save(update_fields=["deleted_at", "version"])
+    audit_event_record(
+        obj=circuit,
+        field="deleted",
+        from_value="",
+        to_value=circuit.deleted_at.isoformat(),
+        actor=actor,
+        reason=reason or "Circuit deleted; billing stops.",
+        circuit_id=circuit.pk,
+    )
+    return circuit
+
+
+@transaction.atomic
+def circuit_change_sku(*, circuit: Circuit, sku_tier: str, sku_family: str, actor: Actor, reason: str = "") -> Circuit:
+    """Change tier and family: Metered → Unlimited only; Local stays UnlimitedData."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    validate_sku(tier=sku_tier, family=sku_family)
+    validate_sku_change(from_family=circuit.sku_family, to_family=sku_family)
+    if sku_tier != circuit.sku_tier and circuit.vnet_links.count() > vnet_link_limit(
+        sku_tier=sku_tier, bandwidth_mbps=circuit.bandwidth_mbps
+    ):
+        raise DomainError(
+            "The circuit has more VNet links than the new tier allows; remove some first.", field="sku_tier"
+        )
+    for field, value in (("sku_tier", sku_tier), ("sku_family", sku_family)):
+        circuit, _ = transition(obj=circuit, field=field, to=value, actor=actor, reason=reason)
+    return circuit
+
+
+@transaction.atomic
+def circuit_change_bandwidth(*, circuit: Circuit, bandwidth_mbps: int, actor: Actor, reason: str = "") -> Circuit:
+    """Bandwidth may only go up, and only to what the provider (or Direct port) offers."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    validate_bandwidth_change(from_mbps=circuit.bandwidth_mbps, to_mbps=bandwidth_mbps)
+    validate_bandwidth(
+        bandwidth_mbps=bandwidth_mbps,
+        provider=circuit.service_provider,
+        express_route_direct=circuit.express_route_direct,
+    )
+    circuit, _ = transition(obj=circuit, field="bandwidth_mbps", to=bandwidth_mbps, actor=actor, reason=reason)
+    return circuit
+
+
+ORDER_FIELDS = (
+    "provider_reference",
+    "contact_name",
+    "contact_email",
+    "service_key_handed_over_at",
+    "requested_on",
+    "promised_on",
+    "completed_on",
+    "status",
+    "notes",
+)
+
+
+@transaction.atomic
+def provider_order_save(
+    *, circuit: Circuit, actor: Actor, order: ProviderOrder | None = None, **fields
+) -> ProviderOrder:
+    """Step 2: record or update the order placed with the provider."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    unknown = set(fields) - set(ORDER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown order fields: {sorted(unknown)}")
+    if order is None:
+        order = ProviderOrder(circuit=circuit)
+        previous_status = ""
+    else:
+        order = lock(order)
+        previous_status = order.status
+    for name, value in fields.items():
+        setattr(order, name, value)
+    if order.status == ProviderOrderStatusChoices.ORDERED and not order.service_key_handed_over_at:
+        order.service_key_handed_over_at = timezone.now()
+    order.full_clean(exclude=["circuit"])
+    order.save()
+    _record(
+        obj=order,
+        field="order_status",
+        from_value=previous_status,
+        to_value=order.status,
+        actor=actor,
+        reason=fields.get("notes", "") if not previous_status else "Order updated.",
+        circuit_id=circuit.pk,
+    )
+    return order
+
+
+@transaction.atomic
+def authorization_create(*, circuit: Circuit, name: str, actor: Actor, authorization_key: str | None = None):
+    """Create an authorization; returns (authorization, key). The key is shown once, never again."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    if circuit.authorizations.filter(name=name).exists():
+        raise DomainError(f"This circuit already has an authorization named “{name}”.", field="name")
+    key = authorization_key or str(std_secrets.SystemRandom().getrandbits(128).to_bytes(16).hex())
+    authorization = Authorization(circuit=circuit, name=name, authorization_key_digest=secret_digest(key))
+    authorization.full_clean(exclude=["circuit"])
+    authorization.save()
+    _record(
+        obj=authorization,
+        field="authorization_use_status",
+        to_value=authorization.authorization_use_status,
+        actor=actor,
+        reason="Authorization created.",
+        circuit_id=circuit.pk,
+    )
+    return authorization, key
+
+
+@transaction.atomic
+def authorization_delete(*, authorization: Authorization, actor: Actor, reason: str = "") -> None:
+    authorization = lock(authorization)
+    if VNetLink.objects.filter(authorization=authorization).exists():
+        raise DomainError("This authorization is in use by a VNet link; remove the link first.")
+    _record(
+        obj=authorization,
+        field="removed",
+        from_value=authorization.authorization_use_status,
+        to_value="",
+        actor=actor,
+        reason=reason or "Authorization removed.",
+        circuit_id=authorization.circuit_id,
+    )
+    authorization.delete()
+
+
+def _redeem_authorization(*, circuit: Circuit, authorization_key: str, actor: Actor) -> Authorization:
+    """Find the circuit's authorization with this key and mark it InUse (one key per connection)."""
+    if not authorization_key:
+        raise DomainError(
+            "This VNet is in another subscription: enter an authorization key created on the circuit.",
+            field="authorization_key",
+        )
+    for candidate in circuit.authorizations.select_for_update():
+        if secret_matches(authorization_key, candidate.authorization_key_digest):
+            if candidate.authorization_use_status != AuthorizationUseStatusChoices.AVAILABLE:
+                raise DomainError(
+                    "This authorization key is already in use; keys are single use, create a new one.",
+                    field="authorization_key",
+                )
+            authorization, _ = transition(
+                obj=candidate,
+                field="authorization_use_status",
+                to=AuthorizationUseStatusChoices.IN_USE,
+                actor=actor,
+                reason="Redeemed by a VNet link.",
+            )
+            return authorization
+    raise DomainError("No authorization of this circuit has that key.", field="authorization_key")
+
+
+@transaction.atomic
+def vnet_link_create(
+    *,
+    circuit: Circuit,
+    name: str,
+    vnet_resource_id: str,
+    subscription_id,
+    gateway_name: str,
+    actor: Actor,
+    authorization_key: str = "",
+) -> VNetLink:
+    """Step 5: link a VNet. Needs private peering, stays within the link limit, and a VNet in
+    another subscription redeems an Available authorization."""
+    from peerings.choices import PeeringTypeChoices
+
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    if not circuit.is_provisioned:
+        raise DomainError("The circuit is not Provisioned/Enabled yet: a VNet link needs a working circuit.")
+    if not circuit.peerings.filter(peering_type=PeeringTypeChoices.AZURE_PRIVATE).exists():
+        raise DomainError("Configure Azure private peering first: VNet links run over it.")
+    limit = vnet_link_limit(sku_tier=circuit.sku_tier, bandwidth_mbps=circuit.bandwidth_mbps)
+    if circuit.vnet_links.count() >= limit:
+        raise DomainError(
+            f"A {circuit.sku_tier} {circuit.bandwidth_display} circuit allows at most {limit} VNet links; "
+            "remove one or upgrade to Premium."
+        )
+    if circuit.vnet_links.filter(vnet_resource_id__iexact=vnet_resource_id).exists():
+        raise DomainError("This VNet is already linked to the circuit.", field="vnet_resource_id")
+    authorization = None
+    if str(subscription_id).lower() != str(circuit.subscription_id).lower():
+        authorization = _redeem_authorization(circuit=circuit, authorization_key=authorization_key, actor=actor)
+    link = VNetLink(
+        circuit=circuit,
+        name=name,
+        vnet_resource_id=vnet_resource_id,
+        subscription_id=subscription_id,
+        gateway_name=gateway_name,
+        authorization=authorization,
+    )
+    link.full_clean(exclude=["circuit", "authorization"])
+    link.save()
+    _record(
+        obj=link,
+        field="connection_status",
+        to_value=link.connection_status,
+        actor=actor,
+        reason="VNet link created.",
+        circuit_id=circuit.pk,
+    )
+    return link
+
+
+@transaction.atomic
+def vnet_link_set_status(*, link: VNetLink, to: str, actor: Actor, reason: str = "") -> VNetLink:
+    link, _ = transition(obj=link, field="connection_status", to=to, actor=actor, reason=reason)
+    return link
+
+
+@transaction.atomic
+def vnet_link_delete(*, link: VNetLink, actor: Actor, reason: str = "") -> None:
+    """Remove a link; its authorization (if any) stays InUse: keys are single use."""
+    link = lock(link)
+    _record(
+        obj=link,
+        field="removed",
+        from_value=link.connection_status,
+        to_value="",
+        actor=actor,
+        reason=reason or "VNet link removed.",
+        circuit_id=link.circuit_id,
+    )
+    link.delete()

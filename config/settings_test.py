@@ -1,0 +1,13 @@
+"""pytest settings: the real settings, over plain HTTP, with a fast password hasher."""
+
+import os
+
+os.environ.setdefault("ONRAMP_SECRET_KEY", "test-secret-key-" + "x" * 50)
+os.environ.setdefault("ONRAMP_HTTPS", "0")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405

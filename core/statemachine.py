@@ -1,0 +1,65 @@
+"""The one mechanism every state change goes through: lock the row, check the guard, write, audit."""
+
+from django.db import models
+
+from audit.services import audit_event_record
+
+from .actors import Actor
+from .errors import DomainError
+
+
+def lock(obj):
+    """Re-read `obj` with its row locked for the rest of the transaction."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def circuit_touch(circuit_id):
+    """Bump the circuit's version so live pages see that something on them changed."""
+    from circuits.models import Circuit
+
+    Circuit.objects.filter(pk=circuit_id).update(version=models.F("version") + 1)
+
+
+def transition(
+    *,
+    obj,
+    field: str,
+    to: str,
+    actor: Actor,
+    reason: str = "",
+    allowed: dict[str, set[str]] | None = None,
+    enforce: bool = True,
+    extra: dict | None = None,
+    circuit_id=None,
+):
+    """Move `obj.field` to `to`. Call inside a transaction; returns the locked, updated object.
+
+    `allowed` maps a current value to the values it may move to. A machine source reporting what
+    Azure or a provider already did passes enforce=False: reality is recorded, not refused.
+    Re-applying the current value is a no-op and writes no event, so sweeps are idempotent.
+    """
+    locked = lock(obj)
+    current = getattr(locked, field)
+    if current == to:
+        return locked, None
+    if enforce and allowed is not None and to not in allowed.get(current, set()):
+        raise DomainError(
+            f"{locked} cannot go from {current} to {to}.",
+            field=field,
+            code="invalid_transition",
+        )
+    setattr(locked, field, to)
+    for name, value in (extra or {}).items():
+        setattr(locked, name, value)
+    update_fields = [field, *(extra or {})]
+    if hasattr(locked, "version"):
+        locked.version += 1
+        update_fields.append("version")
+    locked.save(update_fields=update_fields)
+    circuit_id = circuit_id or getattr(locked, "circuit_id", None) or locked.pk
+    if not hasattr(locked, "version"):
+        circuit_touch(circuit_id)
+    event = audit_event_record(
+        obj=locked, field=field, from_value=current, to_value=to, actor=actor, reason=reason, circuit_id=circuit_id
+    )
+    return locked, event

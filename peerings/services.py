@@ -1,0 +1,368 @@
+"""Every write to peerings, their BGP sessions, advertised prefixes and validation tickets."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_event_record
+from circuits.models import Circuit
+from core.actors import Actor
+from core.errors import DomainError
+from core.secrets import secret_digest
+from core.statemachine import circuit_touch, lock, transition
+
+from .choices import (
+    AdvertisedPublicPrefixesStateChoices as PrefixesState,
+)
+from .choices import (
+    BgpStateChoices,
+    LinkChoices,
+    PeeringTypeChoices,
+    RoutingRegistryChoices,
+    TicketStatusChoices,
+)
+from .choices import (
+    PrefixValidationStateChoices as PrefixState,
+)
+from .evidence import evidence_check
+from .models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
+from .validators import (
+    is_private_asn,
+    parse_advertised_prefixes,
+    validate_asn,
+    validate_peer_subnets,
+    validate_shared_key,
+    validate_vlan_id,
+)
+
+PASSING_PREFIX_STATES = {PrefixState.CONFIGURED}
+IN_PROGRESS_PREFIX_STATES = {PrefixState.CONFIGURING, PrefixState.NOT_CONFIGURED}
+TICKET_TRANSITIONS = {
+    TicketStatusChoices.OPEN: {
+        TicketStatusChoices.APPROVED,
+        TicketStatusChoices.REJECTED,
+        TicketStatusChoices.WITHDRAWN,
+    },
+}
+
+
+def _validate_peering_fields(
+    *,
+    peering_type,
+    peer_asn,
+    primary,
+    secondary,
+    vlan_id,
+    ipv6_primary,
+    ipv6_secondary,
+    shared_key,
+    advertised_public_prefixes,
+    customer_asn,
+    routing_registry_name,
+):
+    if peering_type not in PeeringTypeChoices.values():
+        raise DomainError(
+            f"“{peering_type}” is not a peering type for new circuits; use AzurePrivatePeering or MicrosoftPeering.",
+            field="peering_type",
+        )
+    microsoft = peering_type == PeeringTypeChoices.MICROSOFT
+    validate_asn(peer_asn, field="peer_asn")
+    validate_vlan_id(vlan_id)
+    validate_shared_key(shared_key)
+    validate_peer_subnets(
+        primary,
+        secondary,
+        version=4,
+        public_only=microsoft,
+        fields=("primary_peer_address_prefix", "secondary_peer_address_prefix"),
+    )
+    if bool(ipv6_primary) != bool(ipv6_secondary):
+        raise DomainError("Give both IPv6 subnets or neither.", field="ipv6_secondary_peer_address_prefix")
+    if ipv6_primary:
+        validate_peer_subnets(
+            ipv6_primary,
+            ipv6_secondary,
+            version=6,
+            public_only=microsoft,
+            fields=("ipv6_primary_peer_address_prefix", "ipv6_secondary_peer_address_prefix"),
+        )
+    if not microsoft:
+        return []
+    if customer_asn is not None:
+        validate_asn(customer_asn, field="customer_asn")
+    if routing_registry_name not in RoutingRegistryChoices.values():
+        raise DomainError(
+            "Choose the routing registry where your prefixes are registered.", field="routing_registry_name"
+        )
+    return parse_advertised_prefixes(advertised_public_prefixes)
+
+
+@transaction.atomic
+def peering_configure(
+    *,
+    circuit: Circuit,
+    actor: Actor,
+    peering_type: str,
+    peer_asn: int,
+    primary_peer_address_prefix: str,
+    secondary_peer_address_prefix: str,
+    vlan_id: int,
+    ipv6_primary_peer_address_prefix: str = "",
+    ipv6_secondary_peer_address_prefix: str = "",
+    shared_key: str = "",
+    advertised_public_prefixes=(),
+    customer_asn: int | None = None,
+    routing_registry_name: str = "",
+) -> Peering:
+    """Step 4: configure a peering. Layer 2: the engineer, once Provisioned. Layer 3: the provider."""
+    circuit = lock(circuit)
+    if circuit.is_deleted:
+        raise DomainError("This circuit was deleted.")
+    provider = circuit.service_provider
+    if provider.is_layer3 and actor.is_person:
+        raise DomainError(
+            f"{provider} is a Layer 3 provider: it configures the peerings itself, and Onramp records them "
+            "when the provider reports them. Ask the provider for the routing you need."
+        )
+    if not circuit.is_provisioned:
+        raise DomainError(
+            f"The circuit is {circuit.service_provider_provisioning_state}, not Provisioned: routing can be "
+            "configured only once the provider has provisioned it (configuring earlier fails or hangs)."
+        )
+    prefixes = _validate_peering_fields(
+        peering_type=peering_type,
+        peer_asn=peer_asn,
+        primary=primary_peer_address_prefix,
+        secondary=secondary_peer_address_prefix,
+        vlan_id=vlan_id,
+        ipv6_primary=ipv6_primary_peer_address_prefix,
+        ipv6_secondary=ipv6_secondary_peer_address_prefix,
+        shared_key=shared_key,
+        advertised_public_prefixes=advertised_public_prefixes,
+        customer_asn=customer_asn,
+        routing_registry_name=routing_registry_name,
+    )
+    if circuit.peerings.filter(peering_type=peering_type).exists():
+        raise DomainError(f"This circuit already has {peering_type}.", field="peering_type")
+    if circuit.peerings.filter(vlan_id=vlan_id).exists():
+        raise DomainError("This VLAN ID is already used by another peering of this circuit.", field="vlan_id")
+    microsoft = peering_type == PeeringTypeChoices.MICROSOFT
+    peering = Peering.objects.create(
+        circuit=circuit,
+        peering_type=peering_type,
+        peer_asn=peer_asn,
+        primary_peer_address_prefix=primary_peer_address_prefix.strip(),
+        secondary_peer_address_prefix=secondary_peer_address_prefix.strip(),
+        ipv6_primary_peer_address_prefix=ipv6_primary_peer_address_prefix.strip(),
+        ipv6_secondary_peer_address_prefix=ipv6_secondary_peer_address_prefix.strip(),
+        vlan_id=vlan_id,
+        shared_key_digest=secret_digest(shared_key) if shared_key else "",
+        configured_by=actor.kind,
+        customer_asn=customer_asn if microsoft else None,
+        routing_registry_name=routing_registry_name if microsoft else "",
+        advertised_public_prefixes_state=PrefixesState.CONFIGURING if microsoft else PrefixesState.NOT_CONFIGURED,
+    )
+    BgpSession.objects.bulk_create([BgpSession(peering=peering, link=link) for link in LinkChoices.values()])
+    if microsoft:
+        manual = is_private_asn(peering.validation_asn)
+        AdvertisedPrefix.objects.bulk_create(
+            [
+                AdvertisedPrefix(
+                    peering=peering,
+                    prefix=prefix,
+                    validation_state=PrefixState.MANUAL_VALIDATION_NEEDED if manual else PrefixState.CONFIGURING,
+                    reason=(
+                        f"AS{peering.validation_asn} is a private AS number: request manual validation."
+                        if manual
+                        else "Waiting for validation against the routing registry."
+                    ),
+                )
+                for prefix in prefixes
+            ]
+        )
+        if manual:
+            peering.advertised_public_prefixes_state = PrefixesState.VALIDATION_NEEDED
+            peering.save(update_fields=["advertised_public_prefixes_state"])
+    circuit_touch(circuit.pk)
+    audit_event_record(
+        obj=peering,
+        field="configured",
+        to_value=peering.peering_type,
+        actor=actor,
+        reason=f"VLAN {vlan_id}, peer AS{peer_asn}" + (f", {len(prefixes)} advertised prefixes" if microsoft else ""),
+        circuit_id=circuit.pk,
+    )
+    return peering
+
+
+def _derived_prefixes_state(states: list[str]) -> str:
+    if not states:
+        return PrefixesState.NOT_CONFIGURED
+    if all(state in PASSING_PREFIX_STATES for state in states):
+        return PrefixesState.CONFIGURED
+    if any(state not in PASSING_PREFIX_STATES | IN_PROGRESS_PREFIX_STATES for state in states):
+        return PrefixesState.VALIDATION_NEEDED
+    return PrefixesState.CONFIGURING
+
+
+@transaction.atomic
+def prefix_set_validation_state(
+    *, prefix: AdvertisedPrefix, to: str, actor: Actor, reason: str = ""
+) -> AdvertisedPrefix:
+    """Set one prefix's own validation state, then the peering's advertisedPublicPrefixesState follows."""
+    prefix, _ = transition(
+        obj=prefix,
+        field="validation_state",
+        to=to,
+        actor=actor,
+        reason=reason,
+        extra={"reason": reason},
+        circuit_id=prefix.peering.circuit_id,
+    )
+    peering_refresh_prefixes_state(peering=prefix.peering, actor=actor)
+    return prefix
+
+
+@transaction.atomic
+def peering_refresh_prefixes_state(*, peering: Peering, actor: Actor, reason: str = "") -> Peering:
+    """advertisedPublicPrefixesState follows its prefixes: Configured only when every one passes."""
+    states = list(peering.advertised_prefixes.values_list("validation_state", flat=True))
+    to = _derived_prefixes_state(states)
+    peering, _ = transition(
+        obj=peering,
+        field="advertised_public_prefixes_state",
+        to=to,
+        actor=actor,
+        reason=reason or f"{states.count(PrefixState.CONFIGURED)} of {len(states)} prefixes configured.",
+    )
+    if to != PrefixesState.CONFIGURED:
+        for session in peering.bgp_sessions.exclude(state=BgpStateChoices.IDLE):
+            transition(
+                obj=session,
+                field="state",
+                to=BgpStateChoices.IDLE,
+                actor=actor,
+                reason="Microsoft peering prefixes are not Configured: the BGP session stays disabled.",
+                circuit_id=peering.circuit_id,
+            )
+    return peering
+
+
+@transaction.atomic
+def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason: str = "") -> BgpSession:
+    """A link's BGP session changes state; Microsoft peering comes up only once its prefixes are Configured."""
+    peering = session.peering
+    if to == BgpStateChoices.ESTABLISHED:
+        if peering.is_microsoft and peering.advertised_public_prefixes_state != PrefixesState.CONFIGURED:
+            raise DomainError(
+                f"Microsoft peering's BGP session is enabled only when its prefixes are Configured; "
+                f"they are {peering.advertised_public_prefixes_state}."
+            )
+        if not peering.circuit.is_provisioned:
+            raise DomainError("The circuit is not Provisioned: BGP cannot come up.")
+    session, _ = transition(
+        obj=session,
+        field="state",
+        to=to,
+        actor=actor,
+        reason=reason,
+        extra={"changed_at": timezone.now()},
+        circuit_id=peering.circuit_id,
+    )
+    return session
+
+
+def _ticket_prefixes(peering, prefixes):
+    wanted = {str(p) for p in prefixes}
+    rows = list(peering.advertised_prefixes.filter(prefix__in=wanted))
+    if not rows or len(rows) != len(wanted):
+        raise DomainError("Choose prefixes advertised on this peering.", field="prefixes")
+    passing = [row.prefix for row in rows if row.validation_state in PASSING_PREFIX_STATES]
+    if passing:
+        raise DomainError(f"Already validated, no ticket needed: {', '.join(passing)}.", field="prefixes")
+    return rows
+
+
+@transaction.atomic
+def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence_files=()) -> PrefixValidationTicket:
+    """An engineer asks for manual validation of prefixes, with evidence (e.g. a Letter of Authorization)."""
+    peering = lock(peering)
+    if not peering.is_microsoft:
+        raise DomainError("Only Microsoft peering prefixes need validation.")
+    if peering.advertised_public_prefixes_state != PrefixesState.VALIDATION_NEEDED:
+        raise DomainError(
+            f"The prefixes are {peering.advertised_public_prefixes_state}; a ticket is for ValidationNeeded."
+        )
+    rows = _ticket_prefixes(peering, [getattr(p, "prefix", p) for p in prefixes])
+    already = PrefixValidationTicket.objects.filter(
+        peering=peering, status=TicketStatusChoices.OPEN, prefixes__in=rows
+    ).first()
+    if already:
+        raise DomainError(f"{already} is already open for some of these prefixes.", field="prefixes")
+    checked = [evidence_check(upload) for upload in evidence_files]
+    ticket = PrefixValidationTicket.objects.create(peering=peering, note=note, requested_by=actor.user)
+    ticket.prefixes.set(rows)
+    for upload, content_type in checked:
+        TicketEvidence.objects.create(
+            ticket=ticket, file=upload, original_name=upload.name[:200], content_type=content_type, size=upload.size
+        )
+    circuit_touch(peering.circuit_id)
+    audit_event_record(
+        obj=ticket,
+        field="status",
+        from_value="",
+        to_value=ticket.status,
+        actor=actor,
+        reason=note or f"Manual validation requested for {len(rows)} prefixes.",
+        circuit_id=peering.circuit_id,
+    )
+    return ticket
+
+
+def _ticket_decide(*, ticket, to, actor, reason):
+    locked = lock(ticket)
+    if not locked.is_open:
+        who = locked.decided_by or locked.requested_by
+        raise DomainError(
+            f"{locked} was already {locked.status} by {who} at {locked.decided_at:%Y-%m-%d %H:%M}.", code="conflict"
+        )
+    locked, _ = transition(
+        obj=locked,
+        field="status",
+        to=to,
+        actor=actor,
+        reason=reason,
+        allowed=TICKET_TRANSITIONS,
+        extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_reason": reason},
+        circuit_id=locked.peering.circuit_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def ticket_approve(*, ticket: PrefixValidationTicket, actor: Actor, reason: str = "") -> PrefixValidationTicket:
+    """Approve: the ticket's prefixes become Configured; when all are, BGP may come up."""
+    if actor.user is not None and actor.user.pk == ticket.requested_by_id:
+        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
+    ticket = _ticket_decide(ticket=ticket, to=TicketStatusChoices.APPROVED, actor=actor, reason=reason or "Approved.")
+    for prefix in ticket.prefixes.all():
+        prefix_set_validation_state(
+            prefix=prefix, to=PrefixState.CONFIGURED, actor=actor, reason=f"Manually validated by ticket #{ticket.pk}."
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_reject(*, ticket: PrefixValidationTicket, actor: Actor, reason: str) -> PrefixValidationTicket:
+    """Reject with a reason; the prefixes stay in ValidationNeeded."""
+    if not (reason or "").strip():
+        raise DomainError("Say why the ticket is rejected, so the engineer knows what to fix.", field="reason")
+    if actor.user is not None and actor.user.pk == ticket.requested_by_id:
+        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
+    return _ticket_decide(ticket=ticket, to=TicketStatusChoices.REJECTED, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def ticket_withdraw(*, ticket: PrefixValidationTicket, actor: Actor, reason: str = "") -> PrefixValidationTicket:
+    if actor.user is None or actor.user.pk != ticket.requested_by_id:
+        raise DomainError("Only the engineer who opened the ticket can withdraw it.")
+    return _ticket_decide(ticket=ticket, to=TicketStatusChoices.WITHDRAWN, actor=actor, reason=reason or "Withdrawn.")

@@ -1,0 +1,114 @@
+"""DOMAIN.md's peering rules as pure functions; each raises DomainError naming the field."""
+
+import ipaddress
+
+from core.errors import DomainError
+
+from .models import AZURE_ASN, MAX_ASN
+
+MD5_KEY_MAX_LENGTH = 25
+MAX_PREFIXES_PER_SESSION = 200
+
+INVALID_ASNS = {0, 23456, 65535, MAX_ASN}
+AZURE_RESERVED_ASNS = range(65515, 65521)
+DOCUMENTATION_ASNS = (range(64496, 64512), range(65536, 65552))
+PRIVATE_ASNS = (range(64512, 65535), range(4200000000, 4294967295))
+
+
+def is_private_asn(asn: int) -> bool:
+    return any(asn in block for block in PRIVATE_ASNS)
+
+
+def validate_asn(asn, *, field="peer_asn"):
+    """Refuse ASNs that can never peer with Azure. Private ASNs pass (see is_private_asn)."""
+    if not isinstance(asn, int) or isinstance(asn, bool):
+        raise DomainError("Enter the AS number as a whole number, e.g. 64500.", field=field)
+    if not 0 <= asn <= MAX_ASN:
+        raise DomainError(f"AS numbers run from 1 to {MAX_ASN - 1}.", field=field)
+    if asn in INVALID_ASNS:
+        raise DomainError(f"AS{asn} is not a valid AS number for BGP peering.", field=field)
+    if asn == AZURE_ASN:
+        raise DomainError("AS12076 is Microsoft's own AS number: enter your side's AS number.", field=field)
+    if asn in AZURE_RESERVED_ASNS:
+        raise DomainError(f"AS{asn} is reserved by Azure (65515–65520); use another AS number.", field=field)
+    if any(asn in block for block in DOCUMENTATION_ASNS):
+        raise DomainError(f"AS{asn} is reserved for documentation (RFC 5398); use your real AS number.", field=field)
+
+
+def parse_network(value, *, field):
+    text = (value or "").strip()
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        pass
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise DomainError(f"“{text[:60]}” is not a network prefix such as 192.168.100.128/30.", field=field) from None
+    raise DomainError(f"“{text}” has host bits set: give the network address of the subnet.", field=field)
+
+
+def special_use_reason(network) -> str | None:
+    """Why a network is not public, unicast, globally routed space; None when it is."""
+    if network.is_private:
+        return "private or special-use address space (RFC 1918 / RFC 6890)"
+    if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved:
+        return "special-use address space"
+    if not network.is_global:
+        return "not globally routable (special-use space, RFC 6890)"
+    return None
+
+
+def validate_public(network, *, field):
+    reason = special_use_reason(network)
+    if reason:
+        raise DomainError(f"{network} is {reason}; Microsoft peering needs public addresses you own.", field=field)
+
+
+def validate_peer_subnets(primary, secondary, *, version=4, public_only=False, fields=("primary", "secondary")):
+    """Two /30s (IPv4) or /126s (IPv6), distinct and not overlapping; public on Microsoft peering."""
+    length = 30 if version == 4 else 126
+    networks = []
+    for value, field in zip((primary, secondary), fields, strict=True):
+        network = parse_network(value, field=field)
+        if network.version != version:
+            raise DomainError(f"Enter an IPv{version} subnet here.", field=field)
+        if network.prefixlen != length:
+            raise DomainError(
+                f"A peer subnet is a /{length} (a /{length - 1} split in two gives the pair); "
+                f"got /{network.prefixlen}.",
+                field=field,
+            )
+        if public_only:
+            validate_public(network, field=field)
+        networks.append(network)
+    if networks[0].overlaps(networks[1]):
+        raise DomainError("The primary and secondary subnets must be different and must not overlap.", field=fields[1])
+    return networks
+
+
+def validate_vlan_id(vlan_id, *, field="vlan_id"):
+    if not isinstance(vlan_id, int) or isinstance(vlan_id, bool) or not 1 <= vlan_id <= 4094:
+        raise DomainError("The VLAN ID must be a whole number from 1 to 4094.", field=field)
+
+
+def validate_shared_key(key, *, field="shared_key"):
+    if key and len(key) > MD5_KEY_MAX_LENGTH:
+        raise DomainError(f"The BGP MD5 key may have at most {MD5_KEY_MAX_LENGTH} characters.", field=field)
+
+
+def parse_advertised_prefixes(values, *, field="advertised_public_prefixes"):
+    """Parse, de-duplicate and check advertised public prefixes; returns canonical strings."""
+    prefixes = []
+    for value in values:
+        network = parse_network(value, field=field)
+        validate_public(network, field=field)
+        if str(network) not in prefixes:
+            prefixes.append(str(network))
+    if not prefixes:
+        raise DomainError("Microsoft peering needs at least one advertised public prefix.", field=field)
+    if len(prefixes) > MAX_PREFIXES_PER_SESSION:
+        raise DomainError(
+            f"Microsoft peering accepts at most {MAX_PREFIXES_PER_SESSION} prefixes per session.", field=field
+        )
+    return prefixes

@@ -1,0 +1,16 @@
+from circuits.checklist import circuit_checklist
+from circuits.demo import seed_demo_estate
+from circuits.models import Circuit
+from circuits.selectors import circuit_list
+
+
+def test_seed_demo_creates_an_estate_covering_every_state_once(db):
+    created, users = seed_demo_estate()
+    assert created >= 40
+    assert {"engineer", "approver", "manager"} <= set(users)
+    states = set(Circuit.objects.values_list("service_provider_provisioning_state", flat=True))
+    assert {"NotProvisioned", "Provisioning", "Provisioned", "Deprovisioning"} <= states
+    assert Circuit.objects.filter(deleted_at__isnull=True, deprovisioned_at__isnull=False).exists()
+    assert any(circuit_checklist(c).is_complete for c in circuit_list())
+
+    assert seed_demo_estate()[0] == 0
