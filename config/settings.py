@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "audit",
     "circuits",
     "peerings",
+    "registry",
+    "notifications",
+    "billing",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("circuits/", include("circuits.urls")),
+    path("peerings/", include("peerings.urls")),
+    path("approvals/", include("peerings.approval_urls")),
+    path("billing/", include("billing.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
