@@ -86,10 +86,12 @@ def _advance(circuit, stage, rng, engineer):
         return
     services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONING, actor=SIMULATOR)
     if stage in ("provisioning", "stuck"):
-        if stage == "stuck":
-            Circuit.objects.filter(pk=circuit.pk).update(
-                state_changed_at=timezone.now() - timedelta(days=25), is_stuck=True
-            )
+        # The demo's history is compressed into "now"; spread the time in state so ages look real.
+        days_in_state = 25 if stage == "stuck" else rng.randint(1, 6)
+        Circuit.objects.filter(pk=circuit.pk).update(
+            state_changed_at=timezone.now() - timedelta(days=days_in_state, hours=rng.randint(0, 23)),
+            is_stuck=stage == "stuck",
+        )
         return
     services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONED, actor=SIMULATOR)
     if stage == "provisioned":
