@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -42,6 +43,27 @@ class ServiceProvider(models.Model):
     bandwidths_offered = models.JSONField(default=list, help_text="Bandwidths in Mbps, e.g. [50, 100, 1000].")
     stuck_after_business_days = models.PositiveSmallIntegerField(
         default=10, help_text="Flag a circuit stuck after this many business days in Provisioning."
+    )
+    # How the simulated provider behaves (circuits.sources.simulator); real-world durations that
+    # ONRAMP_SIMULATOR_SPEED compresses, e.g. so a demo moves in seconds.
+    simulated_start_delay = models.DurationField(
+        default=timedelta(days=1), help_text="Simulator: from the order to Provisioning."
+    )
+    simulated_provisioning_delay = models.DurationField(
+        default=timedelta(days=4), help_text="Simulator: from Provisioning to Provisioned."
+    )
+    simulated_routing_delay = models.DurationField(
+        default=timedelta(hours=4), help_text="Simulator: each routing step (peerings, prefixes, BGP, links)."
+    )
+    simulated_deprovisioning_delay = models.DurationField(
+        default=timedelta(days=1), help_text="Simulator: from the deprovision request to NotProvisioned."
+    )
+    simulated_jitter = models.FloatField(default=0.3, help_text="Simulator: each delay varies by ± this fraction.")
+    simulated_slow_rate = models.FloatField(
+        default=0.1, help_text="Simulator: share of circuits this provider is very slow with."
+    )
+    simulated_failure_rate = models.FloatField(
+        default=0.03, help_text="Simulator: chance that one read of this provider fails."
     )
 
     class Meta:
@@ -98,6 +120,11 @@ class Circuit(models.Model):
     )
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_good_read_at = models.DateTimeField(null=True, blank=True)
+    last_check_error = models.CharField(max_length=500, blank=True)
+    check_failures = models.PositiveSmallIntegerField(default=0, help_text="Failed reads in a row.")
+    # The simulated provider's next planned step and when it is due (circuits.sources.simulator).
+    simulator_step = models.CharField(max_length=80, blank=True, editable=False)
+    simulator_step_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_stale = models.BooleanField(default=False)
     is_stuck = models.BooleanField(default=False, db_index=True)
     # Bumped by every service that changes the circuit or anything shown on its page, so a live
