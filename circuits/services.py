@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from core.actors import Actor
-from core.errors import DomainError
+from core.errors import DomainError, full_clean_or_refuse
 from core.secrets import secret_digest, secret_matches
 from core.statemachine import circuit_touch, lock, transition
 
@@ -39,6 +39,8 @@ PROVIDER_STATE_TRANSITIONS = {
     ProviderState.DEPROVISIONED: {ProviderState.NOT_PROVISIONED, ProviderState.PROVISIONING},
 }
 UNDELETABLE_PROVIDER_STATES = {ProviderState.PROVISIONING, ProviderState.PROVISIONED}
+# Provider states from which going back to NotProvisioned means the provider deprovisioned the circuit.
+LIVE_PROVIDER_STATES = {ProviderState.PROVISIONED, ProviderState.DEPROVISIONING}
 # Sources that report what already happened in Azure: their observations are recorded, not refused.
 OBSERVING_ACTORS = {Actor.AZURE, Actor.IMPORT}
 
@@ -106,7 +108,7 @@ def circuit_create(
     )
     if service_key:
         circuit.service_key = service_key
-    circuit.full_clean(exclude=["service_key"])
+    full_clean_or_refuse(circuit, exclude=["service_key"])
     circuit.save()
     audit_event_record(
         obj=circuit,
@@ -127,9 +129,10 @@ def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reaso
     _refuse_if_deleted(circuit)
     now = timezone.now()
     extra = {"state_changed_at": now, "is_stuck": False}
-    was_deprovisioning = circuit.service_provider_provisioning_state == ProviderState.DEPROVISIONING
-    if to in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED) and was_deprovisioning:
-        extra.update(deprovision_requested_at=None, deprovisioned_at=now)
+    was_live = circuit.service_provider_provisioning_state in LIVE_PROVIDER_STATES
+    # A source may report DeProvisioned (or NotProvisioned) without the Deprovisioning step in between.
+    if to == ProviderState.DEPROVISIONED or (to == ProviderState.NOT_PROVISIONED and was_live):
+        extra.update(deprovision_requested_at=None, deprovisioned_at=circuit.deprovisioned_at or now)
     elif to == ProviderState.PROVISIONING:
         extra["deprovisioned_at"] = None
     circuit, _ = transition(
@@ -230,7 +233,9 @@ def circuit_change_sku(*, circuit: Circuit, sku_tier: str, sku_family: str, acto
         raise DomainError(
             "The circuit has more VNet links than the new tier allows; remove some first.", field="sku_tier"
         )
-    for field, value in (("sku_tier", sku_tier), ("sku_family", sku_family)):
+    # Family first: a circuit becoming Local must already be UnlimitedData when its tier changes
+    # (the database checks Local ⇒ UnlimitedData on every write).
+    for field, value in (("sku_family", sku_family), ("sku_tier", sku_tier)):
         circuit, _ = transition(obj=circuit, field=field, to=value, actor=actor, reason=reason)
     return circuit
 
@@ -283,7 +288,7 @@ def provider_order_save(
         setattr(order, name, value)
     if order.status == ProviderOrderStatusChoices.ORDERED and not order.service_key_handed_over_at:
         order.service_key_handed_over_at = timezone.now()
-    order.full_clean(exclude=["circuit"])
+    full_clean_or_refuse(order, exclude=["circuit"])
     order.save()
     _record(
         obj=order,
@@ -306,7 +311,7 @@ def authorization_create(*, circuit: Circuit, name: str, actor: Actor, authoriza
         raise DomainError(f"This circuit already has an authorization named “{name}”.", field="name")
     key = authorization_key or str(std_secrets.SystemRandom().getrandbits(128).to_bytes(16).hex())
     authorization = Authorization(circuit=circuit, name=name, authorization_key_digest=secret_digest(key))
-    authorization.full_clean(exclude=["circuit"])
+    full_clean_or_refuse(authorization, exclude=["circuit"])
     authorization.save()
     _record(
         obj=authorization,
@@ -401,7 +406,7 @@ def vnet_link_create(
         gateway_name=gateway_name,
         authorization=authorization,
     )
-    link.full_clean(exclude=["circuit", "authorization"])
+    full_clean_or_refuse(link, exclude=["circuit", "authorization"])
     link.save()
     _record(
         obj=link,

@@ -20,6 +20,15 @@ def circuit_touch(circuit_id):
     Circuit.objects.filter(pk=circuit_id).update(version=models.F("version") + 1)
 
 
+def _owning_circuit_id(obj):
+    """The circuit an object's events belong to; objects without a circuit_id must be told."""
+    if obj._meta.label == "circuits.Circuit":
+        return obj.pk
+    if hasattr(obj, "circuit_id"):
+        return obj.circuit_id
+    raise TypeError(f"transition() needs circuit_id= for a {type(obj).__name__}: it has no circuit_id of its own.")
+
+
 def transition(
     *,
     obj,
@@ -38,13 +47,15 @@ def transition(
     Azure or a provider already did passes enforce=False: reality is recorded, not refused.
     Re-applying the current value is a no-op and writes no event, so sweeps are idempotent.
     """
+    circuit_id = circuit_id or _owning_circuit_id(obj)
     locked = lock(obj)
     current = getattr(locked, field)
     if current == to:
         return locked, None
     if enforce and allowed is not None and to not in allowed.get(current, set()):
+        possible = " or ".join(sorted(allowed.get(current, ()))) or "nothing else"
         raise DomainError(
-            f"{locked} cannot go from {current} to {to}.",
+            f"{locked} cannot go from {current} to {to}; from {current} it can go to {possible}.",
             field=field,
             code="invalid_transition",
         )
@@ -56,7 +67,6 @@ def transition(
         locked.version += 1
         update_fields.append("version")
     locked.save(update_fields=update_fields)
-    circuit_id = circuit_id or getattr(locked, "circuit_id", None) or locked.pk
     if not hasattr(locked, "version"):
         circuit_touch(circuit_id)
     event = audit_event_record(

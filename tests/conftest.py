@@ -1,6 +1,10 @@
 import pytest
+from django.apps import apps as django_apps
+from django.db.models import Max
 
+from audit.models import AuditEvent
 from core.actors import Actor
+from core.errors import DomainError
 from tests.accounts.factories import TeamFactory, UserFactory
 
 
@@ -27,3 +31,40 @@ def manager(db):
 @pytest.fixture
 def engineer_actor(engineer):
     return Actor.person(engineer)
+
+
+def _domain_snapshot():
+    """Every row of the domain apps, to prove a refused action left the database as it was."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in ("circuits", "peerings", "audit")
+        for model in django_apps.get_app_config(label).get_models()
+    }
+
+
+@pytest.fixture
+def refused(db):
+    """Call a service that must refuse: DomainError, no audit event, nothing changed. Returns the error."""
+
+    def check(service, /, *, match=None, **kwargs):
+        before = _domain_snapshot()
+        with pytest.raises(DomainError, match=match) as refusal:
+            service(**kwargs)
+        assert _domain_snapshot() == before
+        return refusal.value
+
+    return check
+
+
+@pytest.fixture
+def audited(db):
+    """Call a service that must succeed with exactly `events` audit events; returns (result, events)."""
+
+    def check(service, /, *, events=1, **kwargs):
+        last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+        result = service(**kwargs)
+        written = list(AuditEvent.objects.filter(pk__gt=last).order_by("pk"))
+        assert len(written) == events, [str(event) for event in written]
+        return result, written[0] if events == 1 else written
+
+    return check
