@@ -1,0 +1,34 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from circuits.choices import SkuFamilyChoices, SkuTierChoices, ZoneChoices
+
+
+class PortPrice(models.Model):
+    """A circuit's monthly port fee for one SKU, bandwidth and zone, valid from a date until the next
+    row for the same key. The fee is the whole monthly fee (a Premium row includes the add-on)."""
+
+    sku_tier = models.CharField(max_length=20, choices=SkuTierChoices.choices)
+    sku_family = models.CharField(max_length=20, choices=SkuFamilyChoices.choices)
+    bandwidth_mbps = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    zone = models.CharField(max_length=10, choices=ZoneChoices.choices)
+    monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="USD")
+    valid_from = models.DateField(
+        help_text="First day this fee applies; the first row of a key also covers the days before it."
+    )
+    source = models.CharField(max_length=200, help_text="Where the figure comes from, e.g. the Retail Prices API.")
+
+    class Meta:
+        ordering = ["sku_tier", "sku_family", "zone", "bandwidth_mbps", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sku_tier", "sku_family", "bandwidth_mbps", "zone", "currency", "valid_from"],
+                name="port_price_unique_per_key_and_date",
+                violation_error_message="There is already a price for this SKU, bandwidth, zone and date.",
+            ),
+        ]
+
+    def __str__(self):
+        sku = f"{self.sku_tier}_{self.sku_family}"
+        return f"{sku} {self.bandwidth_mbps} Mbps {self.zone} from {self.valid_from}: {self.monthly_fee}"
