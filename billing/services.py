@@ -1,0 +1,95 @@
+"""Writes for billing: refreshing the price table from the Azure Retail Prices API."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from circuits.choices import SkuFamilyChoices, SkuTierChoices, ZoneChoices
+from core.errors import DomainError
+
+from .models import PortPrice
+
+# "Standard Metered Data 1 Gbps Circuit", "Premium Unlimited Data 50 Mbps Circuit", "Local 10 Gbps Circuit"
+PORT_METER = re.compile(
+    r"^(?P<tier>[A-Za-z]+)\s+(?:(?P<family>Metered|Unlimited)\s+Data\s+)?(?P<amount>\d+)\s*(?P<unit>Mbps|Gbps)\s+Circuit$"
+)
+FAMILIES = {"Metered": SkuFamilyChoices.METERED_DATA, "Unlimited": SkuFamilyChoices.UNLIMITED_DATA}
+MONTHLY = "1/Month"
+
+
+@dataclass
+class PriceImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def _port_price_key(item: dict) -> dict:
+    """The price table key of a Retail Prices API item, or DomainError saying why it is not a port fee."""
+    meter = str(item.get("meterName", "")).strip()
+    if item.get("serviceName") != "ExpressRoute":
+        raise DomainError(f"not an ExpressRoute meter ({item.get('serviceName')!r})")
+    match = PORT_METER.match(meter)
+    if not match or item.get("unitOfMeasure") != MONTHLY:
+        raise DomainError(f"unknown meter {meter!r} ({item.get('unitOfMeasure')}): not a monthly circuit port fee")
+    tier = match["tier"]
+    if tier not in SkuTierChoices.values():
+        raise DomainError(f"unknown SKU tier {tier!r} in meter {meter!r}")
+    if tier == SkuTierChoices.LOCAL:
+        family = SkuFamilyChoices.UNLIMITED_DATA
+        if match["family"] == "Metered":
+            raise DomainError(f"meter {meter!r}: a Local circuit is always UnlimitedData")
+    elif match["family"]:
+        family = FAMILIES[match["family"]]
+    else:
+        raise DomainError(f"meter {meter!r} names no data plan (Metered or Unlimited)")
+    zone = item.get("armRegionName")
+    if zone not in ZoneChoices.values():
+        raise DomainError(f"meter {meter!r}: {zone!r} is not a billing zone (Zone 1 to Zone 4)")
+    bandwidth = int(match["amount"]) * (1000 if match["unit"] == "Gbps" else 1)
+    return {"sku_tier": tier, "sku_family": family, "bandwidth_mbps": bandwidth, "zone": zone}
+
+
+def _fee_currency_date(item: dict) -> tuple[Decimal, str, date]:
+    try:
+        fee = Decimal(str(item["retailPrice"])).quantize(Decimal("0.01"))
+        valid_from = datetime.fromisoformat(str(item["effectiveStartDate"]).replace("Z", "+00:00")).date()
+    except (KeyError, InvalidOperation, ValueError) as error:
+        meter = item.get("meterName")
+        raise DomainError(f"meter {meter!r}: missing or invalid retailPrice or effectiveStartDate") from error
+    if fee < 0:
+        raise DomainError(f"meter {item.get('meterName')!r}: negative price {fee}")
+    return fee, str(item.get("currencyCode") or "USD"), valid_from
+
+
+@transaction.atomic
+def prices_import(*, items: list, source: str) -> PriceImportResult:
+    """Add or update port prices from Retail Prices API items (a page's "Items"). Items that are
+    not a recognisable monthly port fee are reported in `skipped`, never guessed."""
+    result = PriceImportResult()
+    for item in items:
+        if not isinstance(item, dict):
+            result.skipped.append(f"not a price item: {item!r:.80}")
+            continue
+        try:
+            key = _port_price_key(item)
+            fee, currency, valid_from = _fee_currency_date(item)
+        except DomainError as error:
+            result.skipped.append(error.message)
+            continue
+        price, created = PortPrice.objects.get_or_create(
+            **key, currency=currency, valid_from=valid_from, defaults={"monthly_fee": fee, "source": source}
+        )
+        if created:
+            result.created += 1
+        elif price.monthly_fee != fee:
+            price.monthly_fee, price.source = fee, source
+            price.save(update_fields=["monthly_fee", "source"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
