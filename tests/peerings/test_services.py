@@ -1,0 +1,489 @@
+"""Every allowed and refused change of peerings, BGP sessions, advertised prefixes and tickets.
+
+Allowed changes write their audit events on the peering's circuit (BGP sessions and prefixes have
+no circuit of their own); refused ones raise DomainError and leave the database unchanged.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.actors import AZURE, SIMULATOR, Actor
+from core.errors import DomainError
+from peerings import services
+from peerings.choices import RoutingRegistryChoices
+from peerings.models import Peering
+from tests.accounts.factories import UserFactory
+from tests.circuits.factories import CircuitFactory, ServiceProviderFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_PROVISIONED_STATES = ("NotProvisioned", "Provisioning", "Deprovisioning", "DeProvisioned")
+PREFIXES_STATES = ("NotConfigured", "Configuring", "Configured", "ValidationNeeded")
+PUBLIC_ASN = 3320
+PRIVATE_ASN = 65010
+
+
+def private_fields(**overrides):
+    return {
+        "peering_type": "AzurePrivatePeering",
+        "peer_asn": PRIVATE_ASN,
+        "primary_peer_address_prefix": "192.168.100.128/30",
+        "secondary_peer_address_prefix": "192.168.100.132/30",
+        "vlan_id": 100,
+        **overrides,
+    }
+
+
+def microsoft_fields(**overrides):
+    return {
+        "peering_type": "MicrosoftPeering",
+        "peer_asn": PUBLIC_ASN,
+        "primary_peer_address_prefix": "80.1.1.0/30",
+        "secondary_peer_address_prefix": "80.1.1.4/30",
+        "vlan_id": 200,
+        "advertised_public_prefixes": ["80.1.16.0/22", "80.1.20.0/24"],
+        "routing_registry_name": "RIPENCC",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def layer2_circuit(db):
+    return CircuitFactory(provisioned=True)
+
+
+@pytest.fixture
+def layer3_circuit(db):
+    return CircuitFactory(provisioned=True, service_provider=ServiceProviderFactory(layer="Layer3"))
+
+
+# Configuring a peering --------------------------------------------------------------------------
+
+
+def test_layer2_engineer_configures_private_peering_once_provisioned(audited, engineer_actor, layer2_circuit):
+    peering, event = audited(
+        services.peering_configure, circuit=layer2_circuit, actor=engineer_actor, **private_fields()
+    )
+
+    assert (peering.configured_by, peering.advertised_public_prefixes_state) == ("user", "NotConfigured")
+    assert sorted(peering.bgp_sessions.values_list("link", "state")) == [("primary", "Idle"), ("secondary", "Idle")]
+    assert (event.circuit_id, event.field, event.to_value, event.actor_user) == (
+        layer2_circuit.pk,
+        "configured",
+        "AzurePrivatePeering",
+        engineer_actor.user,
+    )
+
+
+@pytest.mark.parametrize("state", NOT_PROVISIONED_STATES)
+@pytest.mark.parametrize("fields", [private_fields, microsoft_fields], ids=["private", "microsoft"])
+def test_layer2_peering_is_refused_until_the_circuit_is_provisioned(refused, engineer_actor, state, fields):
+    circuit = CircuitFactory(service_provider_provisioning_state=state)
+
+    refused(services.peering_configure, circuit=circuit, actor=engineer_actor, match="not Provisioned", **fields())
+
+
+def test_peering_is_refused_while_microsofts_status_is_not_enabled(refused, engineer_actor):
+    circuit = CircuitFactory(provisioned=True, circuit_provisioning_state="Disabled")
+
+    refused(services.peering_configure, circuit=circuit, actor=engineer_actor, **private_fields())
+
+
+def test_layer3_peering_is_refused_for_people_even_when_provisioned(refused, engineer_actor, layer3_circuit):
+    refused(
+        services.peering_configure,
+        circuit=layer3_circuit,
+        actor=engineer_actor,
+        match="Layer 3 provider",
+        **private_fields(),
+    )
+
+
+def test_layer3_peering_is_recorded_when_the_provider_reports_it(audited, layer3_circuit):
+    peering, event = audited(services.peering_configure, circuit=layer3_circuit, actor=SIMULATOR, **private_fields())
+
+    assert peering.configured_by == "simulator"
+    assert (event.actor_kind, event.circuit_id) == ("simulator", layer3_circuit.pk)
+
+
+def test_layer3_peering_from_the_provider_still_needs_a_provisioned_circuit(refused):
+    circuit = CircuitFactory(
+        service_provider=ServiceProviderFactory(layer="Layer3"), service_provider_provisioning_state="Provisioning"
+    )
+
+    refused(services.peering_configure, circuit=circuit, actor=SIMULATOR, **private_fields())
+
+
+def test_peering_on_a_deleted_circuit_is_refused(refused, engineer_actor):
+    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=3), deleted_at=timezone.now())
+
+    refused(services.peering_configure, circuit=circuit, actor=engineer_actor, **private_fields())
+
+
+def test_second_peering_of_the_same_type_is_refused(refused, engineer_actor, layer2_circuit):
+    services.peering_configure(circuit=layer2_circuit, actor=engineer_actor, **private_fields())
+
+    error = refused(
+        services.peering_configure, circuit=layer2_circuit, actor=engineer_actor, **private_fields(vlan_id=101)
+    )
+
+    assert error.field == "peering_type"
+
+
+def test_vlan_id_is_unique_among_the_peerings_of_a_circuit(refused, engineer_actor, layer2_circuit):
+    services.peering_configure(circuit=layer2_circuit, actor=engineer_actor, **private_fields(vlan_id=300))
+
+    error = refused(
+        services.peering_configure, circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields(vlan_id=300)
+    )
+
+    assert error.field == "vlan_id"
+
+
+def test_same_vlan_id_on_another_circuit_is_fine(engineer_actor, layer2_circuit):
+    services.peering_configure(circuit=layer2_circuit, actor=engineer_actor, **private_fields(vlan_id=300))
+
+    services.peering_configure(circuit=CircuitFactory(provisioned=True), actor=engineer_actor, **private_fields())
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"peering_type": "AzurePublicPeering"}, "peering_type"),
+        ({"peer_asn": 65517}, "peer_asn"),
+        ({"peer_asn": 12076}, "peer_asn"),
+        ({"vlan_id": 4095}, "vlan_id"),
+        ({"shared_key": "k" * 26}, "shared_key"),
+        ({"primary_peer_address_prefix": "192.168.100.128/29"}, "primary_peer_address_prefix"),
+        ({"secondary_peer_address_prefix": "192.168.100.128/30"}, "secondary_peer_address_prefix"),
+        ({"ipv6_primary_peer_address_prefix": "2001:db8::/126"}, "ipv6_secondary_peer_address_prefix"),
+    ],
+)
+def test_private_peering_fields_are_validated(refused, engineer_actor, layer2_circuit, overrides, field):
+    error = refused(
+        services.peering_configure, circuit=layer2_circuit, actor=engineer_actor, **private_fields(**overrides)
+    )
+
+    assert error.field == field
+
+
+def test_md5_key_is_stored_only_as_a_digest(engineer_actor, layer2_circuit):
+    peering = services.peering_configure(
+        circuit=layer2_circuit, actor=engineer_actor, **private_fields(shared_key="s3cret-md5")
+    )
+
+    assert peering.has_shared_key
+    assert "s3cret-md5" not in str(Peering.objects.filter(pk=peering.pk).values().get())
+
+
+def test_microsoft_peering_with_a_public_asn_waits_for_registry_validation(engineer_actor, layer2_circuit):
+    peering = services.peering_configure(circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields())
+
+    assert peering.advertised_public_prefixes_state == "Configuring"
+    assert set(peering.advertised_prefixes.values_list("validation_state", flat=True)) == {"Configuring"}
+
+
+@pytest.mark.parametrize(
+    "asns", [{"peer_asn": PRIVATE_ASN}, {"customer_asn": 4200000000}], ids=["private-peer-asn", "private-customer-asn"]
+)
+def test_microsoft_peering_with_a_private_asn_needs_manual_validation(engineer_actor, layer2_circuit, asns):
+    peering = services.peering_configure(circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields(**asns))
+
+    assert peering.advertised_public_prefixes_state == "ValidationNeeded"
+    assert set(peering.advertised_prefixes.values_list("validation_state", flat=True)) == {"ManualValidationNeeded"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"primary_peer_address_prefix": "10.0.0.0/30"}, "primary_peer_address_prefix"),
+        ({"secondary_peer_address_prefix": "100.64.0.4/30"}, "secondary_peer_address_prefix"),
+        ({"ipv6_primary_peer_address_prefix": "fd00::/126", "ipv6_secondary_peer_address_prefix": "fd00::4/126"}, None),
+        ({"advertised_public_prefixes": ["192.168.0.0/24"]}, "advertised_public_prefixes"),
+        ({"advertised_public_prefixes": []}, "advertised_public_prefixes"),
+        ({"customer_asn": 65535}, "customer_asn"),
+        ({"routing_registry_name": ""}, "routing_registry_name"),
+    ],
+)
+def test_microsoft_peering_fields_are_validated(refused, engineer_actor, layer2_circuit, overrides, field):
+    error = refused(
+        services.peering_configure, circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields(**overrides)
+    )
+
+    assert error.field == (field or "ipv6_primary_peer_address_prefix")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=12).filter(lambda name: name not in RoutingRegistryChoices.values()))
+def test_microsoft_peering_refuses_any_routing_registry_but_azures_eight(engineer_actor, layer2_circuit, name):
+    with pytest.raises(DomainError) as refusal:
+        services.peering_configure(
+            circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields(routing_registry_name=name)
+        )
+
+    assert refusal.value.field == "routing_registry_name"
+
+
+@pytest.mark.parametrize("name", RoutingRegistryChoices.values())
+def test_microsoft_peering_accepts_each_of_azures_routing_registries(engineer_actor, layer2_circuit, name):
+    peering = services.peering_configure(
+        circuit=layer2_circuit, actor=engineer_actor, **microsoft_fields(routing_registry_name=name)
+    )
+
+    assert peering.routing_registry_name == name
+
+
+# BGP sessions -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefixes_state", PREFIXES_STATES)
+def test_microsoft_peering_bgp_is_established_only_when_prefixes_are_configured(audited, refused, prefixes_state):
+    peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state=prefixes_state)
+    session = peering.bgp_sessions.get(link="primary")
+
+    if prefixes_state == "Configured":
+        updated, event = audited(services.bgp_session_set_state, session=session, to="Established", actor=AZURE)
+        assert updated.state == "Established"
+        assert (event.circuit_id, event.from_value, event.to_value) == (peering.circuit_id, "Idle", "Established")
+    else:
+        refused(services.bgp_session_set_state, session=session, to="Established", actor=AZURE, match="Configured")
+
+
+@pytest.mark.parametrize("prefixes_state", PREFIXES_STATES)
+def test_bgp_states_short_of_established_are_recorded_whatever_the_prefixes(audited, prefixes_state):
+    peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state=prefixes_state)
+
+    audited(services.bgp_session_set_state, session=peering.bgp_sessions.first(), to="Active", actor=AZURE)
+
+
+def test_private_peering_bgp_event_lands_on_the_peerings_circuit(audited):
+    CircuitFactory.create_batch(3)  # so a session's own pk cannot pass for the circuit's by luck
+    peering = PeeringFactory()
+    session = peering.bgp_sessions.get(link="secondary")
+
+    _, event = audited(services.bgp_session_set_state, session=session, to="Established", actor=SIMULATOR)
+
+    assert (event.circuit_id, event.object_id, event.actor_kind) == (peering.circuit_id, session.pk, "simulator")
+
+
+@pytest.mark.parametrize("state", NOT_PROVISIONED_STATES)
+def test_bgp_cannot_come_up_on_a_circuit_that_is_not_provisioned(refused, state):
+    peering = PeeringFactory(circuit=CircuitFactory(service_provider_provisioning_state=state))
+
+    refused(services.bgp_session_set_state, session=peering.bgp_sessions.first(), to="Established", actor=AZURE)
+
+
+def test_bgp_state_reapplied_writes_nothing(audited):
+    peering = PeeringFactory(sessions="Established")
+
+    audited(
+        services.bgp_session_set_state, session=peering.bgp_sessions.first(), to="Established", actor=AZURE, events=0
+    )
+
+
+# Advertised prefixes ----------------------------------------------------------------------------
+
+
+def test_prefix_needing_validation_moves_the_peering_to_validation_needed(audited):
+    prefix = AdvertisedPrefixFactory()
+    peering = prefix.peering
+
+    _, (prefix_event, peering_event) = audited(
+        services.prefix_set_validation_state, prefix=prefix, to="ValidationNeeded", actor=AZURE, events=2
+    )
+
+    assert (prefix_event.field, prefix_event.circuit_id) == ("validation_state", peering.circuit_id)
+    assert (peering_event.field, peering_event.from_value, peering_event.to_value) == (
+        "advertised_public_prefixes_state",
+        "Configuring",
+        "ValidationNeeded",
+    )
+    assert peering_event.circuit_id == peering.circuit_id
+
+
+def test_peering_is_configured_only_when_every_prefix_is(audited):
+    first = AdvertisedPrefixFactory()
+    second = AdvertisedPrefixFactory(peering=first.peering)
+
+    audited(services.prefix_set_validation_state, prefix=first, to="Configured", actor=AZURE)
+    audited(services.prefix_set_validation_state, prefix=second, to="Configured", actor=AZURE, events=2)
+
+    first.peering.refresh_from_db()
+    assert first.peering.advertised_public_prefixes_state == "Configured"
+
+
+def test_prefix_losing_validation_takes_established_bgp_down(audited):
+    prefix = AdvertisedPrefixFactory(
+        validation_state="Configured",
+        peering=PeeringFactory(microsoft=True, advertised_public_prefixes_state="Configured", sessions="Established"),
+    )
+
+    _, events = audited(
+        services.prefix_set_validation_state, prefix=prefix, to="ValidationNeeded", actor=AZURE, events=4
+    )
+
+    assert set(prefix.peering.bgp_sessions.values_list("state", flat=True)) == {"Idle"}
+    assert {event.circuit_id for event in events} == {prefix.peering.circuit_id}
+
+
+# Prefix validation tickets ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def needs_validation(db):
+    """A Microsoft peering whose two prefixes failed registry validation."""
+    peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
+    AdvertisedPrefixFactory.create_batch(2, peering=peering, validation_state="ValidationNeeded")
+    return peering
+
+
+def open_ticket(peering, actor):
+    return services.ticket_open(
+        peering=peering, prefixes=list(peering.advertised_prefixes.all()), note="LOA", actor=actor
+    )
+
+
+def test_ticket_opened_by_an_engineer_for_prefixes_needing_validation(audited, engineer_actor, needs_validation):
+    ticket, event = audited(
+        services.ticket_open,
+        peering=needs_validation,
+        prefixes=list(needs_validation.advertised_prefixes.all()),
+        note="LOA attached",
+        actor=engineer_actor,
+    )
+
+    assert (ticket.status, ticket.requested_by, ticket.prefixes.count()) == ("open", engineer_actor.user, 2)
+    assert (event.field, event.from_value, event.to_value, event.circuit_id) == (
+        "status",
+        "",
+        "open",
+        needs_validation.circuit_id,
+    )
+
+
+@pytest.mark.parametrize("prefixes_state", [s for s in PREFIXES_STATES if s != "ValidationNeeded"])
+def test_ticket_needs_a_peering_in_validation_needed(refused, engineer_actor, prefixes_state):
+    peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state=prefixes_state)
+    prefix = AdvertisedPrefixFactory(peering=peering)
+
+    refused(services.ticket_open, peering=peering, prefixes=[prefix], note="", actor=engineer_actor)
+
+
+def test_ticket_is_refused_for_private_peering(refused, engineer_actor):
+    refused(services.ticket_open, peering=PeeringFactory(), prefixes=["80.0.0.0/24"], note="", actor=engineer_actor)
+
+
+def test_ticket_is_refused_for_a_prefix_already_configured(refused, engineer_actor, needs_validation):
+    configured = AdvertisedPrefixFactory(peering=needs_validation, validation_state="Configured")
+
+    refused(
+        services.ticket_open,
+        peering=needs_validation,
+        prefixes=[configured],
+        note="",
+        actor=engineer_actor,
+        match="no ticket needed",
+    )
+
+
+def test_ticket_is_refused_for_a_prefix_not_on_the_peering(refused, engineer_actor, needs_validation):
+    refused(services.ticket_open, peering=needs_validation, prefixes=["81.0.0.0/24"], note="", actor=engineer_actor)
+
+
+def test_second_open_ticket_for_the_same_prefixes_is_refused(refused, engineer_actor, needs_validation):
+    open_ticket(needs_validation, engineer_actor)
+
+    refused(open_ticket, peering=needs_validation, actor=engineer_actor, match="already open")
+
+
+def test_ticket_is_opened_by_a_person_not_a_machine(refused, needs_validation):
+    refused(open_ticket, peering=needs_validation, actor=SIMULATOR)
+
+
+def test_approval_configures_the_prefixes_and_the_peering(audited, engineer_actor, approver, needs_validation):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    approved, events = audited(services.ticket_approve, ticket=ticket, actor=Actor.person(approver), events=4)
+
+    assert (approved.status, approved.decided_by) == ("approved", approver)
+    assert approved.decided_at is not None
+    assert [(e.field, e.from_value, e.to_value) for e in events] == [
+        ("status", "open", "approved"),
+        ("validation_state", "ValidationNeeded", "Configured"),
+        ("validation_state", "ValidationNeeded", "Configured"),
+        ("advertised_public_prefixes_state", "ValidationNeeded", "Configured"),
+    ]
+    assert {(e.circuit_id, e.actor_user) for e in events} == {(needs_validation.circuit_id, approver)}
+
+
+def test_rejection_keeps_the_prefixes_in_validation_needed(audited, engineer_actor, approver, needs_validation):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    rejected, event = audited(
+        services.ticket_reject, ticket=ticket, actor=Actor.person(approver), reason="LOA is for another AS."
+    )
+
+    assert (rejected.status, rejected.decision_reason) == ("rejected", "LOA is for another AS.")
+    assert (event.from_value, event.to_value, event.actor_user) == ("open", "rejected", approver)
+    needs_validation.refresh_from_db()
+    assert needs_validation.advertised_public_prefixes_state == "ValidationNeeded"
+
+
+def test_rejection_needs_a_reason(refused, engineer_actor, approver, needs_validation):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    refused(services.ticket_reject, ticket=ticket, actor=Actor.person(approver), reason="  ", match="Say why")
+
+
+@pytest.mark.parametrize("decide", [services.ticket_approve, services.ticket_reject], ids=["approve", "reject"])
+def test_four_eyes_the_requester_cannot_decide_their_own_ticket(refused, needs_validation, decide):
+    requester = UserFactory(role="approver")
+    ticket = open_ticket(needs_validation, Actor.person(requester))
+
+    refused(decide, ticket=ticket, actor=Actor.person(requester), reason="mine", match="four eyes")
+
+
+@pytest.mark.parametrize("decide", [services.ticket_approve, services.ticket_reject], ids=["approve", "reject"])
+def test_engineers_cannot_decide_tickets(refused, engineer_actor, needs_validation, decide):
+    ticket = open_ticket(needs_validation, engineer_actor)
+    other_engineer = UserFactory(username="eng2", role="engineer")
+
+    refused(decide, ticket=ticket, actor=Actor.person(other_engineer), reason="looks fine")
+
+
+@pytest.mark.parametrize("decide", [services.ticket_approve, services.ticket_reject], ids=["approve", "reject"])
+def test_machines_cannot_decide_tickets(refused, engineer_actor, needs_validation, decide):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    refused(decide, ticket=ticket, actor=SIMULATOR, reason="auto")
+
+
+def test_requester_withdraws_their_ticket(audited, engineer_actor, needs_validation):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    withdrawn, event = audited(services.ticket_withdraw, ticket=ticket, actor=engineer_actor)
+
+    assert withdrawn.status == "withdrawn"
+    assert (event.from_value, event.to_value, event.actor_user) == ("open", "withdrawn", engineer_actor.user)
+
+
+def test_only_the_requester_withdraws(refused, engineer_actor, approver, needs_validation):
+    ticket = open_ticket(needs_validation, engineer_actor)
+
+    refused(services.ticket_withdraw, ticket=ticket, actor=Actor.person(approver), match="Only the engineer")
+
+
+@pytest.mark.parametrize("status", ["approved", "rejected", "withdrawn"])
+@pytest.mark.parametrize("action", ["approve", "reject", "withdraw"])
+def test_a_decided_ticket_cannot_be_decided_again(refused, approver, status, action):
+    ticket = PrefixValidationTicketFactory(status=status, decided_by=approver, decided_at=timezone.now())
+    actor = Actor.person(ticket.requested_by if action == "withdraw" else UserFactory(role="approver"))
+
+    error = refused(getattr(services, f"ticket_{action}"), ticket=ticket, actor=actor, reason="again")
+
+    assert error.code == "conflict"
