@@ -1,11 +1,21 @@
 """Reads for circuits: querysets shaped so pages cost a constant number of queries."""
 
-from django.db.models import Prefetch
+import hashlib
 
-from peerings.choices import TicketStatusChoices
-from peerings.models import Peering, PrefixValidationTicket
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
-from .models import Circuit
+from accounts.roles import ENGINEER
+from audit.models import AuditEvent
+from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
+from peerings.choices import BgpStateChoices, PeeringTypeChoices, TicketStatusChoices
+from peerings.models import BgpSession, Peering, PrefixValidationTicket
+
+from .choices import CircuitProvisioningStateChoices, ConnectionStatusChoices
+from .choices import ServiceProviderProvisioningStateChoices as ProviderState
+from .models import Circuit, VNetLink
+
+ONBOARDED = 6  # the workflow_step of a circuit whose five steps are all done
+TIMELINE_LENGTH = 50
 
 
 def circuit_onboarding_queryset():
@@ -30,3 +40,101 @@ def circuit_onboarding_queryset():
 def circuit_list(*, include_deleted=False):
     queryset = circuit_onboarding_queryset()
     return queryset if include_deleted else queryset.filter(deleted_at__isnull=True)
+
+
+def circuits_visible_to(user):
+    """Everyone allowed to view circuits reads the whole estate; others see nothing."""
+    if user.has_perm("circuits.view_circuit"):
+        return Circuit.objects.all()
+    return Circuit.objects.none()
+
+
+def circuits_changeable_by(user):
+    """Engineers act only on their own teams' circuits; superusers on all; other roles on none."""
+    if user.is_superuser:
+        return Circuit.objects.all()
+    if not user.has_perm("circuits.change_circuit"):
+        return Circuit.objects.none()
+    return Circuit.objects.filter(team__members=user)
+
+
+def user_can_change_circuit(user, circuit) -> bool:
+    return user.is_superuser or (
+        user.has_perm("circuits.change_circuit") and any(member.pk == user.pk for member in circuit.team.members.all())
+    )
+
+
+def user_is_engineer(user) -> bool:
+    return any(group.name == ENGINEER for group in user.groups.all())
+
+
+def _routing_done():
+    """Every peering's BGP is up, and every Microsoft peering's prefixes are Configured."""
+    peerings = Peering.objects.filter(circuit=OuterRef("pk"))
+    session_down = BgpSession.objects.filter(peering__circuit=OuterRef("pk")).exclude(state=BgpStateChoices.ESTABLISHED)
+    prefixes_pending = peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT).exclude(
+        advertised_public_prefixes_state=PrefixesState.CONFIGURED
+    )
+    return Q(Exists(peerings)) & ~Q(Exists(session_down)) & ~Q(Exists(prefixes_pending))
+
+
+def _links_done():
+    """No private peering (nothing to link), or at least one link and every link Connected."""
+    private = Peering.objects.filter(circuit=OuterRef("pk"), peering_type=PeeringTypeChoices.AZURE_PRIVATE)
+    links = VNetLink.objects.filter(circuit=OuterRef("pk"))
+    unconnected = links.exclude(connection_status=ConnectionStatusChoices.CONNECTED)
+    return ~Q(Exists(private)) | (Q(Exists(links)) & ~Q(Exists(unconnected)))
+
+
+def with_workflow_step(queryset):
+    """Annotate `workflow_step`: the checklist's current step (1-5), ONBOARDED when all are done.
+
+    The same rules as circuits.checklist, expressed in SQL so the list can filter and sort by
+    step without computing every circuit's checklist (tests pin the two to agree).
+    """
+    state = "service_provider_provisioning_state"
+    return queryset.annotate(
+        workflow_step=Case(
+            When(deleted_at__isnull=False, then=Value(2)),
+            When(**{state: ProviderState.NOT_PROVISIONED}, then=Value(2)),
+            When(**{state: ProviderState.DEPROVISIONED, "deprovisioned_at__isnull": False}, then=Value(2)),
+            When(~Q(**{state: ProviderState.PROVISIONED}), then=Value(3)),
+            When(~Q(circuit_provisioning_state=CircuitProvisioningStateChoices.ENABLED), then=Value(3)),
+            When(deprovision_requested_at__isnull=False, then=Value(3)),
+            When(~_routing_done(), then=Value(4)),
+            When(~_links_done(), then=Value(5)),
+            default=Value(ONBOARDED),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def circuit_page_queryset():
+    """One circuit's page: the checklist's prefetches plus authorizations, team members and timeline."""
+    return circuit_onboarding_queryset().prefetch_related(
+        "authorizations",
+        "team__members",
+        "vnet_links__authorization",
+        Prefetch(
+            "audit_events",
+            queryset=AuditEvent.objects.select_related("actor_user")[:TIMELINE_LENGTH],
+            to_attr="timeline_events",
+        ),
+    )
+
+
+def _fingerprint(rows) -> str:
+    text = "|".join(f"{pk}.{version}.{checked.timestamp() if checked else 0:.0f}" for pk, version, checked in rows)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def circuits_fingerprint(circuits) -> str:
+    """What a page showing these circuits was rendered from: each one's version and last check."""
+    return _fingerprint((c.pk, c.version, c.last_checked_at) for c in circuits)
+
+
+def circuit_poll_fingerprint(queryset) -> str:
+    """The same fingerprint read straight from the database in one small query, for live polls."""
+    return _fingerprint(
+        queryset.select_related(None).prefetch_related(None).values_list("pk", "version", "last_checked_at")
+    )

@@ -1,21 +1,433 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
+"""The dashboard's circuit pages and the engineer's actions. Views stay thin: they check who may do
+what, parse the form, call one service and show a refusal next to the field it concerns."""
 
-from .checklist import circuit_checklist
-from .selectors import circuit_list as select_circuits
-from .selectors import circuit_onboarding_queryset
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views import View
+
+from core.actors import Actor
+from peerings.choices import AdvertisedPublicPrefixesStateChoices
+
+from . import services
+from .checklist import DONE, circuit_checklist
+from .choices import ProviderOrderStatusChoices
+from .filtersets import CircuitFilterSet
+from .forms import (
+    ACTION_ERRORS,
+    AuthorizationForm,
+    CircuitCreateForm,
+    ConfirmForm,
+    ProviderOrderForm,
+    UpgradeForm,
+    VNetLinkForm,
+    form_add_domain_error,
+)
+from .models import ProviderOrder
+from .selectors import (
+    circuit_onboarding_queryset,
+    circuit_page_queryset,
+    circuit_poll_fingerprint,
+    circuits_changeable_by,
+    circuits_fingerprint,
+    circuits_visible_to,
+    user_can_change_circuit,
+    with_workflow_step,
+)
+from .tables import COLUMNS, csv_rows, sortable_headers
+
+PAGE_SIZE = 50
+STOP_POLLING = 286  # htmx 2: swap this answer, then stop polling
+
+
+def poll_seconds():
+    return getattr(settings, "ONRAMP_LIVE_POLL_SECONDS", 5)
+
+
+def _live_response(request, template, context, *, finished=False):
+    """A live fragment for htmx polls, the whole page otherwise; polls stop once nothing can change."""
+    if request.htmx:
+        response = render(request, template + "#live", context, status=STOP_POLLING if finished else 200)
+    else:
+        response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _unchanged(request, fingerprint):
+    """A poll whose page already shows this data: answered without rendering (htmx keeps the page)."""
+    return bool(request.htmx) and request.GET.get("v") == fingerprint
+
+
+def _filtered_circuits(request):
+    queryset = with_workflow_step(circuit_onboarding_queryset().filter(pk__in=circuits_visible_to(request.user)))
+    return CircuitFilterSet(request.GET, queryset=queryset, request=request)
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_list(request):
-    circuits = select_circuits()[:50]
-    rows = [(circuit, circuit_checklist(circuit)) for circuit in circuits]
-    return render(request, "circuits/circuit_list.html", {"rows": rows})
+    filterset = _filtered_circuits(request)
+    circuits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page_number = request.GET.get("page") or 1
+    if request.htmx and "v" in request.GET:
+        offset = (int(page_number) - 1) * PAGE_SIZE if str(page_number).isdigit() and int(page_number) > 0 else 0
+        if _unchanged(request, circuit_poll_fingerprint(circuits[offset : offset + PAGE_SIZE])):
+            return HttpResponse(status=204)
+    page = Paginator(circuits, PAGE_SIZE).get_page(page_number)
+    rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
+    query = request.GET.copy()
+    query.pop("v", None)
+    without_page = query.copy()
+    without_page.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "headers": sortable_headers(query),
+        "sort": query.get("sort", ""),
+        "column_count": len(COLUMNS),
+        "query": query.urlencode(),
+        "query_without_page": without_page.urlencode(),
+        "fingerprint": circuits_fingerprint(circuit for circuit, _ in rows),
+        "polling": any(not (circuit.is_deleted or checklist.is_complete) for circuit, checklist in rows),
+        "poll_seconds": poll_seconds(),
+        "checked_at": timezone.now(),
+    }
+    return _live_response(request, "circuits/circuit_list.html", context, finished=not context["polling"])
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def circuit_export(request):
+    """The filtered list as CSV (all pages), streamed; no secrets."""
+    filterset = _filtered_circuits(request)
+    circuits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in csv_rows(circuits.iterator(chunk_size=500))), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="circuits-{timezone.now():%Y%m%d-%H%M}.csv"'
+    return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def _ticket_create_available():
+    """The manual-validation form comes with the approvals work; link to it once its URL exists."""
+    try:
+        reverse("approvals:ticket_create", args=[0])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _order_needed(circuit, checklist):
+    """Offer 'Record provider order' while step 2 is open and no live order covers it."""
+    if checklist.steps[1].status == DONE:
+        return False
+    active = [order for order in circuit.provider_orders.all() if order.status != ProviderOrderStatusChoices.CANCELLED]
+    return not active or circuit.deprovisioned_at is not None
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_detail(request, pk):
-    circuit = get_object_or_404(circuit_onboarding_queryset(), pk=pk)
-    return render(
-        request, "circuits/circuit_detail.html", {"circuit": circuit, "checklist": circuit_checklist(circuit)}
+    visible = circuits_visible_to(request.user)
+    if request.htmx and "v" in request.GET:
+        fingerprint = circuit_poll_fingerprint(visible.filter(pk=pk))
+        if _unchanged(request, fingerprint):
+            return HttpResponse(status=204)
+    circuit = get_object_or_404(circuit_page_queryset().filter(pk__in=visible), pk=pk)
+    checklist = circuit_checklist(circuit)
+    finished = circuit.is_deleted or checklist.is_complete
+    context = {
+        "circuit": circuit,
+        "checklist": checklist,
+        "can_change": user_can_change_circuit(request.user, circuit),
+        "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
+        "order_needed": _order_needed(circuit, checklist),
+        "fingerprint": circuits_fingerprint([circuit]),
+        "polling": not finished,
+        "poll_seconds": poll_seconds(),
+        "ticket_create_available": _ticket_create_available(),
+        "validation_needed": AdvertisedPublicPrefixesStateChoices.VALIDATION_NEEDED,
+        "checked_at": timezone.now(),
+    }
+    return _live_response(request, "circuits/circuit_detail.html", context, finished=finished)
+
+
+class CircuitCreateView(PermissionRequiredMixin, View):
+    permission_required = "circuits.add_circuit"
+    raise_exception = True
+    template_name = "circuits/circuit_form.html"
+
+    def get(self, request):
+        return self._render(CircuitCreateForm(user=request.user))
+
+    def post(self, request):
+        form = CircuitCreateForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                circuit = services.circuit_create(actor=Actor.person(request.user), **form.cleaned_data)
+            except ACTION_ERRORS as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Circuit {circuit.name} created and billing has started. Next: give the service key "
+                    f"{circuit.service_key} to {circuit.service_provider} and record the order.",
+                )
+                return redirect(circuit)
+        return self._render(form)
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "title": "Create a circuit"})
+
+
+class CircuitActionView(PermissionRequiredMixin, View):
+    """One action on one circuit the user may change: a form page whose POST calls one service.
+
+    Circuits outside the user's teams answer 404, so ids cannot be probed.
+    """
+
+    permission_required = "circuits.change_circuit"
+    raise_exception = True
+    form_class = ConfirmForm
+    template_name = "circuits/circuit_action.html"
+    title = ""
+    intro = ""
+    submit_label = "Save"
+    danger = False
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.circuit = get_object_or_404(
+            circuit_page_queryset().filter(pk__in=circuits_changeable_by(request.user)), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def actor(self):
+        return Actor.person(self.request.user)
+
+    def get_initial(self):
+        return {}
+
+    def get_form(self, data=None):
+        return self.form_class(data, initial=self.get_initial())
+
+    def get(self, request, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                result = self.perform(form.cleaned_data)
+            except ACTION_ERRORS as error:
+                form_add_domain_error(form, error)
+            else:
+                return self.succeed(result)
+        return self.render(form)
+
+    def perform(self, data):
+        raise NotImplementedError
+
+    def succeed(self, result):
+        messages.success(self.request, self.success_message)
+        return redirect(self.circuit)
+
+    def get_context(self):
+        return {}
+
+    def render(self, form):
+        context = {
+            "circuit": self.circuit,
+            "form": form,
+            "title": self.title,
+            "intro": self.intro,
+            "submit_label": self.submit_label,
+            "danger": self.danger,
+            **self.get_context(),
+        }
+        return render(self.request, self.template_name, context)
+
+
+class ProviderOrderView(CircuitActionView):
+    """Step 2: record the order placed with the provider, or update it (order_pk)."""
+
+    form_class = ProviderOrderForm
+    title = "Record the provider order"
+    intro = "Give the service key to the provider, then record their order reference and dates here."
+    submit_label = "Save order"
+    success_message = "Provider order saved."
+    permission_required = ("circuits.change_circuit", "circuits.add_providerorder")
+
+    @property
+    def order(self):
+        if "order_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(ProviderOrder, pk=self.kwargs["order_pk"], circuit=self.circuit)
+
+    def get_initial(self):
+        order = self.order
+        if order is None:
+            return {"requested_on": timezone.localdate()}
+        return {name: getattr(order, name) for name in ProviderOrderForm.base_fields}
+
+    def perform(self, data):
+        return services.provider_order_save(circuit=self.circuit, order=self.order, actor=self.actor, **data)
+
+
+class AuthorizationCreateView(CircuitActionView):
+    form_class = AuthorizationForm
+    title = "Create an authorization"
+    intro = (
+        "An authorization key lets a VNet in another subscription link to this circuit. "
+        "Each key is single use. The key is shown once, right after creation."
     )
+    submit_label = "Create authorization"
+    permission_required = ("circuits.change_circuit", "circuits.add_authorization")
+
+    def perform(self, data):
+        return services.authorization_create(circuit=self.circuit, name=data["name"], actor=self.actor)
+
+    def succeed(self, result):
+        authorization, key = result
+        response = render(
+            self.request,
+            "circuits/authorization_created.html",
+            {"circuit": self.circuit, "authorization": authorization, "key": key},
+        )
+        add_never_cache_headers(response)  # the key must not survive in any cache
+        return response
+
+
+class VNetLinkCreateView(CircuitActionView):
+    form_class = VNetLinkForm
+    title = "Link a virtual network"
+    intro = (
+        "Connect a VNet's ExpressRoute gateway to this circuit. A VNet in another subscription needs an "
+        "authorization key created on this circuit."
+    )
+    submit_label = "Link VNet"
+    success_message = "VNet link created; Azure is connecting it."
+    permission_required = ("circuits.change_circuit", "circuits.add_vnetlink")
+
+    def perform(self, data):
+        return services.vnet_link_create(circuit=self.circuit, actor=self.actor, **data)
+
+
+class UpgradeView(CircuitActionView):
+    form_class = UpgradeForm
+    title = "Upgrade SKU or bandwidth"
+    intro = (
+        "Azure allows bandwidth to go up only, and MeteredData to UnlimitedData but never back. "
+        "A Local circuit is always UnlimitedData."
+    )
+    submit_label = "Apply upgrade"
+    success_message = "Circuit upgraded."
+
+    def get_initial(self):
+        circuit = self.circuit
+        return {
+            "sku_tier": circuit.sku_tier,
+            "sku_family": circuit.sku_family,
+            "bandwidth_mbps": circuit.bandwidth_mbps,
+        }
+
+    def perform(self, data):
+        # Both changes or neither: a refused SKU change rolls back the bandwidth change.
+        with transaction.atomic():
+            circuit = services.circuit_change_bandwidth(
+                circuit=self.circuit, bandwidth_mbps=data["bandwidth_mbps"], actor=self.actor, reason=data["reason"]
+            )
+            return services.circuit_change_sku(
+                circuit=circuit,
+                sku_tier=data["sku_tier"],
+                sku_family=data["sku_family"],
+                actor=self.actor,
+                reason=data["reason"],
+            )
+
+
+class DeprovisionView(CircuitActionView):
+    title = "Request deprovisioning"
+    intro = (
+        "Ask the provider to deprovision the circuit. The provider moves it to Deprovisioning and then "
+        "NotProvisioned. Azure keeps billing until the circuit is deleted."
+    )
+    submit_label = "Request deprovisioning"
+    danger = True
+    success_message = "Deprovisioning requested; the provider now deprovisions the circuit."
+
+    def perform(self, data):
+        return services.circuit_request_deprovision(circuit=self.circuit, actor=self.actor, reason=data["reason"])
+
+
+class CircuitDeleteView(CircuitActionView):
+    title = "Delete the circuit"
+    intro = "Deleting the circuit in Azure stops its billing. Its history stays in Onramp."
+    submit_label = "Delete circuit"
+    danger = True
+    success_message = "Circuit deleted; billing stops."
+    permission_required = ("circuits.change_circuit",)
+
+    def get_context(self):
+        return {"blockers": [] if self.circuit.is_deleted else services.circuit_delete_blockers(self.circuit)}
+
+    def perform(self, data):
+        return services.circuit_delete(circuit=self.circuit, actor=self.actor, reason=data["reason"])
+
+
+class VNetLinkDeleteView(CircuitActionView):
+    title = "Remove a VNet link"
+    submit_label = "Remove link"
+    danger = True
+    success_message = "VNet link removed."
+    permission_required = ("circuits.change_circuit", "circuits.delete_vnetlink")
+
+    @property
+    def intro(self):
+        return f"Remove the link {self.link.name} ({self.link.vnet_resource_id}). Traffic from that VNet stops."
+
+    @property
+    def link(self):
+        return get_object_or_404(self.circuit.vnet_links.all(), pk=self.kwargs["link_pk"])
+
+    def perform(self, data):
+        return services.vnet_link_delete(link=self.link, actor=self.actor, reason=data["reason"])
+
+
+class AuthorizationDeleteView(CircuitActionView):
+    title = "Remove an authorization"
+    submit_label = "Remove authorization"
+    danger = True
+    success_message = "Authorization removed."
+    permission_required = ("circuits.change_circuit", "circuits.delete_authorization")
+
+    @property
+    def intro(self):
+        return f"Remove the authorization {self.authorization.name}. Its key stops working."
+
+    @property
+    def authorization(self):
+        return get_object_or_404(self.circuit.authorizations.all(), pk=self.kwargs["authorization_pk"])
+
+    def perform(self, data):
+        return services.authorization_delete(authorization=self.authorization, actor=self.actor, reason=data["reason"])

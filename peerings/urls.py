@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "peerings"
-urlpatterns = []
+urlpatterns = [
+    path("circuit/<int:pk>/add/", views.PeeringCreateView.as_view(), name="peering_create"),
+]

@@ -1,0 +1,111 @@
+"""The circuit list's filters, search and sort: everything lives in the query string (shareable)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from accounts.models import Team
+
+from .checklist import TITLES
+from .choices import ServiceProviderProvisioningStateChoices, SkuFamilyChoices, SkuTierChoices
+from .models import Circuit, PeeringLocation, ServiceProvider
+from .selectors import ONBOARDED
+
+MY_TEAMS = "mine"
+STEP_CHOICES = [(str(number), f"{number}. {title}") for number, title in enumerate(TITLES, start=1)] + [
+    (str(ONBOARDED), "Onboarded")
+]
+DELETED_CHOICES = [("include", "Include deleted"), ("only", "Only deleted")]
+YES_NO = [("true", "Yes"), ("false", "No")]
+SORTS = (
+    ("name", "name"),
+    ("service_provider__name", "provider"),
+    ("peering_location__name", "location"),
+    ("bandwidth_mbps", "bandwidth"),
+    ("service_provider_provisioning_state", "state"),
+    ("workflow_step", "step"),
+    ("state_changed_at", "changed"),
+    ("team__name", "team"),
+    ("created_at", "created"),
+)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort as asked, then by id, so pages never repeat or skip a circuit."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class CircuitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Name, service key or resource id")
+    provider_state = django_filters.ChoiceFilter(
+        field_name="service_provider_provisioning_state",
+        choices=ServiceProviderProvisioningStateChoices.choices(),
+        label="Provider state",
+        empty_label="Any provider state",
+    )
+    service_provider = django_filters.ModelChoiceFilter(
+        queryset=ServiceProvider.objects.all(), label="Provider", empty_label="Any provider"
+    )
+    peering_location = django_filters.ModelChoiceFilter(
+        queryset=PeeringLocation.objects.all(), label="Peering location", empty_label="Any location"
+    )
+    sku_tier = django_filters.ChoiceFilter(choices=SkuTierChoices.choices(), label="SKU tier", empty_label="Any tier")
+    sku_family = django_filters.ChoiceFilter(
+        choices=SkuFamilyChoices.choices(), label="SKU family", empty_label="Any family"
+    )
+    step = django_filters.ChoiceFilter(
+        field_name="workflow_step", choices=STEP_CHOICES, label="Workflow step", empty_label="Any step"
+    )
+    stuck = django_filters.ChoiceFilter(field_name="is_stuck", choices=YES_NO, label="Stuck", empty_label="Stuck?")
+    stale = django_filters.ChoiceFilter(field_name="is_stale", choices=YES_NO, label="Stale", empty_label="Stale?")
+    team = django_filters.ChoiceFilter(method="filter_team", label="Team", empty_label="Any team")
+    deleted = django_filters.ChoiceFilter(
+        method="filter_deleted", choices=DELETED_CHOICES, label="Deleted", empty_label="Hide deleted"
+    )
+    sort = StableOrderingFilter(fields=SORTS, label="Sort by")
+
+    class Meta:
+        model = Circuit
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["team"].extra["choices"] = [(MY_TEAMS, "My teams")] + [
+            (str(team.pk), team.name) for team in Team.objects.all()
+        ]
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, service key or resource id"}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(service_key__icontains=value)
+            | Q(resource_id__icontains=value)
+            | Q(resource_group__icontains=value)
+        )
+
+    def filter_team(self, queryset, name, value):
+        if value == MY_TEAMS:
+            return queryset.filter(team__members=self.request.user) if self.request else queryset.none()
+        return queryset.filter(team_id=value)
+
+    def filter_deleted(self, queryset, name, value):
+        # "Hide deleted" (the default) is applied in filter_queryset, since an empty value skips this method.
+        return queryset.filter(deleted_at__isnull=False) if value == "only" else queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("deleted"):
+            queryset = queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+    @property
+    def active_count(self):
+        """How many filters narrow the list (search and sort excluded), for the 'Clear' link."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return sum(1 for name, value in data.items() if value not in (None, "", []) and name not in ("q", "sort"))

@@ -1,0 +1,90 @@
+"""The circuit list's columns: sortable headers for the page, and the columns of the CSV export."""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from .checklist import circuit_checklist
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort: str = ""  # the value of ?sort= that orders by this column; empty when not sortable
+    css: str = ""  # "wide-only" hides a column on narrow screens
+
+
+COLUMNS = (
+    Column("Circuit", "name"),
+    Column("Provider", "provider", "wide-only"),
+    Column("Location", "location", "wide-only"),
+    Column("Bandwidth", "bandwidth", "wide-only"),
+    Column("Provider state", "state"),
+    Column("Onboarding", "step"),
+    Column("In state for", "changed", "wide-only"),
+    Column("Team", "team", "wide-only"),
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    column: Column
+    url: str
+    direction: str  # "ascending", "descending" or "" (aria-sort values)
+
+
+def sortable_headers(query: QueryDict) -> list[Header]:
+    """Each header links to the same filters sorted by its column; clicking again reverses."""
+    current = query.get("sort", "")
+    headers = []
+    for column in COLUMNS:
+        if not column.sort:
+            headers.append(Header(column, "", ""))
+            continue
+        direction = {column.sort: "ascending", f"-{column.sort}": "descending"}.get(current, "")
+        params = query.copy()
+        params.pop("page", None)
+        params.pop("v", None)
+        params["sort"] = f"-{column.sort}" if direction == "ascending" else column.sort
+        headers.append(Header(column, f"?{params.urlencode()}", direction))
+    return headers
+
+
+# The export never includes secrets: authorization keys and MD5 keys are not even stored in clear.
+# Each column reads (circuit, current checklist step or None when onboarded).
+CSV_COLUMNS = (
+    ("name", lambda c, s: c.name),
+    ("resourceId", lambda c, s: c.azure_resource_id),
+    ("serviceKey", lambda c, s: c.service_key),
+    ("serviceProviderName", lambda c, s: c.service_provider.name),
+    ("peeringLocation", lambda c, s: c.peering_location.name),
+    ("bandwidthInMbps", lambda c, s: c.bandwidth_mbps),
+    ("sku", lambda c, s: c.sku_name),
+    ("serviceProviderProvisioningState", lambda c, s: c.service_provider_provisioning_state),
+    ("circuitProvisioningState", lambda c, s: c.circuit_provisioning_state),
+    ("provisioningState", lambda c, s: c.provisioning_state),
+    ("team", lambda c, s: c.team.name),
+    ("onboardingStep", lambda c, s: s.number if s else "done"),
+    ("onboardingStatus", lambda c, s: s.status_label if s else "Onboarded"),
+    ("onboardingReason", lambda c, s: s.reason if s else ""),
+    ("stuck", lambda c, s: c.is_stuck),
+    ("stale", lambda c, s: c.is_stale),
+    ("createdAt", lambda c, s: c.created_at.isoformat()),
+    ("stateChangedAt", lambda c, s: c.state_changed_at.isoformat()),
+    ("deletedAt", lambda c, s: c.deleted_at.isoformat() if c.deleted_at else ""),
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; quote them so they stay text."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_rows(circuits):
+    yield [header for header, _ in CSV_COLUMNS]
+    for circuit in circuits:
+        step = circuit_checklist(circuit).current
+        yield [csv_safe(get(circuit, step)) for _, get in CSV_COLUMNS]
