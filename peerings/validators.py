@@ -54,6 +54,8 @@ def special_use_reason(network) -> str | None:
         return "private or special-use address space (RFC 1918 / RFC 6890)"
     if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved:
         return "special-use address space"
+    if getattr(network, "is_site_local", False):  # fec0::/10: deprecated, yet ipaddress calls it global
+        return "IPv6 site-local space (deprecated, RFC 3879)"
     if not network.is_global:
         return "not globally routable (special-use space, RFC 6890)"
     return None
