@@ -145,6 +145,33 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Polling (circuits.tasks, README "Polling and background work"). Intervals in seconds.
+ONRAMP_STATE_SOURCE = env.str("ONRAMP_STATE_SOURCE", default="simulator")  # simulator | azure
+ONRAMP_POLL_INTERVAL = env.float("ONRAMP_POLL_INTERVAL", default=60)
+ONRAMP_POLL_MOTION_INTERVAL = env.float("ONRAMP_POLL_MOTION_INTERVAL", default=15)
+ONRAMP_SWEEP_INTERVAL = env.float("ONRAMP_SWEEP_INTERVAL", default=min(ONRAMP_POLL_MOTION_INTERVAL, 10))
+ONRAMP_POLL_CHUNK_SIZE = env.int("ONRAMP_POLL_CHUNK_SIZE", default=50)
+ONRAMP_POLL_MAX_RETRIES = env.int("ONRAMP_POLL_MAX_RETRIES", default=3)
+ONRAMP_POLL_RETRY_BASE_DELAY = env.float("ONRAMP_POLL_RETRY_BASE_DELAY", default=5)
+ONRAMP_POLL_RETRY_MAX_DELAY = env.float("ONRAMP_POLL_RETRY_MAX_DELAY", default=300)
+ONRAMP_STALE_AFTER_FAILURES = env.int("ONRAMP_STALE_AFTER_FAILURES", default=3)
+ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=30)
+# Background work older than this shows a banner on every page and a "late" in /healthz.
+ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=300)
+ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)
+ONRAMP_SIMULATOR_SPEED = env.float("ONRAMP_SIMULATOR_SPEED", default=1.0)
+ONRAMP_SIMULATOR_PREFIX_OUTCOME = env.str("ONRAMP_SIMULATOR_PREFIX_OUTCOME", default="Configured")
+ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dotted path, see circuits.sources.simulator
+ONRAMP_AZURE_SUBSCRIPTIONS = env.list("ONRAMP_AZURE_SUBSCRIPTIONS", default=[])
+ONRAMP_AZURE_SYNC_INTERVAL = env.float("ONRAMP_AZURE_SYNC_INTERVAL", default=900)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},
+    "flag-stuck-circuits": {"task": "circuits.flag_stuck", "schedule": 600.0},
+    "heartbeat": {"task": "notifications.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
+}
+if ONRAMP_STATE_SOURCE == "azure":
+    CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}
+
 MAILERS = {
     "default": {
         "BACKEND": env.str(

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from notifications.views import healthz
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circuits:circuit_list", permanent=False)),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -11,4 +13,5 @@ urlpatterns = [
     path("approvals/", include("peerings.approval_urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -1,5 +1,48 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from circuits.models import Circuit
+
+from . import services
+from .health import background_state, health_report
+from .models import Notification
+
+PAGE_SIZE = 50
 
 
 def notification_list(request):
-    return render(request, "notifications/notification_list.html")
+    notifications = Notification.objects.filter(user=request.user).select_related("circuit")
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@require_POST
+def notification_mark_read(request):
+    ids = request.POST.getlist("notification")
+    services.notifications_mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None)
+    return redirect("notifications:list")
+
+
+@require_POST
+def circuit_watch(request, pk):
+    circuit = get_object_or_404(Circuit, pk=pk)
+    services.watch_set(user=request.user, circuit=circuit, watching=request.POST.get("watching") != "0")
+    return redirect(circuit.get_absolute_url())
+
+
+@require_GET
+@never_cache
+def health_banner(request):
+    return render(request, "notifications/_health_banner.html#banner", {"background": background_state()})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    status, body = health_report()
+    return JsonResponse(body, status=status)

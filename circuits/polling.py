@@ -1,0 +1,229 @@
+"""Recording what the state sources find: checks, stale circuits and stuck circuits.
+
+Every write here is a service (@transaction.atomic). A check locks the circuit row first and
+reads the source under that lock, so two workers polling the same circuit at once serialise:
+the second one sees the first one's result and finds nothing left to change (one event, not two).
+"""
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.actors import SYSTEM, Actor
+from core.errors import DomainError
+from core.statemachine import transition
+from peerings import services as peering_services
+
+from . import services
+from .choices import ServiceProviderProvisioningStateChoices as ProviderState
+from .models import Authorization, Circuit
+from .sources.base import Observation, StateSource
+
+logger = logging.getLogger(__name__)
+
+STATES_IN_MOTION = (ProviderState.PROVISIONING, ProviderState.DEPROVISIONING)
+
+
+def circuits_due_for_check(*, now: datetime | None = None) -> list[int]:
+    """Ids of undeleted circuits whose last check is older than their interval.
+
+    Circuits in motion (provider working on them, a step planned, never checked, stale) are
+    checked every ONRAMP_POLL_MOTION_INTERVAL seconds, the rest every ONRAMP_POLL_INTERVAL.
+    """
+    now = now or timezone.now()
+    in_motion = (
+        Q(service_provider_provisioning_state__in=STATES_IN_MOTION)
+        | Q(deprovision_requested_at__isnull=False)
+        | Q(simulator_step_due_at__isnull=False)
+        | Q(is_stale=True)
+    )
+    due = (
+        Q(last_checked_at__isnull=True)
+        | Q(last_checked_at__lte=now - timedelta(seconds=settings.ONRAMP_POLL_INTERVAL))
+        | (in_motion & Q(last_checked_at__lte=now - timedelta(seconds=settings.ONRAMP_POLL_MOTION_INTERVAL)))
+        | Q(simulator_step_due_at__lte=now)
+    )
+    return list(Circuit.objects.filter(due, deleted_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def circuit_check(*, circuit_id: int, source: StateSource, now: datetime | None = None) -> list[str]:
+    """Read one circuit from `source` and record what changed; returns the refusals met, if any.
+
+    Raises SourceError (nothing written) when the read fails; see circuit_record_failed_check.
+    """
+    now = now or timezone.now()
+    circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
+    if circuit.is_deleted:
+        return []
+    observation = source.observe(circuit, now=now)
+    problems = circuit_apply_observation(circuit=circuit, observation=observation, actor=source.actor)
+    check = {
+        "last_checked_at": now,
+        "last_good_read_at": now,
+        "check_failures": 0,
+        "last_check_error": "; ".join(problems)[:500],
+    }
+    if observation.plan is not None:
+        check["simulator_step"], check["simulator_step_due_at"] = observation.plan
+    Circuit.objects.filter(pk=circuit.pk).update(**check)
+    if circuit.is_stale:
+        transition(obj=circuit, field="is_stale", to=False, actor=source.actor, reason="Read again successfully.")
+    return problems
+
+
+@transaction.atomic
+def circuit_record_failed_check(*, circuit_id: int, error: str, actor: Actor, now: datetime | None = None) -> Circuit:
+    """Count a failed read; after ONRAMP_STALE_AFTER_FAILURES in a row the circuit is marked stale."""
+    now = now or timezone.now()
+    circuit = Circuit.objects.select_for_update().get(pk=circuit_id)
+    circuit.check_failures += 1
+    circuit.last_checked_at = now
+    circuit.last_check_error = error[:500]
+    circuit.save(update_fields=["check_failures", "last_checked_at", "last_check_error"])
+    if circuit.check_failures >= settings.ONRAMP_STALE_AFTER_FAILURES and not circuit.is_stale:
+        last_good = f"{circuit.last_good_read_at:%Y-%m-%d %H:%M} UTC" if circuit.last_good_read_at else "never"
+        circuit, _ = transition(
+            obj=circuit,
+            field="is_stale",
+            to=True,
+            actor=actor,
+            reason=f"{circuit.check_failures} failed reads in a row (last good read: {last_good}): {error}"[:1000],
+        )
+    return circuit
+
+
+def _attempt(problems, change, *args, **kwargs):
+    """Apply one change; a refusal is recorded as a problem instead of undoing the whole check."""
+    try:
+        return change(*args, **kwargs)
+    except DomainError as error:
+        problems.append(error.message)
+        logger.warning("Source change refused: %s", error.message)
+        return None
+
+
+def circuit_apply_observation(*, circuit: Circuit, observation: Observation, actor: Actor) -> list[str]:
+    """Apply each difference between `observation` and the database through its service."""
+    problems: list[str] = []
+    reason = f"Reported by {actor}."
+    if observation.provider_state and observation.provider_state != circuit.service_provider_provisioning_state:
+        _attempt(
+            problems,
+            services.circuit_set_provider_state,
+            circuit=circuit,
+            to=observation.provider_state,
+            actor=actor,
+            reason=reason,
+        )
+    for field in ("circuit_provisioning_state", "provisioning_state"):
+        value = getattr(observation, field)
+        if value and value != getattr(circuit, field):
+            _attempt(
+                problems,
+                services.circuit_set_status,
+                circuit=circuit,
+                field=field,
+                to=value,
+                actor=actor,
+                reason=reason,
+            )
+    for seen in observation.peerings:
+        _apply_peering(circuit=circuit, seen=seen, actor=actor, reason=reason, problems=problems)
+    for link in circuit.vnet_links.all():
+        status = observation.vnet_links.get(link.name)
+        if status and status != link.connection_status:
+            _attempt(problems, services.vnet_link_set_status, link=link, to=status, actor=actor, reason=reason)
+    for authorization in circuit.authorizations.all():
+        status = observation.authorizations.get(authorization.name)
+        if status and status != authorization.authorization_use_status:
+            _attempt(problems, authorization_set_use_status, authorization=authorization, to=status, actor=actor)
+    return problems
+
+
+def _apply_peering(*, circuit, seen, actor, reason, problems):
+    peering = circuit.peerings.filter(peering_type=seen.peering_type).first()
+    if peering is None:
+        if not seen.config:
+            return
+        peering = _attempt(
+            problems,
+            peering_services.peering_configure,
+            circuit=circuit,
+            actor=actor,
+            peering_type=seen.peering_type,
+            **seen.config,
+        )
+        if peering is None:
+            return
+    for prefix in peering.advertised_prefixes.all():
+        state, why = seen.prefixes.get(prefix.prefix, (None, ""))
+        if state and state != prefix.validation_state:
+            _attempt(
+                problems, peering_services.prefix_set_validation_state, prefix=prefix, to=state, actor=actor, reason=why
+            )
+    if seen.provisioning_state and seen.provisioning_state != peering.provisioning_state:
+        _attempt(problems, peering_set_provisioning_state, peering=peering, to=seen.provisioning_state, actor=actor)
+    peering.refresh_from_db()
+    for session in peering.bgp_sessions.all():
+        session.peering = peering
+        state = seen.bgp.get(session.link)
+        if state and state != session.state:
+            _attempt(
+                problems, peering_services.bgp_session_set_state, session=session, to=state, actor=actor, reason=reason
+            )
+
+
+@transaction.atomic
+def authorization_set_use_status(*, authorization: Authorization, to: str, actor: Actor) -> Authorization:
+    """Record authorizationUseStatus as Azure reports it."""
+    authorization, _ = transition(
+        obj=authorization, field="authorization_use_status", to=to, actor=actor, reason=f"Reported by {actor}."
+    )
+    return authorization
+
+
+@transaction.atomic
+def peering_set_provisioning_state(*, peering, to: str, actor: Actor):
+    """Record a peering's ARM provisioningState as Azure reports it (an open string)."""
+    peering, _ = transition(obj=peering, field="provisioning_state", to=to, actor=actor, reason=f"Reported by {actor}.")
+    return peering
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Weekdays (Monday to Friday) after `start`, up to and including `end`."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    return weeks * 5 + sum(1 for offset in range(1, rest + 1) if (start.weekday() + offset) % 7 < 5)
+
+
+@transaction.atomic
+def circuits_flag_stuck(*, now: datetime | None = None) -> int:
+    """Flag circuits in Provisioning longer than their provider's business-day threshold."""
+    now = now or timezone.now()
+    candidates = Circuit.objects.filter(
+        deleted_at__isnull=True,
+        is_stuck=False,
+        service_provider_provisioning_state=ProviderState.PROVISIONING,
+        # N business days take at least N calendar days: a cheap filter before counting.
+        state_changed_at__lte=now - timedelta(days=1),
+    ).select_related("service_provider")
+    flagged = 0
+    for circuit in candidates:
+        days = business_days_between(circuit.state_changed_at.date(), now.date())
+        threshold = circuit.service_provider.stuck_after_business_days
+        if days >= threshold:
+            transition(
+                obj=circuit,
+                field="is_stuck",
+                to=True,
+                actor=SYSTEM,
+                reason=f"{days} business days in Provisioning; {circuit.service_provider} takes up to {threshold}.",
+            )
+            flagged += 1
+    return flagged

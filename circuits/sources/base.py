@@ -1,0 +1,50 @@
+"""The state-source interface: read what a circuit really is now, as an `Observation`.
+
+An observation holds only what the source reported; `None` (or an empty mapping) means "not
+reported, leave as is". circuits.polling applies it through the state-machine services, so each
+change found becomes exactly one audit event with the source as actor.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from core.actors import Actor
+
+
+class SourceError(Exception):
+    """A read failed in a way worth retrying (network, throttling, a provider's hiccup)."""
+
+
+@dataclass
+class PeeringObservation:
+    peering_type: str
+    # Everything peerings.services.peering_configure needs, when the source reports a peering
+    # Onramp does not know yet (a Layer 3 provider configured it, or it was set up in Azure).
+    config: dict | None = None
+    bgp: dict[str, str] = field(default_factory=dict)  # link → state
+    prefixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # prefix → (state, reason)
+    provisioning_state: str | None = None
+
+
+@dataclass
+class Observation:
+    provider_state: str | None = None
+    circuit_provisioning_state: str | None = None
+    provisioning_state: str | None = None
+    peerings: list[PeeringObservation] = field(default_factory=list)
+    vnet_links: dict[str, str] = field(default_factory=dict)  # link name → connectionStatus
+    authorizations: dict[str, str] = field(default_factory=dict)  # name → authorizationUseStatus
+    # The simulator's next planned step (name, due time), kept on the circuit between reads.
+    plan: tuple[str, datetime | None] | None = None
+
+
+class StateSource(Protocol):
+    actor: Actor
+
+    @classmethod
+    def from_settings(cls) -> "StateSource": ...
+
+    def observe(self, circuit, *, now: datetime) -> Observation:
+        """Read the circuit's state; raise SourceError when the read should be retried."""
+        ...

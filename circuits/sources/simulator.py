@@ -1,0 +1,216 @@
+"""Simulated providers: circuits move the way real providers move them, only faster if asked.
+
+A circuit ordered from a provider goes NotProvisioned → Provisioning → Provisioned after that
+provider's delays (ServiceProvider.simulated_*, with jitter); a Layer 3 provider then configures
+the peerings; Microsoft peering prefixes get validated; BGP sessions come up; VNet links connect;
+a deprovision request goes Deprovisioning → NotProvisioned. Some circuits are slow, some reads fail.
+
+One step at a time per circuit: the simulator plans the next step with a due time (kept on the
+circuit) and reports it once due. Every random draw is seeded by (seed, circuit, step), so a run
+is reproducible; ONRAMP_SIMULATOR_SPEED divides every delay so a demo moves in seconds.
+
+Prefix outcomes: ONRAMP_PREFIX_VALIDATOR names a callable `(peering) -> {prefix: (state, reason)}`
+(the routing-registry validator plugs in here); without it ONRAMP_SIMULATOR_PREFIX_OUTCOME decides
+(`Configured`, `ValidationNeeded`, or `mixed`).
+"""
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from core.actors import SIMULATOR
+from peerings.choices import AdvertisedPublicPrefixesStateChoices, BgpStateChoices, PeeringTypeChoices
+from peerings.choices import PrefixValidationStateChoices as PrefixState
+
+from ..choices import ConnectionStatusChoices, ProviderOrderStatusChoices
+from ..choices import ServiceProviderProvisioningStateChoices as ProviderState
+from .base import Observation, PeeringObservation, SourceError
+
+SLOW_FACTOR = 20  # a slow provider takes this many times its usual delay
+MICROSOFT_PEERING_SHARE = 0.5  # share of Layer 3 circuits that also get Microsoft peering
+OPEN_ORDER_STATUSES = (ProviderOrderStatusChoices.ORDERED, ProviderOrderStatusChoices.ACKNOWLEDGED)
+PENDING_PREFIX_STATES = (PrefixState.NOT_CONFIGURED, PrefixState.CONFIGURING)
+
+
+def outcome_validator(outcome: str):
+    """A stand-in for the routing-registry validator: every prefix gets `outcome`, or a mix."""
+
+    def validate(peering):
+        results = {}
+        for index, prefix in enumerate(peering.advertised_prefixes.order_by("prefix")):
+            state = outcome
+            if outcome == "mixed":
+                state = PrefixState.CONFIGURED if index % 2 == 0 else PrefixState.VALIDATION_NEEDED
+            reason = (
+                f"Route object for {prefix.prefix} with origin AS{peering.validation_asn} found (simulated)."
+                if state == PrefixState.CONFIGURED
+                else f"No route object for {prefix.prefix} with origin AS{peering.validation_asn} in "
+                f"{peering.routing_registry_name} (simulated): register one or request manual validation."
+            )
+            results[prefix.prefix] = (state, reason)
+        return results
+
+    return validate
+
+
+class Simulator:
+    actor = SIMULATOR
+
+    def __init__(self, *, seed=0, speed=1.0, prefix_validator=None):
+        self.seed = seed
+        self.speed = speed
+        self.prefix_validator = prefix_validator or outcome_validator(PrefixState.CONFIGURED)
+
+    @classmethod
+    def from_settings(cls):
+        validator_path = settings.ONRAMP_PREFIX_VALIDATOR
+        return cls(
+            seed=settings.ONRAMP_SIMULATOR_SEED,
+            speed=settings.ONRAMP_SIMULATOR_SPEED,
+            prefix_validator=import_string(validator_path)
+            if validator_path
+            else outcome_validator(settings.ONRAMP_SIMULATOR_PREFIX_OUTCOME),
+        )
+
+    def _rng(self, circuit, *parts):
+        return random.Random(":".join(str(part) for part in (self.seed, circuit.pk, *parts)))
+
+    def observe(self, circuit, *, now):
+        provider = circuit.service_provider
+        draw = self._rng(circuit, "read", circuit.last_checked_at, circuit.check_failures).random()
+        if draw < provider.simulated_failure_rate:
+            raise SourceError(f"{provider} did not answer (simulated outage).")
+        step = self._next_step(circuit)
+        if step is None:
+            return Observation(plan=("", None))
+        name, delay, report = step
+        if circuit.simulator_step != name or circuit.simulator_step_due_at is None:
+            due = now + self._wait(circuit, name, delay)
+            if due > now:
+                return Observation(plan=(name, due))
+        elif circuit.simulator_step_due_at > now:
+            return Observation()
+        observation = report()
+        observation.plan = ("", None)
+        return observation
+
+    def _wait(self, circuit, step, delay: timedelta) -> timedelta:
+        provider = circuit.service_provider
+        jitter = 1 + self._rng(circuit, step).uniform(-provider.simulated_jitter, provider.simulated_jitter)
+        # A provider already late with a circuit (flagged stuck) stays late, as real ones do.
+        slow = circuit.is_stuck or self._rng(circuit, "slow").random() < provider.simulated_slow_rate
+        return delay * max(jitter, 0) * (SLOW_FACTOR if slow else 1) / self.speed
+
+    def _next_step(self, circuit):
+        """(step name, delay, report) for what the provider does next with this circuit, or None."""
+        provider = circuit.service_provider
+        state = circuit.service_provider_provisioning_state
+        if state == ProviderState.PROVISIONED and circuit.deprovision_requested_at:
+            return (
+                "deprovisioning",
+                provider.simulated_routing_delay,
+                _report(provider_state=ProviderState.DEPROVISIONING),
+            )
+        if state == ProviderState.DEPROVISIONING:
+            return (
+                "deprovisioned",
+                provider.simulated_deprovisioning_delay,
+                _report(provider_state=ProviderState.NOT_PROVISIONED),
+            )
+        if state in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED) and _has_open_order(circuit):
+            return "provisioning", provider.simulated_start_delay, _report(provider_state=ProviderState.PROVISIONING)
+        if state == ProviderState.PROVISIONING:
+            return (
+                "provisioned",
+                provider.simulated_provisioning_delay,
+                _report(provider_state=ProviderState.PROVISIONED),
+            )
+        if circuit.is_provisioned:
+            return self._next_routing_step(circuit)
+        return None
+
+    def _next_routing_step(self, circuit):
+        delay = circuit.service_provider.simulated_routing_delay
+        peerings = {peering.peering_type: peering for peering in circuit.peerings.all()}
+        if circuit.service_provider.is_layer3:
+            for peering_type in self._peerings_wanted(circuit):
+                if peering_type not in peerings:
+                    config = _peering_config(circuit, peering_type, used_vlans={p.vlan_id for p in peerings.values()})
+                    return (
+                        f"configure:{peering_type}",
+                        delay,
+                        lambda t=peering_type, c=config: Observation(peerings=[PeeringObservation(t, config=c)]),
+                    )
+        for peering in peerings.values():
+            if peering.is_microsoft and peering.advertised_prefixes.filter(validation_state__in=PENDING_PREFIX_STATES):
+                return (
+                    f"validate:{peering.peering_type}",
+                    delay,
+                    lambda p=peering: Observation(
+                        peerings=[PeeringObservation(p.peering_type, prefixes=self.prefix_validator(p))]
+                    ),
+                )
+        for peering in peerings.values():
+            ready = (
+                not peering.is_microsoft
+                or peering.advertised_public_prefixes_state == AdvertisedPublicPrefixesStateChoices.CONFIGURED
+            )
+            if ready and peering.bgp_sessions.exclude(state=BgpStateChoices.ESTABLISHED).exists():
+                established = {link: BgpStateChoices.ESTABLISHED for link in ("primary", "secondary")}
+                return (
+                    f"bgp:{peering.peering_type}",
+                    delay,
+                    lambda p=peering, e=established: Observation(peerings=[PeeringObservation(p.peering_type, bgp=e)]),
+                )
+        waiting = ConnectionStatusChoices.CONNECTING, ConnectionStatusChoices.UNKNOWN
+        link = circuit.vnet_links.filter(connection_status__in=waiting).first()
+        if link is not None:
+            return (
+                f"link:{link.name}",
+                delay,
+                _report(vnet_links={link.name: ConnectionStatusChoices.CONNECTED}),
+            )
+        return None
+
+    def _peerings_wanted(self, circuit):
+        wanted = [PeeringTypeChoices.AZURE_PRIVATE]
+        if self._rng(circuit, "microsoft").random() < MICROSOFT_PEERING_SHARE:
+            wanted.append(PeeringTypeChoices.MICROSOFT)
+        return wanted
+
+
+def _report(**fields):
+    return lambda: Observation(**fields)
+
+
+def _has_open_order(circuit):
+    orders = circuit.provider_orders.filter(status__in=OPEN_ORDER_STATUSES)
+    if circuit.deprovisioned_at:
+        # An order from before the last deprovisioning is history, not a request to provision again.
+        orders = orders.filter(service_key_handed_over_at__gt=circuit.deprovisioned_at)
+    return orders.exists()
+
+
+def _peering_config(circuit, peering_type, *, used_vlans):
+    """The routing a Layer 3 provider sets up: addresses and VLANs derived from the circuit."""
+    octet, block = circuit.pk % 250, circuit.pk // 250 % 250
+    vlan = next(
+        v for v in range(100 if peering_type == PeeringTypeChoices.AZURE_PRIVATE else 200, 4095) if v not in used_vlans
+    )
+    if peering_type == PeeringTypeChoices.AZURE_PRIVATE:
+        return {
+            "peer_asn": 65000 + octet,
+            "primary_peer_address_prefix": f"10.{block}.{octet}.0/30",
+            "secondary_peer_address_prefix": f"10.{block}.{octet}.4/30",
+            "vlan_id": vlan,
+        }
+    return {
+        "peer_asn": 3300 + octet,
+        "primary_peer_address_prefix": f"80.{block}.{octet}.0/30",
+        "secondary_peer_address_prefix": f"80.{block}.{octet}.4/30",
+        "vlan_id": vlan,
+        "advertised_public_prefixes": [f"81.{block}.{octet}.0/24"],
+        "routing_registry_name": "RIPENCC",
+    }

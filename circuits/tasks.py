@@ -1,0 +1,60 @@
+"""Celery tasks that keep circuits true: thin wrappers around circuits.polling's services.
+
+Beat runs `sweep` every ONRAMP_SWEEP_INTERVAL seconds; it fans the circuits due for a check out
+to workers in chunks. A failed read is retried with exponential backoff (and jitter) up to
+ONRAMP_POLL_MAX_RETRIES times; circuits.polling marks the circuit stale when reads keep failing.
+"""
+
+import logging
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from . import polling
+from .sources import SourceError, get_source
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with full jitter: 0..base·2^attempt seconds, capped."""
+    ceiling = min(settings.ONRAMP_POLL_RETRY_MAX_DELAY, settings.ONRAMP_POLL_RETRY_BASE_DELAY * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _check(circuit_id: int, attempt: int, source) -> None:
+    try:
+        polling.circuit_check(circuit_id=circuit_id, source=source)
+    except SourceError as error:
+        logger.warning("Reading circuit %s failed (attempt %s): %s", circuit_id, attempt + 1, error)
+        polling.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
+        if attempt < settings.ONRAMP_POLL_MAX_RETRIES:
+            check_circuit.apply_async((circuit_id, attempt + 1), countdown=retry_delay(attempt))
+
+
+@shared_task(name="circuits.sweep")
+def sweep() -> int:
+    """Queue a check of every circuit that is due, in chunks; returns how many were queued."""
+    circuit_ids = polling.circuits_due_for_check()
+    size = settings.ONRAMP_POLL_CHUNK_SIZE
+    for start in range(0, len(circuit_ids), size):
+        check_circuits.delay(circuit_ids[start : start + size])
+    return len(circuit_ids)
+
+
+@shared_task(name="circuits.check_circuits")
+def check_circuits(circuit_ids: list[int]) -> None:
+    source = get_source()
+    for circuit_id in circuit_ids:
+        _check(circuit_id, 0, source)
+
+
+@shared_task(name="circuits.check_circuit")
+def check_circuit(circuit_id: int, attempt: int = 0) -> None:
+    _check(circuit_id, attempt, get_source())
+
+
+@shared_task(name="circuits.flag_stuck")
+def flag_stuck() -> int:
+    return polling.circuits_flag_stuck()

@@ -1,0 +1,81 @@
+"""Writes for notifications, watches and heartbeats."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import EmailStatusChoices, Heartbeat, Notification, Watch
+
+
+def circuit_watchers(circuit):
+    """Everyone watching a circuit: its owner team's members and anyone who chose to watch it."""
+    User = get_user_model()
+    return User.objects.filter(is_active=True).filter(
+        pk__in=circuit.team.members.values("pk").union(Watch.objects.filter(circuit=circuit).values("user_id"))
+    )
+
+
+@transaction.atomic
+def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", also=(), skip_user=None):
+    """Notify the circuit's watchers (plus `also`) in the app, and queue their e-mails on commit."""
+    from .tasks import send_notification_email
+
+    recipients = {user.pk: user for user in circuit_watchers(circuit)}
+    recipients.update({user.pk: user for user in also if user is not None})
+    if skip_user is not None:
+        recipients.pop(skip_user.pk, None)
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                circuit=circuit,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                email_status=EmailStatusChoices.PENDING if user.email else EmailStatusChoices.NOT_NEEDED,
+            )
+            for user in sorted(recipients.values(), key=lambda user: user.pk)
+        ]
+    )
+    for notification in notifications:
+        if notification.email_status == EmailStatusChoices.PENDING:
+            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return notifications
+
+
+@transaction.atomic
+def notification_record_email(*, notification_id: int, error: str = "", final: bool = False) -> Notification:
+    """Record one attempt to e-mail a notification: sent, failed for now, or failed for good."""
+    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    notification.email_attempts += 1
+    notification.email_error = error[:500]
+    if not error:
+        notification.email_status = EmailStatusChoices.SENT
+    elif final:
+        notification.email_status = EmailStatusChoices.FAILED
+    notification.save(update_fields=["email_attempts", "email_error", "email_status"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's notifications read: the given ones, or all of them."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def watch_set(*, user, circuit, watching: bool) -> bool:
+    """Start or stop watching a circuit; returns whether the user now watches it."""
+    if watching:
+        Watch.objects.get_or_create(user=user, circuit=circuit)
+    else:
+        Watch.objects.filter(user=user, circuit=circuit).delete()
+    return watching
+
+
+def heartbeat_record(*, name: str, detail: str = "") -> None:
+    """Record that a background component ran just now (one row per component, upserted)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now(), "detail": detail[:200]})

@@ -1,0 +1,222 @@
+import threading
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from circuits import polling
+from circuits.models import Circuit
+from circuits.sources.base import Observation, PeeringObservation, SourceError
+from core.actors import AZURE
+from tests.circuits.factories import CircuitFactory, ServiceProviderFactory, VNetLinkFactory
+from tests.circuits.sources import StaticSource
+from tests.peerings.factories import AdvertisedPrefixFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(circuit, field="service_provider_provisioning_state"):
+    return AuditEvent.objects.filter(circuit=circuit, field=field)
+
+
+def test_a_change_found_is_recorded_through_the_service_as_one_event_by_the_source():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(Observation(provider_state="Provisioned")))
+    (event,) = _events(circuit)
+    assert (event.from_value, event.to_value, event.actor_kind) == ("Provisioning", "Provisioned", "poller")
+    circuit.refresh_from_db()
+    assert circuit.service_provider_provisioning_state == "Provisioned"
+    assert circuit.last_checked_at == circuit.last_good_read_at is not None
+
+
+def test_checking_again_changes_nothing():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    source = StaticSource(Observation(provider_state="Provisioned"))
+    polling.circuit_check(circuit_id=circuit.pk, source=source)
+    version = Circuit.objects.get(pk=circuit.pk).version
+    polling.circuit_check(circuit_id=circuit.pk, source=source)
+    assert _events(circuit).count() == 1
+    assert Circuit.objects.get(pk=circuit.pk).version == version
+
+
+def test_unknown_enum_values_from_azure_are_stored_not_refused():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioned")
+    observation = Observation(provider_state="Suspended", circuit_provisioning_state="Disabled")
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(observation, actor=AZURE))
+    circuit.refresh_from_db()
+    assert (circuit.service_provider_provisioning_state, circuit.circuit_provisioning_state) == (
+        "Suspended",
+        "Disabled",
+    )
+
+
+def test_a_refused_change_is_kept_as_the_checks_error_and_the_rest_applies():
+    circuit = CircuitFactory(service_provider_provisioning_state="NotProvisioned")
+    observation = Observation(provider_state="Provisioned", provisioning_state="Updating")
+    problems = polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(observation))
+    circuit.refresh_from_db()
+    assert "cannot go from NotProvisioned to Provisioned" in problems[0]
+    assert circuit.last_check_error == problems[0]
+    assert circuit.provisioning_state == "Updating"
+
+
+def test_a_reported_peering_is_configured_with_the_source_as_actor():
+    circuit = CircuitFactory(provisioned=True, service_provider__layer="Layer3")
+    config = {
+        "peer_asn": 65001,
+        "primary_peer_address_prefix": "10.0.0.0/30",
+        "secondary_peer_address_prefix": "10.0.0.4/30",
+        "vlan_id": 100,
+    }
+    observation = Observation(peerings=[PeeringObservation("AzurePrivatePeering", config=config)])
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(observation))
+    peering = circuit.peerings.get()
+    assert (peering.vlan_id, peering.configured_by) == (100, "poller")
+
+
+def test_prefix_states_apply_before_bgp_so_microsoft_bgp_can_come_up():
+    prefix = AdvertisedPrefixFactory()
+    peering = prefix.peering
+    seen = PeeringObservation(
+        "MicrosoftPeering",
+        prefixes={prefix.prefix: ("Configured", "Route object found.")},
+        bgp={"primary": "Established"},
+    )
+    polling.circuit_check(circuit_id=peering.circuit_id, source=StaticSource(Observation(peerings=[seen])))
+    peering.refresh_from_db()
+    assert peering.advertised_public_prefixes_state == "Configured"
+    assert peering.bgp_sessions.get(link="primary").state == "Established"
+
+
+def test_vnet_link_status_is_recorded():
+    link = VNetLinkFactory()
+    source = StaticSource(Observation(vnet_links={link.name: "Connected"}))
+    polling.circuit_check(circuit_id=link.circuit_id, source=source)
+    link.refresh_from_db()
+    assert link.connection_status == "Connected"
+
+
+def test_a_simulator_plan_is_kept_on_the_circuit():
+    circuit = CircuitFactory()
+    due = timezone.now() + timedelta(minutes=5)
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(Observation(plan=("provisioning", due))))
+    circuit.refresh_from_db()
+    assert (circuit.simulator_step, circuit.simulator_step_due_at) == ("provisioning", due)
+
+
+def test_a_failed_read_writes_nothing_but_the_failure():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    with pytest.raises(SourceError):
+        polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(failures=1))
+    polling.circuit_record_failed_check(circuit_id=circuit.pk, error="timeout", actor=AZURE)
+    circuit.refresh_from_db()
+    assert (circuit.check_failures, circuit.last_check_error, circuit.is_stale) == (1, "timeout", False)
+
+
+def test_a_circuit_whose_source_keeps_failing_is_marked_stale_with_its_last_good_read(settings):
+    settings.ONRAMP_STALE_AFTER_FAILURES = 3
+    good = timezone.now() - timedelta(hours=2)
+    circuit = CircuitFactory(last_good_read_at=good)
+    for _ in range(3):
+        polling.circuit_record_failed_check(circuit_id=circuit.pk, error="HTTP 503", actor=AZURE)
+    circuit.refresh_from_db()
+    assert circuit.is_stale
+    (event,) = _events(circuit, field="is_stale")
+    assert f"last good read: {good:%Y-%m-%d %H:%M} UTC" in event.reason
+    assert "HTTP 503" in event.reason
+
+
+def test_a_good_read_clears_stale():
+    circuit = CircuitFactory(is_stale=True, check_failures=5)
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource())
+    circuit.refresh_from_db()
+    assert (circuit.is_stale, circuit.check_failures) == (False, 0)
+
+
+def test_deleted_circuits_are_never_checked():
+    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=1), deleted_at=timezone.now())
+    assert polling.circuits_due_for_check() == []
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(Observation(provider_state="Provisioned")))
+    assert not _events(circuit).exists()
+
+
+def test_circuits_in_motion_are_due_sooner_than_the_rest(settings):
+    settings.ONRAMP_POLL_INTERVAL, settings.ONRAMP_POLL_MOTION_INTERVAL = 60, 15
+    now = timezone.now()
+    checked = now - timedelta(seconds=20)
+    resting = CircuitFactory(provisioned=True, last_checked_at=checked)
+    moving = CircuitFactory(service_provider_provisioning_state="Provisioning", last_checked_at=checked)
+    never = CircuitFactory(provisioned=True)
+    planned = CircuitFactory(provisioned=True, last_checked_at=now, simulator_step_due_at=now)
+    assert polling.circuits_due_for_check(now=now) == sorted([moving.pk, never.pk, planned.pk])
+    assert resting.pk in polling.circuits_due_for_check(now=now + timedelta(seconds=41))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (date(2026, 11, 2), date(2026, 11, 2), 0),  # Monday, same day
+        (date(2026, 11, 2), date(2026, 11, 6), 4),  # Monday → Friday
+        (date(2026, 11, 6), date(2026, 11, 9), 1),  # Friday → Monday: the weekend does not count
+        (date(2026, 11, 2), date(2026, 11, 16), 10),  # two weeks
+        (date(2026, 11, 7), date(2026, 11, 8), 0),  # Saturday → Sunday
+    ],
+)
+def test_business_days_skip_weekends(start, end, days):
+    assert polling.business_days_between(start, end) == days
+
+
+def _provisioning_since(start, **provider):
+    return CircuitFactory(
+        service_provider=ServiceProviderFactory(**provider),
+        service_provider_provisioning_state="Provisioning",
+        state_changed_at=start,
+        created_at=start,
+    )
+
+
+def test_a_circuit_ten_business_days_in_provisioning_is_flagged_stuck_once():
+    now = datetime.fromisoformat("2026-11-16T10:00:00+00:00")
+    stuck = _provisioning_since(now - timedelta(days=14))
+    waiting = _provisioning_since(now - timedelta(days=13))
+    assert polling.circuits_flag_stuck(now=now) == 1
+    assert polling.circuits_flag_stuck(now=now) == 0
+    stuck.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (stuck.is_stuck, waiting.is_stuck) == (True, False)
+    (event,) = _events(stuck, field="is_stuck")
+    assert (event.actor_kind, event.reason.split(";")[0]) == ("system", "10 business days in Provisioning")
+
+
+def test_the_stuck_threshold_is_per_provider():
+    now = datetime.fromisoformat("2026-11-16T10:00:00+00:00")
+    patient = _provisioning_since(now - timedelta(days=14), stuck_after_business_days=20)
+    assert polling.circuits_flag_stuck(now=now) == 0
+    patient.refresh_from_db()
+    assert not patient.is_stuck
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_checking_the_same_circuit_at_once_record_one_event():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+
+    class SlowSource(StaticSource):
+        def observe(self, circuit, *, now):
+            time.sleep(0.3)  # hold the row lock while the other worker waits for it
+            return super().observe(circuit, now=now)
+
+    def worker():
+        try:
+            polling.circuit_check(circuit_id=circuit.pk, source=SlowSource(Observation(provider_state="Provisioned")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _events(circuit).count() == 1

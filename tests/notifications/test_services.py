@@ -1,0 +1,84 @@
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from circuits import services as circuit_services
+from core.actors import SIMULATOR
+from notifications.models import Notification
+from notifications.services import notifications_mark_read, notify_circuit_watchers, watch_set
+from tests.accounts.factories import UserFactory
+from tests.circuits.factories import CircuitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def circuit(team, engineer):
+    return CircuitFactory(team=team, service_provider_provisioning_state="Provisioning")
+
+
+def test_the_owner_team_is_notified_in_app_and_by_email(circuit, engineer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
+    (notification,) = Notification.objects.filter(user=engineer)
+    assert notification.kind == "provider_provisioned"
+    assert notification.email_status == "sent"
+    (message,) = mail.outbox
+    assert message.to == [engineer.email]
+    assert message.subject == f"[Onramp] {circuit} is Provisioned by its provider"
+
+
+def test_the_email_is_queued_only_on_commit(circuit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_watchers_outside_the_team_are_notified_too(circuit, engineer):
+    outsider = UserFactory(username="watcher")
+    watch_set(user=outsider, circuit=circuit, watching=True)
+    notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"eng", "watcher"}
+    watch_set(user=outsider, circuit=circuit, watching=False)
+    notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    assert Notification.objects.filter(user=outsider).count() == 1
+
+
+def test_the_person_who_made_the_change_is_not_notified_of_it(circuit, engineer):
+    assert notify_circuit_watchers(circuit=circuit, kind="test", title="t", skip_user=engineer) == []
+
+
+def test_a_user_without_email_gets_the_in_app_notification_only(circuit, engineer):
+    engineer.email = ""
+    engineer.save()
+    (notification,) = notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    assert notification.email_status == "not_needed"
+
+
+def test_changes_nobody_waits_for_notify_nobody(circuit):
+    circuit_services.circuit_set_status(circuit=circuit, field="provisioning_state", to="Updating", actor=SIMULATOR)
+    assert not Notification.objects.exists()
+
+
+def test_a_failing_mail_server_is_retried_then_the_failure_is_visible(
+    circuit, engineer, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("notifications.tasks.send_mail", side_effect=ConnectionRefusedError("SMTP down")) as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    notification = Notification.objects.get(user=engineer)
+    assert send.call_count == 6  # the first attempt and five retries
+    assert (notification.email_status, notification.email_attempts) == ("failed", 6)
+    assert notification.email_error == "SMTP down"
+
+
+def test_marking_read(circuit, engineer):
+    first, second = (notify_circuit_watchers(circuit=circuit, kind="test", title=t)[0] for t in "ab")
+    assert notifications_mark_read(user=engineer, notification_ids=[first.pk]) == 1
+    assert notifications_mark_read(user=engineer) == 1
+    second.refresh_from_db()
+    assert second.is_read

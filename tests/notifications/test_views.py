@@ -1,0 +1,108 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Heartbeat, Notification
+from notifications.services import heartbeat_record, notify_circuit_watchers
+from tests.circuits.factories import CircuitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _beats(age=timedelta(0)):
+    for name in ("beat", "worker"):
+        Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now() - age})
+
+
+def test_healthz_answers_anonymously_with_database_broker_beat_and_worker(client):
+    _beats()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+    assert body["beat"]["age_seconds"] < 5
+    assert body["worker"]["last_heartbeat"] is not None
+
+
+def test_healthz_is_degraded_but_up_when_background_work_is_late(client, settings):
+    _beats(age=timedelta(seconds=settings.ONRAMP_BACKGROUND_LATE_AFTER + 1))
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "degraded")
+
+
+def test_healthz_reports_a_broker_that_is_down(client):
+    _beats()
+    with mock.patch("config.celery.app.connection_for_write", side_effect=OSError("Connection refused")):
+        body = client.get("/healthz").json()
+    assert (body["status"], body["broker"]) == ("degraded", "error: Connection refused")
+
+
+def test_healthz_answers_503_when_the_database_is_down(client):
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("could not connect")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: could not connect"
+
+
+def test_pages_load_the_health_banner_live(client, engineer):
+    client.force_login(engineer)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f'hx-get="{reverse("notifications:health_banner")}"' in page
+
+
+def test_the_banner_warns_when_background_work_has_not_run_for_a_while(client, engineer, settings):
+    client.force_login(engineer)
+    _beats(age=timedelta(seconds=settings.ONRAMP_BACKGROUND_LATE_AFTER + 60))
+    banner = client.get(reverse("notifications:health_banner")).content.decode()
+    assert "Background work has not run since" in banner
+
+
+def test_the_banner_warns_when_background_work_never_ran(client, engineer):
+    client.force_login(engineer)
+    assert "has not run yet" in client.get(reverse("notifications:health_banner")).content.decode()
+
+
+def test_the_banner_is_empty_while_background_work_runs(client, engineer):
+    client.force_login(engineer)
+    heartbeat_record(name="beat")
+    heartbeat_record(name="worker")
+    assert client.get(reverse("notifications:health_banner")).content.decode().strip() == ""
+
+
+def test_the_list_shows_only_my_notifications_with_their_email_state(client, engineer, team):
+    circuit = CircuitFactory(team=team)
+    notify_circuit_watchers(circuit=circuit, kind="test", title="Mine")
+    Notification.objects.filter(title="Mine").update(email_status="failed", email_error="SMTP down")
+    client.force_login(engineer)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Mine" in page
+    assert "E-mail failed" in page
+    assert "SMTP down" in page
+
+
+def test_the_list_query_count_is_constant(client, engineer, team, django_assert_num_queries):
+    for index in range(5):
+        notify_circuit_watchers(circuit=CircuitFactory(team=team), kind="test", title=f"n{index}")
+    client.force_login(engineer)
+    with django_assert_num_queries(6):  # session, user, two for the nav's permissions, count, page
+        client.get(reverse("notifications:list"))
+
+
+def test_mark_all_read(client, engineer, team):
+    notify_circuit_watchers(circuit=CircuitFactory(team=team), kind="test", title="x")
+    client.force_login(engineer)
+    assert client.post(reverse("notifications:mark_read")).status_code == 302
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_watching_a_circuit(client, engineer):
+    circuit = CircuitFactory()
+    client.force_login(engineer)
+    client.post(reverse("notifications:watch", args=[circuit.pk]))
+    assert circuit.watches.filter(user=engineer).exists()
+    client.post(reverse("notifications:watch", args=[circuit.pk]), {"watching": "0"})
+    assert not circuit.watches.exists()
