@@ -97,19 +97,32 @@ def _active_order(circuit):
     return orders[0] if orders else None
 
 
+def _deprovisioned_since(circuit):
+    """When the provider deprovisioned the circuit, if it is deprovisioned and nobody has ordered again."""
+    state = circuit.service_provider_provisioning_state
+    if state == ProviderState.NOT_PROVISIONED and circuit.deprovisioned_at is None:
+        return None
+    if state not in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED):
+        return None
+    since = circuit.deprovisioned_at or circuit.state_changed_at
+    order = _active_order(circuit)
+    return None if order and order.created_at > since else since
+
+
 def _step_order(circuit):
     provider = circuit.service_provider
     state = circuit.service_provider_provisioning_state
     order = _active_order(circuit)
-    if circuit.deprovisioned_at and state in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED):
+    deprovisioned_since = _deprovisioned_since(circuit)
+    if deprovisioned_since:
         return Step(
             2,
             BLOCKED,
-            f"{provider} deprovisioned the circuit {_since(circuit.deprovisioned_at)} ago.",
+            f"{provider} deprovisioned the circuit {_since(deprovisioned_since)} ago.",
             "Order again from the provider, or delete the circuit to stop billing.",
             ENGINEER,
         )
-    if state != ProviderState.NOT_PROVISIONED:
+    if state not in (ProviderState.NOT_PROVISIONED, ProviderState.DEPROVISIONED):
         ref = f" (ref {order.provider_reference})" if order and order.provider_reference else ""
         return Step(2, DONE, f"Ordered from {provider}{ref}.")
     if order is None:
@@ -157,7 +170,7 @@ def _step_provisioning(circuit):
         return Step(3, WAITING, reason, f"Wait for {provider} to finish provisioning.", PROVIDER)
     if state == ProviderState.DEPROVISIONING:
         return Step(3, WAITING, f"{provider} is deprovisioning.", "Then delete the circuit or order again.", PROVIDER)
-    if circuit.deprovisioned_at:
+    if _deprovisioned_since(circuit):
         return Step(
             3,
             BLOCKED,
