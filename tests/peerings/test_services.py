@@ -7,6 +7,7 @@ no circuit of their own); refused ones raise DomainError and leave the database 
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -487,3 +488,28 @@ def test_a_decided_ticket_cannot_be_decided_again(refused, approver, status, act
     error = refused(getattr(services, f"ticket_{action}"), ticket=ticket, actor=actor, reason="again")
 
     assert error.code == "conflict"
+
+
+# What the database enforces on its own ----------------------------------------------------------
+
+
+def test_database_refuses_a_vlan_id_used_twice_on_a_circuit():
+    peering = PeeringFactory(vlan_id=100)
+
+    with pytest.raises(IntegrityError):
+        PeeringFactory(circuit=peering.circuit, microsoft=True, vlan_id=100)
+
+
+def test_database_refuses_a_second_peering_of_the_same_type():
+    peering = PeeringFactory(vlan_id=100)
+
+    with pytest.raises(IntegrityError):
+        PeeringFactory(circuit=peering.circuit, vlan_id=101)
+
+
+@pytest.mark.parametrize(("field", "value"), [("vlan_id", 0), ("vlan_id", 4095), ("peer_asn", 0), ("peer_asn", 2**32)])
+def test_database_refuses_vlan_ids_and_asns_out_of_range(field, value):
+    peering = PeeringFactory()
+
+    with pytest.raises(IntegrityError):
+        Peering.objects.filter(pk=peering.pk).update(**{field: value})

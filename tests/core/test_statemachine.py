@@ -1,0 +1,58 @@
+"""transition(): the one mechanism every state change goes through."""
+
+import pytest
+from django.db import transaction
+
+from audit.models import AuditEvent
+from circuits.models import Circuit
+from core.actors import SIMULATOR
+from core.errors import DomainError, full_clean_or_refuse
+from core.statemachine import transition
+from tests.circuits.factories import CircuitFactory
+from tests.peerings.factories import PeeringFactory
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = {"NotProvisioned": {"Provisioning"}, "Provisioning": {"Provisioned", "NotProvisioned"}}
+
+
+def test_refusal_says_where_the_object_can_go_instead():
+    circuit = CircuitFactory()
+
+    with pytest.raises(DomainError, match="from NotProvisioned it can go to Provisioning") as refusal:
+        transition(
+            obj=circuit, field="service_provider_provisioning_state", to="Provisioned", actor=SIMULATOR, allowed=ALLOWED
+        )
+
+    assert (refusal.value.field, refusal.value.code) == ("service_provider_provisioning_state", "invalid_transition")
+
+
+def test_object_without_a_circuit_needs_one_named_before_anything_is_written():
+    session = PeeringFactory().bgp_sessions.first()
+
+    with pytest.raises(TypeError, match="circuit_id"), transaction.atomic():
+        transition(obj=session, field="state", to="Active", actor=SIMULATOR)
+
+    session.refresh_from_db()
+    assert session.state == "Idle"
+    assert not AuditEvent.objects.exists()
+
+
+def test_child_object_event_lands_on_its_circuit_and_bumps_its_version():
+    peering = PeeringFactory()
+    version = peering.circuit.version
+
+    _, event = transition(obj=peering, field="state", to="Disabled", actor=SIMULATOR)
+
+    assert event.circuit_id == peering.circuit_id
+    assert Circuit.objects.get(pk=peering.circuit_id).version == version + 1
+
+
+def test_full_clean_or_refuse_names_the_field():
+    circuit = CircuitFactory()
+    circuit.name = "x" * 81
+
+    with pytest.raises(DomainError) as refusal:
+        full_clean_or_refuse(circuit)
+
+    assert refusal.value.field == "name"
