@@ -11,6 +11,7 @@ rows), so the database can prorate without any Python loop over circuits.
 
 import calendar
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Case, DecimalField, Func, IntegerField, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod, Round
@@ -78,3 +79,9 @@ def money_sql(fee_units):
         2,
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
+
+
+def cents(value):
+    """An amount the database already rounded, normalised to two places (SQLite hands back binary
+    floats such as 10493.0700000000); None (price unknown) stays None."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))

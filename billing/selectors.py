@@ -39,7 +39,7 @@ from peerings.models import BgpSession
 
 from .choices import BillingCategoryChoices as Category
 from .models import PortPrice
-from .proration import day_end, day_end_sql, day_start, day_start_sql, money_sql
+from .proration import cents, day_end, day_end_sql, day_start, day_start_sql, money_sql
 
 FAR = 10**12  # a position beyond any date, for open-ended price periods
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -180,9 +180,10 @@ def _summary(circuits, *group):
             price_unknown=Count("pk", filter=Q(monthly_fee__isnull=True)),
             accrued=Sum("accrued", output_field=MONEY),
             monthly_burn=Sum("monthly_fee", output_field=MONEY),
-            waste=Sum("waste", filter=wasting, output_field=MONEY),
-            wasted_monthly_burn=Sum("monthly_fee", filter=wasting, output_field=MONEY),
-            saving_per_year=Sum(F("monthly_fee") * 12, filter=wasting, output_field=MONEY),
+            # Zero, not unknown, where nothing is wasting; the price_unknown count flags the rest.
+            waste=Coalesce(Sum("waste", filter=wasting), 0, output_field=MONEY),
+            wasted_monthly_burn=Coalesce(Sum("monthly_fee", filter=wasting), 0, output_field=MONEY),
+            saving_per_year=Coalesce(Sum(F("monthly_fee") * 12, filter=wasting), 0, output_field=MONEY),
         )
         .order_by(*group)
     )
@@ -190,8 +191,6 @@ def _summary(circuits, *group):
 
 def summary_by_category(*, as_of, idle_days=None):
     rows = list(_summary(billing_circuits(as_of=as_of, idle_days=idle_days), "category"))
-    for row in rows:
-        row["label"] = Category.label(row["category"])
     rows.sort(key=lambda row: Category.values().index(row["category"]))
     return rows
 
@@ -221,7 +220,7 @@ def monthly_accrued(*, as_of, idle_days=None):
         end = Least(OuterRef("end_units"), Value(day_end(last)))
         columns[f"month_{index}"] = Sum(_accrued(start, end), output_field=MONEY)
     rows = billing_circuits(as_of=as_of, idle_days=idle_days).values("category").annotate(**columns).order_by()
-    series = {row["category"]: [row[f"month_{i}"] or Decimal("0.00") for i in range(len(months))] for row in rows}
+    series = {row["category"]: [cents(row[f"month_{i}"] or 0) for i in range(len(months))] for row in rows}
     return months, series
 
 
@@ -255,6 +254,10 @@ class CircuitBilling:
         return Category.label(self.category)
 
     @property
+    def category_color(self):
+        return Category.color(self.category)
+
+    @property
     def price_known(self):
         return self.monthly_fee is not None
 
@@ -278,8 +281,8 @@ def circuit_billing(circuit, *, as_of: date | None = None) -> CircuitBilling | N
         as_of=as_of,
         currency=report_currency(),
         category=row["category"],
-        accrued=row["accrued"],
-        monthly_fee=row["monthly_fee"],
-        waste=row["waste"],
+        accrued=cents(row["accrued"]),
+        monthly_fee=cents(row["monthly_fee"]),
+        waste=cents(row["waste"]),
         days_wasted=days_wasted(row["waste_from"], as_of) if row["waste_from"] else None,
     )

@@ -1,7 +1,42 @@
+import csv
+
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from .chart import stacked_month_chart
+from .forms import AsOfForm
+from .selectors import idle_after_days, report_currency
+from .tables import GROUPINGS, TOP_WASTING, category_table, export_table, grouped_table, monthly_table, wasting_table
 
 
 @permission_required("circuits.view_billing", raise_exception=True)
 def billing_dashboard(request):
-    return render(request, "billing/dashboard.html")
+    form = AsOfForm(request.GET or None, initial={"as_of": timezone.localdate()})
+    as_of = form.as_of_date()
+    months_table, months, series = monthly_table(as_of=as_of)
+    context = {
+        "form": form,
+        "as_of": as_of,
+        "idle_days": idle_after_days(),
+        "currency": report_currency(),
+        "categories": category_table(as_of=as_of),
+        "wasting": wasting_table(as_of=as_of, limit=TOP_WASTING),
+        "groupings": [grouped_table(slug, as_of=as_of) for slug in GROUPINGS],
+        "months": months_table,
+        "chart": stacked_month_chart(months, series, report_currency()),
+    }
+    return render(request, "billing/dashboard.html", context)
+
+
+@permission_required("circuits.view_billing", raise_exception=True)
+def billing_export(request, table):
+    as_of = AsOfForm(request.GET or None).as_of_date()
+    exported = export_table(table, as_of=as_of)
+    if exported is None:
+        raise Http404("No such billing table.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="billing-{exported.slug}-{as_of:%Y-%m-%d}.csv"'
+    csv.writer(response).writerows(exported.csv_rows())
+    return response

@@ -1,0 +1,169 @@
+"""The billing page's tables, one definition each for the HTML page and its CSV export."""
+
+from dataclasses import dataclass, field
+
+from .choices import BillingCategoryChoices as Category
+from .proration import cents
+from .selectors import (
+    days_wasted,
+    monthly_accrued,
+    summary_by,
+    summary_by_category,
+    wasting_circuits,
+)
+
+SUMMARY_COLUMNS = (
+    ("Circuits", "circuits"),
+    ("Price unknown", "price_unknown"),
+    ("Accrued", "accrued"),
+    ("Monthly burn", "monthly_burn"),
+    ("Wasted so far", "waste"),
+    ("Wasted monthly burn", "wasted_monthly_burn"),
+    ("Saving per year if deleted", "saving_per_year"),
+)
+MONEY_KEYS = {"accrued", "monthly_burn", "waste", "wasted_monthly_burn", "saving_per_year"}
+TOP_WASTING = 10
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list
+    url: str = ""
+    badge: str = ""  # a colour: the label is shown as a badge of it
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list
+    money_columns: set = field(default_factory=set)  # indexes into cells shown as money
+    rows: list = field(default_factory=list)
+    total: Row | None = None
+    totals: dict = field(default_factory=dict)  # the total row by summary key, for the headline
+
+    def csv_rows(self):
+        yield self.headers
+        for row in [*self.rows, *([self.total] if self.total else [])]:
+            yield [row.label, *("" if cell is None else cell for cell in row.cells)]
+
+
+def _summary_cells(row):
+    return [cents(row[key]) if key in MONEY_KEYS else row[key] for _, key in SUMMARY_COLUMNS]
+
+
+def _summary_table(slug, title, key_header, rows):
+    return Table(
+        slug=slug,
+        title=title,
+        headers=[key_header, *(header for header, _ in SUMMARY_COLUMNS)],
+        money_columns={index for index, (_, key) in enumerate(SUMMARY_COLUMNS) if key in MONEY_KEYS},
+        rows=rows,
+    )
+
+
+def _sum_known(values):
+    """Sum of the known values; None (price unknown) when none is known, never a false zero."""
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+def category_table(*, as_of, idle_days=None):
+    rows = [
+        Row(Category.label(row["category"]), _summary_cells(row), badge=Category.color(row["category"]))
+        for row in summary_by_category(as_of=as_of, idle_days=idle_days)
+    ]
+    table = _summary_table("categories", "By category", "Category", rows)
+    if rows:
+        # A sum of the few category rows the database aggregated, so the total matches them.
+        columns = zip(*(row.cells for row in rows), strict=True)
+        totals = [_sum_known(column) for column in columns]
+        table.total = Row("All undeleted circuits", totals)
+        table.totals = dict(zip((key for _, key in SUMMARY_COLUMNS), totals, strict=True))
+    return table
+
+
+GROUPINGS = {
+    # slug: (title, key header, circuit field path)
+    "providers": ("By provider", "Provider", "service_provider__name"),
+    "teams": ("By team", "Team", "team__name"),
+    "subscriptions": ("By subscription", "Subscription", "subscription_id"),
+}
+
+
+def grouped_table(slug, *, as_of, idle_days=None):
+    title, key_header, path = GROUPINGS[slug]
+    rows = [Row(str(row[path]), _summary_cells(row)) for row in summary_by(path, as_of=as_of, idle_days=idle_days)]
+    return _summary_table(slug, title, key_header, rows)
+
+
+def monthly_table(*, as_of, idle_days=None):
+    """Accrued per month (rows) and category (columns); also returns what the chart draws."""
+    months, series = monthly_accrued(as_of=as_of, idle_days=idle_days)
+    categories = [category for category in Category.values() if category in series]
+    rows = []
+    for index, month in enumerate(months):
+        amounts = [cents(series[category][index]) for category in categories]
+        rows.append(Row(month.strftime("%Y-%m"), [*amounts, sum(amounts, start=0)]))
+    table = Table(
+        slug="months",
+        title="Accrued per month",
+        headers=["Month", *(Category.label(category) for category in categories), "Total"],
+        money_columns=set(range(len(categories) + 1)),
+        rows=rows,
+    )
+    return table, months, {category: series[category] for category in categories}
+
+
+def wasting_table(*, as_of, idle_days=None, limit=None):
+    circuits = wasting_circuits(as_of=as_of, idle_days=idle_days)
+    if limit:
+        circuits = circuits[:limit]
+    rows = [
+        Row(
+            circuit.name,
+            [
+                circuit.service_provider.name,
+                circuit.team.name,
+                Category.label(circuit.category),
+                circuit.waste_from.date().isoformat(),
+                days_wasted(circuit.waste_from, as_of),
+                cents(circuit.waste),
+                cents(circuit.monthly_fee),
+                None if circuit.monthly_fee is None else cents(circuit.monthly_fee * 12),
+            ],
+            url=circuit.get_absolute_url(),
+        )
+        for circuit in circuits
+    ]
+    return Table(
+        slug="wasting",
+        title="Top wasting circuits" if limit else "Wasting circuits",
+        headers=[
+            "Circuit",
+            "Provider",
+            "Team",
+            "Category",
+            "Wasting since",
+            "Days idle",
+            "Wasted so far",
+            "Monthly fee",
+            "Saving per year if deleted",
+        ],
+        money_columns={5, 6, 7},
+        rows=rows,
+    )
+
+
+def export_table(slug, *, as_of, idle_days=None):
+    """The whole table named by `slug` for CSV (every wasting circuit, not only the top ones)."""
+    if slug == "categories":
+        return category_table(as_of=as_of, idle_days=idle_days)
+    if slug in GROUPINGS:
+        return grouped_table(slug, as_of=as_of, idle_days=idle_days)
+    if slug == "months":
+        return monthly_table(as_of=as_of, idle_days=idle_days)[0]
+    if slug == "wasting":
+        return wasting_table(as_of=as_of, idle_days=idle_days)
+    return None

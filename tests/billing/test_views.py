@@ -1,0 +1,134 @@
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.circuits.factories import CircuitFactory, VNetLinkFactory
+from tests.peerings.factories import PeeringFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+DASHBOARD = reverse("billing:dashboard")
+# Session, user, permissions (2), then one query per table: categories, providers, teams,
+# subscriptions, months (chart), top wasting circuits.
+DASHBOARD_QUERIES = 10
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def day(year, month, day):
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+def an_estate(count):
+    """`count` circuits of every kind: in use, unused, waiting, idle, orphaned, deleted, no price."""
+    kinds = [
+        lambda: PeeringFactory(circuit__created_at=day(2026, 2, 1), sessions="Established"),
+        lambda: VNetLinkFactory(circuit__created_at=day(2026, 2, 1), connection_status="Connected"),
+        lambda: CircuitFactory(created_at=day(2026, 3, 1), provisioned=True),
+        lambda: CircuitFactory(created_at=day(2026, 11, 20)),
+        lambda: CircuitFactory(created_at=day(2026, 1, 5)),
+        lambda: CircuitFactory(created_at=day(2025, 6, 1), deprovisioned_at=day(2026, 5, 1)),
+        lambda: CircuitFactory(created_at=day(2026, 1, 1), deleted_at=day(2026, 4, 1)),
+        lambda: CircuitFactory(created_at=day(2026, 1, 1), sku_tier="Premium"),
+    ]
+    for index in range(count):
+        kinds[index % len(kinds)]()
+
+
+@pytest.mark.parametrize("role", ["engineer", "approver"])
+def test_only_managers_see_the_billing_page(client, role):
+    client.force_login(UserFactory(role=role))
+    assert client.get(DASHBOARD).status_code == 403
+    assert client.get(reverse("billing:export", args=["categories"])).status_code == 403
+
+
+def test_a_manager_sees_the_billing_page(client, manager):
+    client.force_login(manager)
+    assert client.get(DASHBOARD).status_code == 200
+
+
+def test_a_superuser_sees_the_billing_page(client):
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(DASHBOARD).status_code == 200
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client):
+    assert client.get(DASHBOARD).status_code == 302
+
+
+@pytest.mark.parametrize("circuits", [5, 200])
+def test_the_billing_page_costs_the_same_queries_whatever_the_number_of_circuits(
+    client, manager, circuits, django_assert_num_queries
+):
+    an_estate(circuits)
+    client.force_login(manager)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(DASHBOARD)
+    assert response.status_code == 200
+
+
+def test_the_page_shows_waste_and_links_each_wasting_circuit(client, manager):
+    idle = CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC))
+    client.force_login(manager)
+    page = client.get(DASHBOARD).content.decode()
+    assert f'href="{idle.get_absolute_url()}"' in page
+    # Idle from 2026-10-31: 1 October day at 436/31 + 26 November days at 436/30.
+    assert "391.93" in page
+    assert "<svg" in page and " style=" not in page
+
+
+def test_the_page_counts_price_unknown_circuits_apart(client, manager):
+    CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC), sku_tier="Premium")
+    client.force_login(manager)
+    page = client.get(DASHBOARD).content.decode()
+    assert "1 circuit has no price (price unknown)" in page
+
+
+def test_the_page_can_be_seen_as_of_another_date(client, manager):
+    CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    client.force_login(manager)
+    page = client.get(DASHBOARD, {"as_of": "2026-03-31"}).content.decode()
+    assert "As of 2026-03-31" in page and "436.00" in page
+
+
+def test_a_bad_as_of_date_is_explained_and_today_shown(client, manager):
+    client.force_login(manager)
+    response = client.get(DASHBOARD, {"as_of": "1999-12-31"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose a date between 2000-01-01 and 2100-12-31." in page and "As of 2026-11-26" in page
+
+
+@pytest.mark.parametrize("table", ["categories", "providers", "teams", "subscriptions", "months", "wasting"])
+def test_every_table_exports_as_csv(client, manager, table):
+    an_estate(8)
+    client.force_login(manager)
+    response = client.get(reverse("billing:export", args=[table]), {"as_of": "2026-11-26"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f"billing-{table}-2026-11-26.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) > 1
+
+
+def test_the_wasting_export_lists_every_wasting_circuit_to_the_cent(client, manager):
+    for _ in range(12):
+        CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC))
+    client.force_login(manager)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("billing:export", args=["wasting"])).content.decode())))
+    assert len(rows) == 13
+    assert rows[1][4:7] == ["2026-10-31", "27", "391.93"]
+
+
+def test_an_unknown_table_is_not_found(client, manager):
+    client.force_login(manager)
+    assert client.get("/billing/export/nothing.csv").status_code == 404
