@@ -38,6 +38,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+def team_choices():
+    """Read when the form is shown or a team is asked for, so a live poll does not pay for it."""
+    return [(MY_TEAMS, "My teams")] + [(str(team.pk), team.name) for team in Team.objects.all()]
+
+
 class CircuitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Name, service key or resource id")
     provider_state = django_filters.ChoiceFilter(
@@ -59,8 +64,12 @@ class CircuitFilterSet(django_filters.FilterSet):
     step = django_filters.ChoiceFilter(
         field_name="workflow_step", choices=STEP_CHOICES, label="Workflow step", empty_label="Any step"
     )
-    stuck = django_filters.ChoiceFilter(field_name="is_stuck", choices=YES_NO, label="Stuck", empty_label="Stuck?")
-    stale = django_filters.ChoiceFilter(field_name="is_stale", choices=YES_NO, label="Stale", empty_label="Stale?")
+    stuck = django_filters.ChoiceFilter(
+        field_name="is_stuck", method="filter_flag", choices=YES_NO, label="Stuck", empty_label="Stuck or not"
+    )
+    stale = django_filters.ChoiceFilter(
+        field_name="is_stale", method="filter_flag", choices=YES_NO, label="Stale", empty_label="Stale or not"
+    )
     team = django_filters.ChoiceFilter(method="filter_team", label="Team", empty_label="Any team")
     deleted = django_filters.ChoiceFilter(
         method="filter_deleted", choices=DELETED_CHOICES, label="Deleted", empty_label="Hide deleted"
@@ -73,9 +82,7 @@ class CircuitFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["team"].extra["choices"] = [(MY_TEAMS, "My teams")] + [
-            (str(team.pk), team.name) for team in Team.objects.all()
-        ]
+        self.filters["team"].extra["choices"] = team_choices
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "Name, service key or resource id"}
         )
@@ -88,6 +95,9 @@ class CircuitFilterSet(django_filters.FilterSet):
             | Q(resource_id__icontains=value)
             | Q(resource_group__icontains=value)
         )
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{name: value == "true"})
 
     def filter_team(self, queryset, name, value):
         if value == MY_TEAMS:

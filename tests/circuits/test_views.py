@@ -1,0 +1,292 @@
+"""The circuit list and circuit page: roles, scoping, live polling and query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from circuits.views import STOP_POLLING
+from tests.accounts.factories import TeamFactory, UserFactory
+from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LIST = reverse("circuits:circuit_list")
+
+
+def detail(circuit):
+    return reverse("circuits:circuit_detail", args=[circuit.pk])
+
+
+def onboarded_circuit(**kwargs):
+    """A circuit whose five steps are done: Provisioned, private peering up, one VNet connected."""
+    peering = PeeringFactory(sessions="Established", **kwargs)
+    VNetLinkFactory(circuit=peering.circuit, connection_status="Connected")
+    return peering.circuit
+
+
+def busy_circuit(team):
+    """A circuit with one of everything the pages show, to make any per-row query visible."""
+    circuit = CircuitFactory(team=team, provisioned=True)
+    ProviderOrderFactory(circuit=circuit)
+    PeeringFactory(circuit=circuit)
+    AdvertisedPrefixFactory(peering=PeeringFactory(circuit=circuit, microsoft=True, vlan_id=3000))
+    VNetLinkFactory(circuit=circuit, authorization=AuthorizationFactory(circuit=circuit))
+    return circuit
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def as_user(client, db):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_root_redirects_to_the_circuit_list(client, engineer):
+    client.force_login(engineer)
+    assert client.get("/").url == LIST
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    response = client.get(LIST)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_logs_an_engineer_in(client, engineer):
+    response = client.post(reverse("login"), {"username": "eng", "password": "pass-for-tests"})
+    assert response.status_code == 302
+    assert client.get(LIST).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["engineer", "approver", "manager", "superuser"])
+def test_every_role_reads_the_list_and_any_circuit(as_user, role, request):
+    circuit = CircuitFactory(team=TeamFactory(name="Elsewhere"))
+    client = as_user(request.getfixturevalue(role))
+    assert circuit.name in client.get(LIST).content.decode()
+    assert client.get(detail(circuit)).status_code == 200
+
+
+def test_users_without_a_role_get_403(as_user, db):
+    circuit = CircuitFactory()
+    client = as_user(UserFactory(username="nobody"))
+    assert client.get(LIST).status_code == 403
+    assert client.get(detail(circuit)).status_code == 403
+    assert client.get(reverse("circuits:circuit_export")).status_code == 403
+
+
+def test_unknown_circuit_ids_answer_404(as_user, engineer):
+    assert as_user(engineer).get(reverse("circuits:circuit_detail", args=[999999])).status_code == 404
+
+
+def test_engineers_see_actions_only_on_their_own_teams_circuits(as_user, engineer, team):
+    own, other = CircuitFactory(team=team), CircuitFactory(team=TeamFactory(name="Elsewhere"))
+    client = as_user(engineer)
+    assert reverse("circuits:circuit_delete", args=[own.pk]) in client.get(detail(own)).content.decode()
+    assert reverse("circuits:circuit_delete", args=[other.pk]) not in client.get(detail(other)).content.decode()
+
+
+def test_managers_see_the_list_read_only(as_user, manager, team):
+    circuit = CircuitFactory(team=team)
+    client = as_user(manager)
+    page = client.get(LIST).content.decode()
+    assert reverse("circuits:circuit_create") not in page
+    assert reverse("circuits:circuit_delete", args=[circuit.pk]) not in client.get(detail(circuit)).content.decode()
+
+
+def test_the_list_shows_each_circuits_current_step_and_reason(as_user, engineer):
+    CircuitFactory(name="er-waiting")
+    page = as_user(engineer).get(LIST).content.decode()
+    assert "2. Order connectivity" in page
+    assert "No order recorded yet." in page
+
+
+def test_the_list_paginates_by_50(as_user, engineer):
+    CircuitFactory.create_batch(51)
+    client = as_user(engineer)
+    assert client.get(LIST).content.decode().count('<tr id="circuit-') == 50
+    assert client.get(LIST, {"page": 2}).content.decode().count('<tr id="circuit-') == 1
+
+
+def test_sort_headers_link_to_the_same_filters_sorted(as_user, engineer):
+    page = as_user(engineer).get(LIST, {"provider_state": "Provisioned", "sort": "name"}).content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert "?provider_state=Provisioned&amp;sort=-name" in page
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_list_costs_a_constant_number_of_queries(as_user, engineer, team, count, django_assert_num_queries):
+    for _ in range(count):
+        busy_circuit(team)
+    client = as_user(engineer)
+    # session, user, 2 permission reads, teams (filter choices), count, page, 6 prefetches, providers, locations
+    with django_assert_num_queries(15):
+        response = client.get(LIST, {"sort": "-step"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, team, count, django_assert_num_queries):
+    circuit = busy_circuit(team)
+    for index in range(count):
+        VNetLinkFactory(circuit=circuit, name=f"extra-{index}")
+        ProviderOrderFactory(circuit=circuit)
+    client = as_user(engineer)
+    # session, user, 2 permission reads, circuit, 6 checklist prefetches, authorizations, team members,
+    # links' authorizations, timeline
+    with django_assert_num_queries(15):
+        response = client.get(detail(circuit))
+    assert response.status_code == 200
+
+
+def test_an_htmx_request_gets_only_the_live_fragment(as_user, engineer):
+    circuit = CircuitFactory()
+    response = as_user(engineer).get(detail(circuit), **HTMX)
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'hx-swap-oob="innerHTML"' in body
+    assert "1. Create the circuit" in body
+    assert response["Vary"].find("HX-Request") >= 0
+
+
+def test_the_full_page_polls_while_something_can_change(as_user, engineer):
+    circuit = CircuitFactory()
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert 'hx-trigger="every 5s' in page
+    assert "data-live" in page
+
+
+def test_an_unchanged_poll_is_answered_204_with_at_most_two_queries_of_its_own(
+    as_user, engineer, django_assert_num_queries
+):
+    circuit = CircuitFactory()
+    client = as_user(engineer)
+    fingerprint = client.get(detail(circuit)).context["fingerprint"]
+    # session, user, groups, permissions: then one query for the fingerprint.
+    with django_assert_num_queries(5):
+        response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_a_poll_after_a_change_renders_the_fragment(as_user, engineer):
+    circuit = CircuitFactory()
+    client = as_user(engineer)
+    fingerprint = client.get(detail(circuit)).context["fingerprint"]
+    ProviderOrderFactory(circuit=circuit)
+    type(circuit).objects.filter(pk=circuit.pk).update(version=circuit.version + 1)
+    response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+    assert response.status_code == 200
+    assert "the provider has not started yet" in response.content.decode()
+
+
+def test_a_source_check_alone_refreshes_the_freshness_line(as_user, engineer):
+    circuit = CircuitFactory()
+    client = as_user(engineer)
+    fingerprint = client.get(detail(circuit)).context["fingerprint"]
+    type(circuit).objects.filter(pk=circuit.pk).update(last_checked_at=timezone.now())
+    response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+    assert response.status_code == 200
+    assert "Checked <time" in response.content.decode()
+
+
+def test_polling_stops_once_a_circuit_is_onboarded(as_user, engineer):
+    circuit = onboarded_circuit()
+    client = as_user(engineer)
+    assert "data-live" not in client.get(detail(circuit)).content.decode()
+    assert client.get(detail(circuit), {"v": "old"}, **HTMX).status_code == STOP_POLLING
+
+
+def test_polling_stops_once_a_circuit_is_deleted(as_user, engineer):
+    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=3), deleted_at=timezone.now())
+    assert as_user(engineer).get(detail(circuit), {"v": "old"}, **HTMX).status_code == STOP_POLLING
+
+
+def test_an_unchanged_list_poll_is_answered_204(as_user, engineer, django_assert_num_queries):
+    CircuitFactory.create_batch(3)
+    client = as_user(engineer)
+    fingerprint = client.get(LIST).context["fingerprint"]
+    with django_assert_num_queries(5):
+        response = client.get(LIST, {"v": fingerprint}, **HTMX)
+    assert response.status_code == 204
+
+
+def test_a_changed_list_poll_renders_the_rows(as_user, engineer):
+    circuit = CircuitFactory()
+    client = as_user(engineer)
+    fingerprint = client.get(LIST).context["fingerprint"]
+    type(circuit).objects.filter(pk=circuit.pk).update(
+        version=circuit.version + 1, service_provider_provisioning_state="Provisioning"
+    )
+    response = client.get(LIST, {"v": fingerprint}, **HTMX)
+    assert response.status_code == 200
+    assert ">Provisioning<" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_the_list_stops_polling_when_every_row_is_finished(as_user, engineer):
+    onboarded_circuit()
+    assert as_user(engineer).get(LIST, {"v": "old"}, **HTMX).status_code == STOP_POLLING
+
+
+def test_the_timeline_shows_audit_events_with_who_and_why(as_user, engineer, team, engineer_actor):
+    from circuits import services
+    from tests.circuits.factories import ServiceProviderFactory
+
+    provider = ServiceProviderFactory()
+    circuit = services.circuit_create(
+        actor=engineer_actor,
+        name="er-timeline",
+        subscription_id="00000000-0000-4000-8000-000000000001",
+        resource_group="rg",
+        region="westeurope",
+        service_provider=provider,
+        peering_location=provider.peering_locations.first(),
+        bandwidth_mbps=1000,
+        team=team,
+    )
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert "Circuit created; service key issued, billing starts." in page
+    assert AuditEvent.objects.filter(circuit=circuit).count() == 1
+
+
+def test_microsoft_prefixes_show_their_validation_state_and_reason(as_user, engineer):
+    prefix = AdvertisedPrefixFactory(
+        validation_state="ValidationNeeded", reason="No route object for this prefix with origin AS8076 in RIPE."
+    )
+    page = as_user(engineer).get(detail(prefix.peering.circuit)).content.decode()
+    assert prefix.prefix in page
+    assert ">ValidationNeeded<" in page
+    assert "No route object for this prefix" in page
+    assert "different proxy/edge than the Internet" in page
+
+
+def test_the_page_shows_bgp_state_per_link(as_user, engineer):
+    peering = PeeringFactory(sessions="Active")
+    page = as_user(engineer).get(detail(peering.circuit)).content.decode()
+    assert page.count(">Active<") == 2
+    assert "Primary" in page
+    assert "Secondary" in page
+
+
+def test_csrf_token_is_sent_with_htmx_requests(as_user, engineer):
+    page = as_user(engineer).get(LIST).content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
+
+
+def test_no_inline_scripts_or_styles_under_the_csp(as_user, engineer):
+    circuit = busy_circuit(engineer.teams.first())
+    for url in (LIST, detail(circuit)):
+        page = as_user(engineer).get(url).content.decode()
+        assert "<script>" not in page
+        assert " style=" not in page
+        assert "<style" not in page
