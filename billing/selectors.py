@@ -47,31 +47,31 @@ CHART_MONTHS = 12
 
 
 def idle_after_days() -> int:
-    return getattr(settings, "BILLING_IDLE_AFTER_DAYS", 30)
+    return settings.BILLING_IDLE_AFTER_DAYS
 
 
 def report_currency() -> str:
-    return getattr(settings, "BILLING_CURRENCY", "USD")
+    """Prices in other currencies are not mixed in: a circuit priced only in those is price unknown."""
+    return settings.BILLING_CURRENCY
+
+
+def _prices_of(*, zone, currency):
+    """Price rows of the outer row's SKU and bandwidth in the given zone and currency."""
+    return PortPrice.objects.filter(
+        sku_tier=OuterRef("sku_tier"),
+        sku_family=OuterRef("sku_family"),
+        bandwidth_mbps=OuterRef("bandwidth_mbps"),
+        zone=zone,
+        currency=currency,
+    )
 
 
 def _prices_of_outer_circuit():
-    return PortPrice.objects.filter(
-        sku_tier=OuterRef("sku_tier"),
-        sku_family=OuterRef("sku_family"),
-        bandwidth_mbps=OuterRef("bandwidth_mbps"),
-        zone=OuterRef("peering_location__zone"),
-        currency=report_currency(),
-    )
+    return _prices_of(zone=OuterRef("peering_location__zone"), currency=report_currency())
 
 
 def _prices_of_outer_price_key():
-    return PortPrice.objects.filter(
-        sku_tier=OuterRef("sku_tier"),
-        sku_family=OuterRef("sku_family"),
-        bandwidth_mbps=OuterRef("bandwidth_mbps"),
-        zone=OuterRef("zone"),
-        currency=OuterRef("currency"),
-    )
+    return _prices_of(zone=OuterRef("zone"), currency=OuterRef("currency"))
 
 
 def _accrued(start, end):

@@ -197,3 +197,6 @@ LOGGING = {
 
 # Onramp's own knobs.
 ONRAMP_STUCK_BUSINESS_DAYS = env.int("ONRAMP_STUCK_BUSINESS_DAYS", default=10)
+# Billing: a circuit never provisioned this many days after creation is idle (paid for nothing).
+BILLING_IDLE_AFTER_DAYS = env.int("ONRAMP_BILLING_IDLE_AFTER_DAYS", default=30)
+BILLING_CURRENCY = env.str("ONRAMP_BILLING_CURRENCY", default="USD")
