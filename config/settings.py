@@ -134,6 +134,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "polling_interval": 0.1,  # the default 1 s would cap the demo's worker at one task a second
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
@@ -186,6 +187,9 @@ MAILERS = {
         },
     }
 }
+# Only the SMTP backend takes a host and port; the others refuse unknown options.
+if not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {}
 DEFAULT_FROM_EMAIL = env.str("ONRAMP_FROM_EMAIL", default="onramp@localhost")
 
 LOGGING = {
