@@ -1,7 +1,113 @@
+"""Manual prefix validation: engineers open tickets, approvers decide them, evidence is served checked."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core.actors import Actor
+from core.errors import DomainError
+
+from . import services
+from .approval_forms import TicketDecisionForm, TicketOpenForm
+from .approval_selectors import DECIDE_PERMISSION, ticket_history, ticket_queryset, ticket_queue, ticket_visible_to
+from .choices import PeeringTypeChoices
+from .models import Peering, TicketEvidence
 
 
-@permission_required("peerings.decide_prefixvalidationticket", raise_exception=True)
+@permission_required(DECIDE_PERMISSION, raise_exception=True)
 def approval_queue(request):
-    return render(request, "approvals/queue.html")
+    return render(request, "approvals/queue.html", {"tickets": ticket_queue()})
+
+
+def _visible_ticket(request, pk):
+    ticket = get_object_or_404(ticket_queryset(), pk=pk)
+    if not ticket_visible_to(request.user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def ticket_detail(request, pk):
+    ticket = _visible_ticket(request, pk)
+    return render(request, "approvals/ticket_detail.html", {"ticket": ticket, "history": ticket_history(ticket)})
+
+
+@permission_required("peerings.add_prefixvalidationticket", raise_exception=True)
+def ticket_create(request, peering_pk):
+    peering = get_object_or_404(
+        Peering.objects.select_related("circuit"), pk=peering_pk, peering_type=PeeringTypeChoices.MICROSOFT
+    )
+    form = TicketOpenForm(request.POST or None, request.FILES or None, peering=peering)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_open(
+                peering=peering,
+                prefixes=form.cleaned_data["prefixes"],
+                note=form.cleaned_data["note"],
+                evidence_files=form.cleaned_data["evidence"],
+                actor=Actor.person(request.user),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{ticket} is open; the approvers have been notified.")
+            return redirect("approvals:ticket_detail", pk=ticket.pk)
+    return render(request, "approvals/ticket_form.html", {"peering": peering, "form": form})
+
+
+def _decide(request, pk, service, *, reason_required=False, done):
+    ticket = _visible_ticket(request, pk)
+    form = TicketDecisionForm(request.POST, reason_required=reason_required)
+    error = None
+    if form.is_valid():
+        try:
+            service(ticket=ticket, actor=Actor.person(request.user), reason=form.cleaned_data["reason"])
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, f"{ticket} {done}.")
+    else:
+        error = " ".join(form.errors.get("reason", []))
+    if request.htmx:
+        context = {"ticket": get_object_or_404(ticket_queryset(), pk=pk), "error": error, "reason": request.POST}
+        return render(request, "approvals/queue.html#ticket", context)
+    if error:
+        messages.error(request, error)
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else "approvals:queue")
+
+
+@require_POST
+@permission_required(DECIDE_PERMISSION, raise_exception=True)
+def ticket_approve(request, pk):
+    return _decide(request, pk, services.ticket_approve, done="approved")
+
+
+@require_POST
+@permission_required(DECIDE_PERMISSION, raise_exception=True)
+def ticket_reject(request, pk):
+    return _decide(request, pk, services.ticket_reject, reason_required=True, done="rejected")
+
+
+@require_POST
+def ticket_withdraw(request, pk):
+    return _decide(request, pk, services.ticket_withdraw, done="withdrawn")
+
+
+def evidence_download(request, pk):
+    """Evidence lives outside the web root; it is streamed only to people who may see the ticket."""
+    evidence = get_object_or_404(TicketEvidence.objects.select_related("ticket__peering__circuit__team"), pk=pk)
+    if not ticket_visible_to(request.user, evidence.ticket):
+        raise PermissionDenied
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

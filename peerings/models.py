@@ -107,6 +107,9 @@ class AdvertisedPrefix(models.Model):
         default=PrefixValidationStateChoices.CONFIGURING,
     )
     reason = models.TextField(blank=True, help_text="Why the prefix is in this state and what to do.")
+    manual_validation_asn = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The ASN an approver manually validated this prefix for (a ticket)."
+    )
 
     class Meta:
         ordering = ["peering", "prefix"]

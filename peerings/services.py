@@ -1,5 +1,6 @@
 """Every write to peerings, their BGP sessions, advertised prefixes and validation tickets."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,7 +10,9 @@ from core.actors import Actor
 from core.errors import DomainError
 from core.secrets import secret_digest
 from core.statemachine import circuit_touch, lock, transition
+from notifications.services import notify_circuit_watchers
 
+from .approval_selectors import DECIDE_PERMISSION
 from .choices import (
     AdvertisedPublicPrefixesStateChoices as PrefixesState,
 )
@@ -35,6 +38,7 @@ from .validators import (
 )
 
 PASSING_PREFIX_STATES = {PrefixState.CONFIGURED}
+WAITING_REASON = "Waiting for validation against the routing registry."
 IN_PROGRESS_PREFIX_STATES = {PrefixState.CONFIGURING, PrefixState.NOT_CONFIGURED}
 TICKET_TRANSITIONS = {
     TicketStatusChoices.OPEN: {
@@ -173,7 +177,7 @@ def peering_configure(
                     reason=(
                         f"AS{peering.validation_asn} is a private AS number: request manual validation."
                         if manual
-                        else "Waiting for validation against the routing registry."
+                        else WAITING_REASON
                     ),
                 )
                 for prefix in prefixes
@@ -182,6 +186,7 @@ def peering_configure(
         if manual:
             peering.advertised_public_prefixes_state = PrefixesState.VALIDATION_NEEDED
             peering.save(update_fields=["advertised_public_prefixes_state"])
+        _revalidate_on_commit(peering, "New Microsoft peering.")
     circuit_touch(circuit.pk)
     audit_event_record(
         obj=peering,
@@ -204,22 +209,113 @@ def _derived_prefixes_state(states: list[str]) -> str:
     return PrefixesState.CONFIGURING
 
 
-@transaction.atomic
-def prefix_set_validation_state(
-    *, prefix: AdvertisedPrefix, to: str, actor: Actor, reason: str = ""
-) -> AdvertisedPrefix:
-    """Set one prefix's own validation state, then the peering's advertisedPublicPrefixesState follows."""
-    prefix, _ = transition(
+def _prefix_record(*, prefix, to, actor, reason, circuit_id, extra=None):
+    """Move one prefix to `to` (audited); a new reason for the same state replaces the old sentence."""
+    prefix, event = transition(
         obj=prefix,
         field="validation_state",
         to=to,
         actor=actor,
         reason=reason,
-        extra={"reason": reason},
-        circuit_id=prefix.peering.circuit_id,
+        extra={"reason": reason, **(extra or {})},
+        circuit_id=circuit_id,
     )
+    if event is None and (prefix.reason != reason or extra):
+        AdvertisedPrefix.objects.filter(pk=prefix.pk).update(reason=reason, **(extra or {}))
+    return prefix
+
+
+@transaction.atomic
+def prefix_set_validation_state(
+    *, prefix: AdvertisedPrefix, to: str, actor: Actor, reason: str = ""
+) -> AdvertisedPrefix:
+    """Set one prefix's own validation state, then the peering's advertisedPublicPrefixesState follows."""
+    prefix = _prefix_record(prefix=prefix, to=to, actor=actor, reason=reason, circuit_id=prefix.peering.circuit_id)
     peering_refresh_prefixes_state(peering=prefix.peering, actor=actor)
     return prefix
+
+
+@transaction.atomic
+def peering_record_validation(*, peering: Peering, verdicts: dict, actor: Actor, reason: str = "") -> Peering:
+    """Record the registry validator's verdicts, {prefix: (validationState, reason)}; the peering follows."""
+    peering = lock(peering)
+    for prefix in peering.advertised_prefixes.filter(prefix__in=list(verdicts)):
+        to, why = verdicts[prefix.prefix]
+        _prefix_record(prefix=prefix, to=to, actor=actor, reason=why, circuit_id=peering.circuit_id)
+    return peering_refresh_prefixes_state(peering=peering, actor=actor, reason=reason)
+
+
+def _revalidate_on_commit(peering, reason):
+    # registry builds on peerings, so it is imported here, where it is needed, not at module load.
+    from registry.tasks import peering_revalidate_on_commit
+
+    peering_revalidate_on_commit(peering.pk, reason=reason)
+
+
+def _audit_change(*, peering, field, old, new, actor, reason=""):
+    if old != new:
+        audit_event_record(
+            obj=peering,
+            field=field,
+            from_value=old,
+            to_value=new,
+            actor=actor,
+            reason=reason or f"{field}: {old or '∅'} → {new or '∅'}",
+            circuit_id=peering.circuit_id,
+        )
+
+
+@transaction.atomic
+def peering_update_prefixes(
+    *,
+    peering: Peering,
+    actor: Actor,
+    advertised_public_prefixes,
+    customer_asn: int | None = None,
+    routing_registry_name: str,
+) -> Peering:
+    """Change a Microsoft peering's advertised prefixes, customer ASN or registry; re-validation follows."""
+    peering = lock(peering)
+    if not peering.is_microsoft:
+        raise DomainError("Only Microsoft peering advertises public prefixes.")
+    if customer_asn is not None:
+        validate_asn(customer_asn, field="customer_asn")
+    if routing_registry_name not in RoutingRegistryChoices.values():
+        raise DomainError(
+            "Choose the routing registry where your prefixes are registered.", field="routing_registry_name"
+        )
+    wanted = parse_advertised_prefixes(advertised_public_prefixes)
+    current = {row.prefix: row for row in peering.advertised_prefixes.all()}
+    removed = [row for prefix, row in current.items() if prefix not in wanted]
+    ticketed = PrefixValidationTicket.objects.filter(status=TicketStatusChoices.OPEN, prefixes__in=removed).first()
+    if ticketed:
+        raise DomainError(
+            f"{ticketed} is open for a prefix you are removing: withdraw it first.", field="advertised_public_prefixes"
+        )
+    AdvertisedPrefix.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    AdvertisedPrefix.objects.bulk_create(
+        [
+            AdvertisedPrefix(peering=peering, prefix=prefix, reason=WAITING_REASON)
+            for prefix in wanted
+            if prefix not in current
+        ]
+    )
+    _audit_change(
+        peering=peering,
+        field="advertised_public_prefixes",
+        old=" ".join(sorted(current)),
+        new=" ".join(sorted(wanted)),
+        actor=actor,
+        reason=f"Advertised prefixes now: {', '.join(wanted)}.",
+    )
+    for field, new in (("customer_asn", customer_asn), ("routing_registry_name", routing_registry_name)):
+        old = getattr(peering, field)
+        _audit_change(peering=peering, field=field, old=old or "", new=new or "", actor=actor)
+        setattr(peering, field, new)
+    peering.save(update_fields=["customer_asn", "routing_registry_name"])
+    peering = peering_refresh_prefixes_state(peering=peering, actor=actor)
+    _revalidate_on_commit(peering, "The peering's prefixes, ASN or registry changed.")
+    return peering
 
 
 @transaction.atomic
@@ -250,7 +346,8 @@ def peering_refresh_prefixes_state(*, peering: Peering, actor: Actor, reason: st
 @transaction.atomic
 def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason: str = "") -> BgpSession:
     """A link's BGP session changes state; Microsoft peering comes up only once its prefixes are Configured."""
-    peering = session.peering
+    # Locked so the prefixes state cannot leave Configured between this check and the write.
+    peering = lock(session.peering)
     if to == BgpStateChoices.ESTABLISHED:
         if peering.is_microsoft and peering.advertised_public_prefixes_state != PrefixesState.CONFIGURED:
             raise DomainError(
@@ -271,6 +368,18 @@ def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason:
     return session
 
 
+def _ticket_notify(*, ticket, actor, title, body, also=()):
+    """Tell the circuit's watchers and the requester (and `also`) what happened, except whoever did it."""
+    notify_circuit_watchers(
+        circuit=ticket.peering.circuit,
+        kind=f"ticket_{ticket.status}",
+        title=title,
+        body=body,
+        also=[ticket.requested_by, *also],
+        skip_user=actor.user,
+    )
+
+
 def _ticket_prefixes(peering, prefixes):
     wanted = {str(p) for p in prefixes}
     rows = list(peering.advertised_prefixes.filter(prefix__in=wanted))
@@ -285,6 +394,8 @@ def _ticket_prefixes(peering, prefixes):
 @transaction.atomic
 def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence_files=()) -> PrefixValidationTicket:
     """An engineer asks for manual validation of prefixes, with evidence (e.g. a Letter of Authorization)."""
+    if actor.user is None:
+        raise DomainError("A ticket is opened by a person, who answers for its evidence.")
     peering = lock(peering)
     if not peering.is_microsoft:
         raise DomainError("Only Microsoft peering prefixes need validation.")
@@ -315,7 +426,22 @@ def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence
         reason=note or f"Manual validation requested for {len(rows)} prefixes.",
         circuit_id=peering.circuit_id,
     )
+    _ticket_notify(
+        ticket=ticket,
+        actor=actor,
+        title=f"{ticket} opened: manual validation of {', '.join(row.prefix for row in rows)}",
+        body=note,
+        also=get_user_model().objects.with_perm(DECIDE_PERMISSION, include_superusers=False),
+    )
     return ticket
+
+
+def _refuse_unless_another_approver(ticket, actor):
+    """Tickets are decided by a person holding the decide permission, never the requester (four eyes)."""
+    if actor.user is None or not actor.user.has_perm(DECIDE_PERMISSION):
+        raise DomainError("Only an approver can approve or reject prefix validation tickets.", code="forbidden")
+    if actor.user.pk == ticket.requested_by_id:
+        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
 
 
 def _ticket_decide(*, ticket, to, actor, reason):
@@ -335,19 +461,26 @@ def _ticket_decide(*, ticket, to, actor, reason):
         extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_reason": reason},
         circuit_id=locked.peering.circuit_id,
     )
+    _ticket_notify(ticket=locked, actor=actor, title=f"{locked} {locked.status} by {actor}", body=reason)
     return locked
 
 
 @transaction.atomic
 def ticket_approve(*, ticket: PrefixValidationTicket, actor: Actor, reason: str = "") -> PrefixValidationTicket:
     """Approve: the ticket's prefixes become Configured; when all are, BGP may come up."""
-    if actor.user is not None and actor.user.pk == ticket.requested_by_id:
-        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
+    _refuse_unless_another_approver(ticket, actor)
     ticket = _ticket_decide(ticket=ticket, to=TicketStatusChoices.APPROVED, actor=actor, reason=reason or "Approved.")
+    asn = ticket.peering.validation_asn
     for prefix in ticket.prefixes.all():
-        prefix_set_validation_state(
-            prefix=prefix, to=PrefixState.CONFIGURED, actor=actor, reason=f"Manually validated by ticket #{ticket.pk}."
+        _prefix_record(
+            prefix=prefix,
+            to=PrefixState.CONFIGURED,
+            actor=actor,
+            reason=f"Manually validated for AS{asn} by ticket #{ticket.pk} ({actor}).",
+            circuit_id=ticket.peering.circuit_id,
+            extra={"manual_validation_asn": asn},
         )
+    peering_refresh_prefixes_state(peering=ticket.peering, actor=actor, reason=f"Ticket #{ticket.pk} approved.")
     return ticket
 
 
@@ -356,8 +489,7 @@ def ticket_reject(*, ticket: PrefixValidationTicket, actor: Actor, reason: str) 
     """Reject with a reason; the prefixes stay in ValidationNeeded."""
     if not (reason or "").strip():
         raise DomainError("Say why the ticket is rejected, so the engineer knows what to fix.", field="reason")
-    if actor.user is not None and actor.user.pk == ticket.requested_by_id:
-        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
+    _refuse_unless_another_approver(ticket, actor)
     return _ticket_decide(ticket=ticket, to=TicketStatusChoices.REJECTED, actor=actor, reason=reason.strip())
 
 

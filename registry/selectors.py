@@ -1,0 +1,60 @@
+"""Indexed prefix lookups over route objects and ROAs, batched for many prefixes at once."""
+
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from .models import Roa, RouteObject
+from .prefixes import covering_keys, more_specific_range
+
+
+def _covering_index(networks):
+    """Map each (family, network bytes, length) key to the prefixes it covers, and the query that finds them.
+
+    Grouping the probes by (family, length) gives one `network IN (...)` per length: at most 33 + 129
+    index probes per query, however many prefixes are checked.
+    """
+    covered_by = defaultdict(list)
+    probes = defaultdict(set)
+    for network in networks:
+        for network_bytes, length in covering_keys(network):
+            covered_by[(network.version, network_bytes, length)].append(network)
+            probes[(network.version, length)].add(network_bytes)
+    if not probes:
+        return covered_by, None
+    query = reduce(
+        or_, (Q(family=family, length=length, network__in=sorted(keys)) for (family, length), keys in probes.items())
+    )
+    return covered_by, query
+
+
+def _group_covering(model, networks, fields):
+    covered_by, query = _covering_index(networks)
+    found = defaultdict(list)
+    if query is None:
+        return found
+    for row in model.objects.filter(query).values("family", "network", "length", *fields):
+        for network in covered_by[(row["family"], bytes(row["network"]), row["length"])]:
+            found[network].append(row)
+    return found
+
+
+def routes_covering(networks) -> dict:
+    """For each network: the route objects (any registry) for it or a less-specific prefix containing it."""
+    return _group_covering(RouteObject, networks, ("prefix", "origin", "source"))
+
+
+def roas_covering(networks) -> dict:
+    """For each network: the ROAs whose prefix contains it (RFC 6811's covering set)."""
+    return _group_covering(Roa, networks, ("prefix", "max_length", "asn"))
+
+
+def routes_more_specific(network, *, source=None):
+    """Route objects strictly inside `network`: one range scan on the (family, network, length) index."""
+    start, end = more_specific_range(network)
+    routes = RouteObject.objects.filter(
+        family=network.version, network__gte=start, network__lte=end, length__gt=network.prefixlen
+    )
+    return routes.filter(source=source) if source else routes

@@ -1,0 +1,151 @@
+"""Imports of routing data. Each replaces what it supersedes atomically, then re-validation is queued."""
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from audit.services import audit_event_record
+from core.actors import IMPORTER, Actor
+from core.errors import DomainError
+
+from .models import RegistryImport, Roa, RouteObject
+from .registries import rpsl_source
+from .roas import roa_payloads
+from .rpsl import ROUTE_CLASSES, open_text, route_from_object, rpsl_objects
+from .tasks import microsoft_peerings_revalidate_on_commit
+
+BATCH_SIZE = 5000
+MALFORMED_SAMPLE = 100
+ROUTE_FIELDS = ("source", "family", "network", "length", "prefix", "origin", "mnt_by")
+ROA_FIELDS = ("family", "network", "length", "prefix", "max_length", "asn", "trust_anchor")
+
+
+@dataclass
+class ImportCounts:
+    imported: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    malformed_sample: list[str] = field(default_factory=list)
+
+    def refuse(self, message: str, on_malformed):
+        self.malformed += 1
+        if len(self.malformed_sample) < MALFORMED_SAMPLE:
+            self.malformed_sample.append(message)
+        if on_malformed:
+            on_malformed(message)
+
+
+def _bulk_load(model, fields, rows):
+    """Insert tuples in `fields` order: one streamed COPY on PostgreSQL, batched INSERTs elsewhere."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(model._meta.get_field(name).column for name in fields)
+        sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    for batch in itertools.batched(rows, BATCH_SIZE):
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in batch])
+
+
+def _route_rows(paths, source, counts, on_malformed):
+    for path in paths:
+        with open_text(path) as lines:
+            for obj in rpsl_objects(lines):
+                if obj.object_class not in ROUTE_CLASSES and not obj.error:
+                    counts.skipped += 1
+                    continue
+                try:
+                    route = route_from_object(obj)
+                except DomainError as error:
+                    counts.refuse(f"{Path(path).name}: {error.message}", on_malformed)
+                    continue
+                counts.imported += 1
+                network = route.network
+                yield (
+                    source,
+                    network.version,
+                    network.network_address.packed,
+                    network.prefixlen,
+                    str(network),
+                    route.origin,
+                    route.mnt_by,
+                )
+
+
+def _roa_rows(paths, counts, on_malformed):
+    for path in paths:
+        for payload in roa_payloads(path):
+            if isinstance(payload, DomainError):
+                counts.refuse(f"{Path(path).name}: {payload.message}", on_malformed)
+                continue
+            counts.imported += 1
+            network = payload.network
+            yield (
+                network.version,
+                network.network_address.packed,
+                network.prefixlen,
+                str(network),
+                payload.max_length,
+                payload.asn,
+                payload.trust_anchor,
+            )
+
+
+def _check_files(paths):
+    if not paths:
+        raise DomainError("Give at least one file to import.", field="files")
+    for path in paths:
+        if not Path(path).is_file():
+            raise DomainError(f"{path} is not a readable file.", field="files")
+
+
+def _record(*, kind, source, paths, counts, actor, what):
+    record = RegistryImport.objects.create(
+        kind=kind,
+        source=source,
+        files="\n".join(str(path) for path in paths),
+        imported=counts.imported,
+        skipped=counts.skipped,
+        malformed=counts.malformed,
+        malformed_sample="\n".join(counts.malformed_sample),
+    )
+    audit_event_record(
+        obj=record,
+        field="imported",
+        to_value=f"{counts.imported} {what}",
+        actor=actor,
+        reason=f"{source}: {counts.imported} imported, {counts.skipped} skipped, {counts.malformed} malformed "
+        f"from {', '.join(Path(path).name for path in paths)}.",
+    )
+    microsoft_peerings_revalidate_on_commit(reason=f"New {source} routing data imported.")
+    return record
+
+
+@transaction.atomic
+def irr_import(*, paths, source: str, actor: Actor = IMPORTER, on_malformed=None) -> RegistryImport:
+    """Replace every route object of `source` with the route/route6 objects in the RPSL dumps `paths`.
+
+    Readers keep seeing the previous data until the transaction commits. Malformed objects are
+    counted and reported by line (`on_malformed` receives each message); the rest are imported.
+    """
+    source = rpsl_source(source)
+    _check_files(paths)
+    counts = ImportCounts()
+    RouteObject.objects.filter(source=source).delete()
+    _bulk_load(RouteObject, ROUTE_FIELDS, _route_rows(paths, source, counts, on_malformed))
+    return _record(
+        kind=RegistryImport.IRR, source=source, paths=paths, counts=counts, actor=actor, what="route objects"
+    )
+
+
+@transaction.atomic
+def roas_import(*, paths, actor: Actor = IMPORTER, on_malformed=None) -> RegistryImport:
+    """Replace the whole validated ROA payload set with the one in `paths` (JSON or CSV, gzip or plain)."""
+    _check_files(paths)
+    counts = ImportCounts()
+    Roa.objects.all().delete()
+    _bulk_load(Roa, ROA_FIELDS, _roa_rows(paths, counts, on_malformed))
+    return _record(kind=RegistryImport.RPKI, source="RPKI", paths=paths, counts=counts, actor=actor, what="ROAs")

@@ -1,0 +1,79 @@
+import io
+
+import pytest
+
+from core.errors import DomainError
+from registry.rpsl import open_text, route_from_object, rpsl_objects
+
+
+def _routes(text):
+    routes, errors = [], []
+    for obj in rpsl_objects(io.StringIO(text)):
+        if obj.object_class in ("route", "route6") or obj.error:
+            try:
+                routes.append(route_from_object(obj))
+            except DomainError as error:
+                errors.append(error.message)
+    return routes, errors
+
+
+def test_route_and_route6_objects_are_read_with_origin_mnt_by_and_source(sample):
+    with open_text(sample("radb-sample.db")) as lines:
+        objects = list(rpsl_objects(lines))
+    routes = [route_from_object(o) for o in objects if o.object_class in ("route", "route6") and o.line != 20]
+    assert [(str(r.network), r.origin, r.source) for r in routes] == [
+        ("80.10.0.0/16", 13335, "RADB"),
+        ("2a01:100::/32", 13335, "RADB"),
+        ("80.30.0.0/24", 3356, "RADB"),
+    ]
+
+
+def test_continuation_lines_with_whitespace_or_plus_extend_the_attribute():
+    routes, _ = _routes("route: 80.10.0.0/16\norigin: AS1\nmnt-by: MAINT-A\n+ MAINT-B\n\tMAINT-C\nsource: RADB\n")
+    assert routes[0].mnt_by == "MAINT-A MAINT-B MAINT-C"
+
+
+def test_comment_lines_and_end_of_line_comments_are_ignored():
+    routes, _ = _routes("% header\n# note\nroute: 80.10.0.0/16 # the block\n% inside\norigin: AS1 # us\nsource: RADB\n")
+    assert (str(routes[0].network), routes[0].origin) == ("80.10.0.0/16", 1)
+
+
+def test_other_object_classes_are_skipped_unparsed():
+    objects = list(rpsl_objects(io.StringIO("mntner: M\nno colon here\n\naut-num: AS1\nsource: RADB\n")))
+    assert [(o.object_class, o.attributes, o.error) for o in objects] == [("mntner", {}, ""), ("aut-num", {}, "")]
+
+
+def test_a_malformed_object_is_reported_by_line_and_the_next_one_still_read():
+    text = "route: 80.10.0.0/16\norigin: AS1\n\nroute: 80.20.0.0/24\norigin: ASX\n\nroute6: 2a01::/32\norigin: AS2\n"
+    routes, errors = _routes(text)
+    assert [str(r.network) for r in routes] == ["80.10.0.0/16", "2a01::/32"]
+    assert errors == ["line 4: origin “ASX” is not an AS number such as AS64500"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("route: 80.10.0.1/16\norigin: AS1\n", "line 1: route “80.10.0.1/16” is not a prefix"),
+        ("route: 2a01::/32\norigin: AS1\n", "line 1: route holds an IPv6 prefix"),
+        ("route6: 80.10.0.0/16\norigin: AS1\n", "line 1: route6 holds an IPv4 prefix"),
+        ("route: 80.10.0.0/16\n", "line 1: origin “” is not an AS number such as AS64500"),
+        ("route: 80.10.0.0/16\nthis line has no colon\n", "line 2: “this line has no colon” is not an attribute"),
+        ("\n  stray continuation\n", "line 2: continuation line outside an object"),
+    ],
+)
+def test_malformed_route_objects_say_which_line_and_why(text, message):
+    _, errors = _routes(text)
+    assert errors and errors[0].startswith(message)
+
+
+def test_gzip_dumps_are_recognised_by_content_not_name(sample, gzipped):
+    with open_text(gzipped(sample("radb-sample.db"))) as lines:
+        assert sum(1 for o in rpsl_objects(lines) if o.object_class == "route6") == 1
+
+
+def test_crlf_line_endings_and_latin1_bytes_do_not_break_reading(tmp_path):
+    dump = tmp_path / "dump.db"
+    dump.write_bytes(b"route: 80.10.0.0/16\r\ndescr: M\xfcnchen\r\norigin: AS1\r\n\r\n")
+    with open_text(dump) as lines:
+        (route,) = [route_from_object(o) for o in rpsl_objects(lines)]
+    assert route.origin == 1
