@@ -11,6 +11,8 @@ import random
 from celery import shared_task
 from django.conf import settings
 
+from core.actors import AZURE
+
 from . import polling
 from .sources import SourceError, get_source
 
@@ -53,6 +55,22 @@ def check_circuits(circuit_ids: list[int]) -> None:
 @shared_task(name="circuits.check_circuit")
 def check_circuit(circuit_id: int, attempt: int = 0) -> None:
     _check(circuit_id, attempt, get_source())
+
+
+@shared_task(name="circuits.azure_sync")
+def azure_sync() -> str:
+    """Add circuits found in the configured subscriptions (owned by ONRAMP_AZURE_TEAM) and refresh the rest."""
+    from accounts.models import Team
+
+    from .sources.azure import AzureSource
+    from .sources.importer import circuit_match, circuits_import
+
+    team = Team.objects.filter(name=settings.ONRAMP_AZURE_TEAM).first()
+    records = AzureSource.from_settings().list_circuits()
+    if team is None:
+        records = [record for record in records if circuit_match(record) is not None]
+    result = circuits_import(records=records, actor=AZURE, team=team)
+    return f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
 
 
 @shared_task(name="circuits.flag_stuck")

@@ -164,6 +164,7 @@ ONRAMP_SIMULATOR_SPEED = env.float("ONRAMP_SIMULATOR_SPEED", default=1.0)
 ONRAMP_SIMULATOR_PREFIX_OUTCOME = env.str("ONRAMP_SIMULATOR_PREFIX_OUTCOME", default="Configured")
 ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dotted path, see circuits.sources.simulator
 ONRAMP_AZURE_SUBSCRIPTIONS = env.list("ONRAMP_AZURE_SUBSCRIPTIONS", default=[])
+ONRAMP_AZURE_TEAM = env.str("ONRAMP_AZURE_TEAM", default="")  # owner of circuits the Azure sync finds
 ONRAMP_AZURE_SYNC_INTERVAL = env.float("ONRAMP_AZURE_SYNC_INTERVAL", default=900)
 CELERY_BEAT_SCHEDULE = {
     "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},

@@ -1,0 +1,82 @@
+"""Azure Resource Manager, read-only: circuits, peerings, authorizations and VNet connections.
+
+Credentials come from the environment as azure-identity's DefaultAzureCredential expects
+(AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, a managed identity, or `az login`);
+ONRAMP_AZURE_SUBSCRIPTIONS lists the subscriptions to read. Throttling (429 with Retry-After) and
+transient errors are retried by azure-core's retry policy; what still fails is a SourceError, so
+the poller backs off and eventually marks the circuit stale.
+"""
+
+from azure.core.exceptions import AzureError, ResourceNotFoundError
+from django.conf import settings
+
+from core.actors import AZURE
+
+from .arm import CircuitRecord, RecordError, parse_circuit
+from .base import Observation, SourceError
+
+RETRY_TOTAL = 4
+
+
+def _resource_group(resource_id: str) -> str:
+    parts = resource_id.split("/")
+    lowered = [part.lower() for part in parts]
+    return parts[lowered.index("resourcegroups") + 1] if "resourcegroups" in lowered else ""
+
+
+class AzureSource:
+    actor = AZURE
+
+    def __init__(self, *, credential, subscriptions, transport=None):
+        self.credential = credential
+        self.subscriptions = [str(sub) for sub in subscriptions]
+        self.transport = transport
+        self._clients = {}
+
+    @classmethod
+    def from_settings(cls):
+        from azure.identity import DefaultAzureCredential
+
+        return cls(credential=DefaultAzureCredential(), subscriptions=settings.ONRAMP_AZURE_SUBSCRIPTIONS)
+
+    def _client(self, subscription_id):
+        from azure.mgmt.network import NetworkManagementClient
+
+        subscription_id = str(subscription_id)
+        if subscription_id not in self._clients:
+            options = {"transport": self.transport} if self.transport is not None else {}
+            self._clients[subscription_id] = NetworkManagementClient(
+                self.credential, subscription_id, retry_total=RETRY_TOTAL, **options
+            )
+        return self._clients[subscription_id]
+
+    def observe(self, circuit, *, now) -> Observation:
+        client = self._client(circuit.subscription_id)
+        try:
+            found = client.express_route_circuits.get(circuit.resource_group, circuit.name)
+            observation = parse_circuit(found.as_dict()).observation
+            for link in circuit.vnet_links.all():
+                connection = self._client(link.subscription_id).virtual_network_gateway_connections.get(
+                    _resource_group(link.vnet_resource_id), link.name
+                )
+                if connection.connection_status:
+                    observation.vnet_links[link.name] = connection.connection_status
+        except ResourceNotFoundError as error:
+            message = f"Azure does not know {circuit.azure_resource_id} (or one of its links): {error.reason}"
+            raise SourceError(message) from error
+        except AzureError as error:
+            raise SourceError(f"Azure Resource Manager: {error.message}") from error
+        except RecordError as error:
+            raise SourceError(f"Azure answered something Onramp cannot read: {error}") from error
+        return observation
+
+    def list_circuits(self) -> list[CircuitRecord]:
+        """Every circuit in the configured subscriptions (for the sync that adds new ones)."""
+        records = []
+        for subscription_id in self.subscriptions:
+            try:
+                for found in self._client(subscription_id).express_route_circuits.list_all():
+                    records.append(parse_circuit(found.as_dict()))
+            except AzureError as error:
+                raise SourceError(f"Listing circuits of subscription {subscription_id}: {error.message}") from error
+        return records
