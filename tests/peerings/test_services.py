@@ -105,11 +105,12 @@ def test_layer3_peering_is_refused_for_people_even_when_provisioned(refused, eng
     )
 
 
-def test_layer3_peering_is_recorded_when_the_provider_reports_it(audited, layer3_circuit):
-    peering, event = audited(services.peering_configure, circuit=layer3_circuit, actor=SIMULATOR, **private_fields())
+@pytest.mark.parametrize("source", [SIMULATOR, AZURE], ids=["provider-simulator", "azure"])
+def test_layer3_peering_is_recorded_when_a_source_reports_it(audited, layer3_circuit, source):
+    peering, event = audited(services.peering_configure, circuit=layer3_circuit, actor=source, **private_fields())
 
-    assert peering.configured_by == "simulator"
-    assert (event.actor_kind, event.circuit_id) == ("simulator", layer3_circuit.pk)
+    assert peering.configured_by == source.kind
+    assert (event.actor_kind, event.circuit_id) == (source.kind, layer3_circuit.pk)
 
 
 def test_layer3_peering_from_the_provider_still_needs_a_provisioned_circuit(refused):
@@ -305,6 +306,36 @@ def test_prefix_needing_validation_moves_the_peering_to_validation_needed(audite
         "ValidationNeeded",
     )
     assert peering_event.circuit_id == peering.circuit_id
+
+
+PEERING_STATE_FOR_ONE_PREFIX = {
+    "NotConfigured": "Configuring",
+    "Configuring": "Configuring",
+    "Configured": "Configured",
+    **dict.fromkeys(
+        [
+            "ValidationNeeded",
+            "ValidationFailed",
+            "ManualValidationNeeded",
+            "AsnValidationFailed",
+            "CertificateMissingInRoutingRegistry",
+            "InvalidSignatureEncoding",
+            "SignatureVerificationFailed",
+        ],
+        "ValidationNeeded",
+    ),
+}
+
+
+@pytest.mark.parametrize(("prefix_state", "peering_state"), sorted(PEERING_STATE_FOR_ONE_PREFIX.items()))
+def test_peering_prefixes_state_follows_its_prefix(prefix_state, peering_state):
+    prefix = AdvertisedPrefixFactory(validation_state="Configuring" if prefix_state != "Configuring" else "Configured")
+
+    services.prefix_set_validation_state(prefix=prefix, to=prefix_state, actor=AZURE, reason="registry says so")
+
+    prefix.refresh_from_db()
+    prefix.peering.refresh_from_db()
+    assert (prefix.reason, prefix.peering.advertised_public_prefixes_state) == ("registry says so", peering_state)
 
 
 def test_peering_is_configured_only_when_every_prefix_is(audited):
