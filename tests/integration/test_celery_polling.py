@@ -1,0 +1,61 @@
+"""Beat, a real worker and the simulator on Redis: circuits get provisioned, and a worker killed
+mid-sweep loses no transition and records none twice."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from circuits.models import Circuit
+from notifications.models import Heartbeat
+from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
+from tests.integration.conftest import wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PROVIDER_STEPS = [("NotProvisioned", "Provisioning"), ("Provisioning", "Provisioned")]
+
+
+def _ordered_circuits(count, **provider):
+    provider = ServiceProviderFactory(simulated_jitter=0.5, simulated_slow_rate=0, simulated_failure_rate=0, **provider)
+    circuits = CircuitFactory.create_batch(count, service_provider=provider)
+    for circuit in circuits:
+        ProviderOrderFactory(circuit=circuit, service_key_handed_over_at=timezone.now() - timedelta(minutes=1))
+    return circuits
+
+
+def _provisioned():
+    return Circuit.objects.filter(service_provider_provisioning_state="Provisioned").count()
+
+
+def _provider_steps():
+    events = AuditEvent.objects.filter(field="service_provider_provisioning_state")
+    return Counter((e.circuit_id, e.from_value, e.to_value, e.actor_kind) for e in events)
+
+
+def test_beat_and_the_simulator_move_ordered_circuits_to_provisioned(workers):
+    circuits = _ordered_circuits(4)
+    workers.start()
+    wait_for(lambda: _provisioned() == 4, timeout=60, what="4 circuits Provisioned", workers=workers)
+    steps = _provider_steps()
+    assert steps == Counter({(c.pk, a, b, "simulator"): 1 for c in circuits for a, b in PROVIDER_STEPS})
+    assert set(Heartbeat.objects.values_list("name", flat=True)) == {"beat", "worker"}
+
+
+def test_a_worker_killed_mid_sweep_loses_no_transition_and_records_none_twice(workers):
+    circuits = _ordered_circuits(12)
+    first = workers.start()
+    wait_for(
+        lambda: AuditEvent.objects.filter(field="service_provider_provisioning_state").count() >= 3,
+        timeout=60,
+        what="the first transitions",
+        workers=workers,
+    )
+    workers.kill(first)  # SIGKILL to the worker, its pool and beat, in the middle of the sweeps
+    assert _provisioned() < 12, "the kill came too late to interrupt anything"
+    workers.start()
+    wait_for(lambda: _provisioned() == 12, timeout=60, what="all 12 circuits Provisioned", workers=workers)
+    steps = _provider_steps()
+    assert steps == Counter({(c.pk, a, b, "simulator"): 1 for c in circuits for a, b in PROVIDER_STEPS})
