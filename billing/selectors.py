@@ -266,15 +266,14 @@ class CircuitBilling:
         return self.monthly_fee * 12 if self.waste is not None else None
 
 
-def circuit_billing(circuit, *, as_of: date | None = None) -> CircuitBilling | None:
-    """One circuit's billing figures as of a date (today by default); None if it did not exist yet."""
+def circuit_billing(circuit, *, as_of: date | None = None, team_member=None) -> CircuitBilling | None:
+    """One circuit's billing figures as of a date (today by default), in one query. None if it did
+    not exist yet, or if `team_member` is given and is not in the circuit's team."""
     as_of = as_of or timezone.localdate()
-    row = (
-        billing_circuits(as_of=as_of)
-        .filter(pk=circuit.pk)
-        .values("category", "accrued", "monthly_fee", "waste", "waste_from")
-        .first()
-    )
+    circuits = billing_circuits(as_of=as_of).filter(pk=circuit.pk)
+    if team_member is not None:
+        circuits = circuits.filter(team__members=team_member)
+    row = circuits.values("category", "accrued", "monthly_fee", "waste", "waste_from").first()
     if row is None:
         return None
     return CircuitBilling(

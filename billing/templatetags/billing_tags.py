@@ -11,16 +11,13 @@ def money(value):
     return "price unknown" if value is None else f"{value:,.2f}"
 
 
-def can_see_billing(user, circuit) -> bool:
-    """Managers (and superusers) see every circuit's billing; engineers their own team's."""
-    if user.has_perm("circuits.view_billing"):
-        return True
-    return user.has_perm("circuits.view_circuit") and user.teams.filter(pk=circuit.team_id).exists()
-
-
 @register.inclusion_tag("billing/_circuit_panel.html", takes_context=True)
 def billing_panel(context, circuit):
-    """The circuit page's billing panel: `{% load billing_tags %}{% billing_panel circuit %}`."""
+    """The circuit page's billing panel, one query: `{% load billing_tags %}{% billing_panel circuit %}`.
+    Managers (and superusers) see every circuit's; engineers their own team's; others none."""
     user = context["request"].user
-    visible = can_see_billing(user, circuit)
-    return {"billing": circuit_billing(circuit) if visible else None, "visible": visible}
+    if user.has_perm("circuits.view_billing"):
+        return {"billing": circuit_billing(circuit)}
+    if user.has_perm("circuits.change_circuit"):
+        return {"billing": circuit_billing(circuit, team_member=user)}
+    return {"billing": None}

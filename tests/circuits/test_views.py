@@ -142,8 +142,8 @@ def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, 
         ProviderOrderFactory(circuit=circuit)
     client = as_user(engineer)
     # session, user, 2 permission reads, circuit, 6 checklist prefetches, authorizations, team members,
-    # links' authorizations, timeline
-    with django_assert_num_queries(15):
+    # links' authorizations, timeline, billing panel
+    with django_assert_num_queries(16):
         response = client.get(detail(circuit))
     assert response.status_code == 200
 

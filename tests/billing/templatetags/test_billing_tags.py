@@ -55,3 +55,10 @@ def test_the_panel_says_price_unknown_rather_than_zero(manager, team):
 
 def test_money_shows_thousands_and_cents_or_price_unknown():
     assert (money(Decimal("12345.6")), money(None)) == ("12,345.60", "price unknown")
+
+
+def test_the_circuit_page_shows_its_billing_panel(client, engineer, circuit):
+    client.force_login(engineer)
+    with time_machine.travel(datetime(2026, 3, 31, 12, tzinfo=UTC), tick=False):
+        page = client.get(circuit.get_absolute_url()).content.decode()
+    assert "Accrued since creation" in page and "436.00 USD" in page
