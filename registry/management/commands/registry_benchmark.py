@@ -1,4 +1,5 @@
 import gzip
+import ipaddress
 import random
 import tempfile
 import time
@@ -8,10 +9,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from registry.models import RouteObject
+from registry.selectors import routes_more_specific
 from registry.services import irr_import
 from registry.validator import prefixes_check
 
 SOURCE = "BENCH"
+ASN = 64500  # every third route object has this origin, so every IRR verdict shows up in the figures
 
 
 def _write_dump(path, count, rng):
@@ -26,8 +29,9 @@ def _write_dump(path, count, rng):
                 address = (block << 8) & ~((1 << (32 - length)) - 1) & 0xFFFFFFFF
                 dotted = ".".join(str(address >> shift & 255) for shift in (24, 16, 8, 0))
                 prefix_line = f"route:          {dotted}/{length}"
+            origin = ASN if index % 3 == 0 else rng.randint(1000, 60000)
             dump.write(
-                f"{prefix_line}\ndescr:          benchmark\norigin:         AS{rng.randint(1000, 60000)}\n"
+                f"{prefix_line}\ndescr:          benchmark\norigin:         AS{origin}\n"
                 f"mnt-by:         MAINT-BENCH\nsource:         {SOURCE}\n\n"
             )
 
@@ -65,7 +69,7 @@ class Command(BaseCommand):
         timings = []
         for _ in range(rounds):
             started = time.perf_counter()
-            findings = prefixes_check(wanted, asn=rng.randint(1000, 60000), registry=SOURCE)
+            findings = prefixes_check(wanted, asn=ASN, registry=SOURCE)
             timings.append(time.perf_counter() - started)
         verdicts = {}
         for finding in findings:
@@ -75,6 +79,13 @@ class Command(BaseCommand):
             f"best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms over {rounds} rounds; "
             f"verdicts {verdicts}"
         )
+        network = ipaddress.ip_network(wanted[0])
+        plans = (
+            RouteObject.objects.filter(family=4, network=network.network_address.packed, length=24).explain(),
+            routes_more_specific(network).explain(),
+        )
+        for plan in plans:
+            self.stdout.write(f"plan: {plan.splitlines()[0].strip()}")
 
 
 def _since(started):

@@ -1,0 +1,115 @@
+"""Prefix and ASN changes on Microsoft peering, and the re-validation they queue."""
+
+from unittest import mock
+
+import pytest
+
+from core.actors import SYSTEM, Actor
+from core.errors import DomainError
+from peerings import services
+from registry import tasks
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
+from tests.registry.factories import RouteObjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def peering():
+    peering = PeeringFactory(
+        microsoft=True, peer_asn=13335, routing_registry_name="RADB", advertised_public_prefixes_state="Configured"
+    )
+    AdvertisedPrefixFactory(peering=peering, prefix="80.10.5.0/24", validation_state="Configured")
+    return peering
+
+
+def update(peering, actor, *prefixes, customer_asn=None, registry="RADB"):
+    return services.peering_update_prefixes(
+        peering=peering,
+        actor=actor,
+        advertised_public_prefixes=prefixes,
+        customer_asn=customer_asn,
+        routing_registry_name=registry,
+    )
+
+
+def test_changing_prefixes_adds_and_removes_rows_and_is_audited(peering, engineer_actor, audited):
+    peering, event = audited(
+        services.peering_update_prefixes,
+        events=2,
+        peering=peering,
+        actor=engineer_actor,
+        advertised_public_prefixes=["80.10.6.0/24"],
+        routing_registry_name="RADB",
+    )
+    assert list(peering.advertised_prefixes.values_list("prefix", "validation_state")) == [
+        ("80.10.6.0/24", "Configuring")
+    ]
+    assert [e.field for e in event] == ["advertised_public_prefixes", "advertised_public_prefixes_state"]
+
+
+def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(tasks.peering_revalidate, "delay") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
+    queued.assert_called_once_with(peering.pk, "The peering's prefixes, ASN or registry changed.")
+
+
+def test_revalidation_after_an_asn_change_judges_against_the_new_asn(peering, engineer_actor):
+    RouteObjectFactory(prefix="80.10.0.0/16", origin=13335)
+    update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
+    tasks.peering_revalidate(peering.pk)
+    prefix = peering.advertised_prefixes.get()
+    assert prefix.validation_state == "AsnValidationFailed" and "not AS3356" in prefix.reason
+
+
+def test_a_prefix_under_an_open_ticket_cannot_be_removed(peering, engineer_actor, refused):
+    ticket = PrefixValidationTicketFactory(peering=peering)
+    ticket.prefixes.set(peering.advertised_prefixes.all())
+    refused(
+        services.peering_update_prefixes,
+        match="withdraw it first",
+        peering=peering,
+        actor=engineer_actor,
+        advertised_public_prefixes=["80.10.6.0/24"],
+        routing_registry_name="RADB",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"advertised_public_prefixes": ["10.0.0.0/24"]}, "advertised_public_prefixes"),
+        ({"routing_registry_name": "NONE"}, "routing_registry_name"),
+        ({"customer_asn": 65515}, "customer_asn"),
+    ],
+)
+def test_bad_changes_are_refused_next_to_the_field(peering, engineer_actor, refused, kwargs, field):
+    values = {"advertised_public_prefixes": ["80.10.5.0/24"], "routing_registry_name": "RADB", **kwargs}
+    assert refused(services.peering_update_prefixes, peering=peering, actor=engineer_actor, **values).field == field
+
+
+def test_private_peering_has_no_prefixes_to_change(engineer_actor):
+    with pytest.raises(DomainError, match="Only Microsoft peering"):
+        update(PeeringFactory(), engineer_actor, "80.10.5.0/24")
+
+
+def test_an_import_revalidates_every_microsoft_peering(peering):
+    peering.advertised_prefixes.update(validation_state="Configuring")
+    RouteObjectFactory(prefix="80.10.0.0/16")
+    tasks.microsoft_peerings_revalidate("New RADB data.")
+    peering.refresh_from_db()
+    assert peering.advertised_public_prefixes_state == "Configured"
+
+
+def test_approving_a_ticket_lets_bgp_come_up(peering, approver, engineer):
+    peering.advertised_prefixes.update(validation_state="ValidationNeeded")
+    services.peering_refresh_prefixes_state(peering=peering, actor=SYSTEM)
+    ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
+    session = peering.bgp_sessions.first()
+    with pytest.raises(DomainError, match="only when its prefixes are Configured"):
+        services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM)
+    services.ticket_approve(ticket=ticket, actor=Actor.person(approver))
+    assert services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM).is_established
