@@ -8,6 +8,7 @@ from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from peerings import services
 from registry import tasks
+from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 from tests.registry.factories import RouteObjectFactory
 
@@ -113,3 +114,22 @@ def test_approving_a_ticket_lets_bgp_come_up(peering, approver, engineer):
         services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM)
     services.ticket_approve(ticket=ticket, actor=Actor.person(approver))
     assert services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM).is_established
+
+
+def test_a_new_microsoft_peering_is_validated_after_commit(engineer_actor, django_capture_on_commit_callbacks):
+    RouteObjectFactory(prefix="80.10.0.0/16", source="RIPE")
+    circuit = CircuitFactory(provisioned=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        peering = services.peering_configure(
+            circuit=circuit,
+            actor=engineer_actor,
+            peering_type="MicrosoftPeering",
+            peer_asn=13335,
+            primary_peer_address_prefix="80.1.1.0/30",
+            secondary_peer_address_prefix="80.1.1.4/30",
+            vlan_id=300,
+            advertised_public_prefixes=["80.10.5.0/24"],
+            routing_registry_name="RIPENCC",
+        )
+    peering.refresh_from_db()
+    assert peering.advertised_public_prefixes_state == "Configured"
