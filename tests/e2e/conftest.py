@@ -1,0 +1,86 @@
+"""Browser tests: Playwright drives Debian's chromium (never a downloaded browser)."""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-artifacts/ (gitignored); returns its path."""
+
+    def take(name, *, full_page=True):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def fast_live_polls(settings):
+    """Poll every second so a test waits seconds, not minutes, for the page to update itself."""
+    settings.ONRAMP_LIVE_POLL_SECONDS = 1
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    def log_in_as(username, password="pass-for-tests"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    return log_in_as
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_closes_its_connections():
+    """The live server answers each request in a new thread; with persistent connections
+    (CONN_MAX_AGE) those threads would leave sessions open and the test database could not be
+    dropped at the end."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Browser tests flush the database between tests, which removes the role groups the data
+    migration made (permissions come back by themselves): make them again."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import ROLE_PERMISSIONS
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        codenames = [perm.split(".") for perm in perms]
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
+        )
