@@ -31,9 +31,7 @@ def stuck_peering(settings, tmp_path):
     return peering
 
 
-def test_an_approver_approves_a_manual_validation_ticket(
-    page, browser, live_server, log_in, stuck_peering, tmp_path, screenshot
-):
+def test_an_approver_approves_a_manual_validation_ticket(page, browser, live_server, log_in, stuck_peering, tmp_path):
     log_in("nina")
     page.goto(f"{live_server.url}/approvals/peerings/{stuck_peering.pk}/tickets/new/")
     page.get_by_label("Note").fill("The holder's Letter of Authorization for 80.10.5.0/24 is attached.")
@@ -56,6 +54,5 @@ def test_an_approver_approves_a_manual_validation_ticket(
     card.get_by_role("button", name="Approve").click()
 
     expect(approver.locator("article", has_text="er-ams-m365")).to_contain_text("Approved by omar")
-    screenshot("approval-ticket")
     peering = Peering.objects.get(pk=stuck_peering.pk)
     assert peering.advertised_public_prefixes_state == "Configured"
