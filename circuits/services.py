@@ -245,12 +245,12 @@ def circuit_change_bandwidth(*, circuit: Circuit, bandwidth_mbps: int, actor: Ac
     """Bandwidth may only go up, and only to what the provider (or Direct port) offers."""
     circuit = lock(circuit)
     _refuse_if_deleted(circuit)
-    validate_bandwidth_change(from_mbps=circuit.bandwidth_mbps, to_mbps=bandwidth_mbps)
     validate_bandwidth(
         bandwidth_mbps=bandwidth_mbps,
         provider=circuit.service_provider,
         express_route_direct=circuit.express_route_direct,
     )
+    validate_bandwidth_change(from_mbps=circuit.bandwidth_mbps, to_mbps=bandwidth_mbps)
     circuit, _ = transition(obj=circuit, field="bandwidth_mbps", to=bandwidth_mbps, actor=actor, reason=reason)
     return circuit
 

@@ -41,6 +41,8 @@ def validate_sku_change(*, from_family, to_family):
 
 
 def validate_bandwidth(*, bandwidth_mbps, provider, express_route_direct=False):
+    if not isinstance(bandwidth_mbps, int) or isinstance(bandwidth_mbps, bool):
+        raise DomainError("Enter the bandwidth as a whole number of Mbps, e.g. 1000.", field="bandwidth_mbps")
     if express_route_direct:
         if bandwidth_mbps % 1000 or bandwidth_mbps // 1000 not in DIRECT_BANDWIDTHS_GBPS:
             offered = ", ".join(f"{g} Gbps" for g in DIRECT_BANDWIDTHS_GBPS)

@@ -121,3 +121,15 @@ def test_direct_port_bandwidth_is_an_offered_gbps_value(bandwidth_mbps):
     else:
         with pytest.raises(DomainError, match="ExpressRoute Direct"):
             validate_bandwidth(bandwidth_mbps=bandwidth_mbps, provider=provider, express_route_direct=True)
+
+
+@given(
+    bandwidth=st.one_of(st.text(), st.floats(), st.booleans(), st.none(), st.decimals()),
+    express_route_direct=st.booleans(),
+)
+def test_bandwidth_that_is_not_a_whole_number_is_refused_not_crashed(bandwidth, express_route_direct):
+    provider = ServiceProvider(name="Carrier", bandwidths_offered=AZURE_BANDWIDTHS_MBPS)
+
+    with pytest.raises(DomainError) as refusal:
+        validate_bandwidth(bandwidth_mbps=bandwidth, provider=provider, express_route_direct=express_route_direct)
+    assert refusal.value.field == "bandwidth_mbps"
