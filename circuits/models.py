@@ -121,6 +121,7 @@ class Circuit(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_good_read_at = models.DateTimeField(null=True, blank=True)
     last_check_error = models.CharField(max_length=500, blank=True)
+    check_queued_at = models.DateTimeField(null=True, blank=True, help_text="When a sweep last queued a check.")
     check_failures = models.PositiveSmallIntegerField(default=0, help_text="Failed reads in a row.")
     # The simulated provider's next planned step and when it is due (circuits.sources.simulator).
     simulator_step = models.CharField(max_length=80, blank=True, editable=False)

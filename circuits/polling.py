@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.actors import SYSTEM, Actor
@@ -47,7 +47,19 @@ def circuits_due_for_check(*, now: datetime | None = None) -> list[int]:
         | (in_motion & Q(last_checked_at__lte=now - timedelta(seconds=settings.ONRAMP_POLL_MOTION_INTERVAL)))
         | Q(simulator_step_due_at__lte=now)
     )
-    return list(Circuit.objects.filter(due, deleted_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+    # A check already queued is not queued again until it ran, or looks lost (its worker died).
+    not_queued = (
+        Q(check_queued_at__isnull=True)
+        | Q(last_checked_at__gte=F("check_queued_at"))
+        | Q(check_queued_at__lte=now - timedelta(seconds=settings.ONRAMP_POLL_REQUEUE_AFTER))
+    )
+    circuits = Circuit.objects.filter(due, not_queued, deleted_at__isnull=True)
+    return list(circuits.order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def circuits_mark_queued(*, circuit_ids: list[int], now: datetime | None = None) -> None:
+    Circuit.objects.filter(pk__in=circuit_ids).update(check_queued_at=now or timezone.now())
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ def _check(circuit_id: int, attempt: int, source) -> None:
 def sweep() -> int:
     """Queue a check of every circuit that is due, in chunks; returns how many were queued."""
     circuit_ids = polling.circuits_due_for_check()
+    polling.circuits_mark_queued(circuit_ids=circuit_ids)
     size = settings.ONRAMP_POLL_CHUNK_SIZE
     for start in range(0, len(circuit_ids), size):
         check_circuits.delay(circuit_ids[start : start + size])

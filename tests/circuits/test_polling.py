@@ -220,3 +220,14 @@ def test_two_workers_checking_the_same_circuit_at_once_record_one_event():
     for thread in threads:
         thread.join()
     assert _events(circuit).count() == 1
+
+
+def test_a_queued_check_is_not_queued_again_until_it_ran_or_looks_lost(settings):
+    settings.ONRAMP_POLL_REQUEUE_AFTER = 120
+    now = timezone.now()
+    circuit = CircuitFactory()
+    polling.circuits_mark_queued(circuit_ids=[circuit.pk], now=now)
+    assert polling.circuits_due_for_check(now=now + timedelta(seconds=60)) == []
+    assert polling.circuits_due_for_check(now=now + timedelta(seconds=121)) == [circuit.pk]
+    Circuit.objects.filter(pk=circuit.pk).update(last_checked_at=now + timedelta(seconds=1))
+    assert polling.circuits_due_for_check(now=now + timedelta(seconds=90)) == [circuit.pk]
