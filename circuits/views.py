@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views import View
@@ -101,7 +100,7 @@ def circuit_list(request):
         "fingerprint": circuits_fingerprint(circuit for circuit, _ in rows),
         "polling": any(not (circuit.is_deleted or checklist.is_complete) for circuit, checklist in rows),
         "poll_seconds": poll_seconds(),
-        "checked_at": timezone.now(),
+        "last_checked_at": max((c.last_checked_at for c, _ in rows if c.last_checked_at), default=None),
     }
     return _live_response(request, "circuits/circuit_list.html", context, finished=not context["polling"])
 
@@ -124,15 +123,6 @@ class _Echo:
 
     def write(self, value):
         return value
-
-
-def _ticket_create_available():
-    """The manual-validation form comes with the approvals work; link to it once its URL exists."""
-    try:
-        reverse("approvals:ticket_create", args=[0])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def _order_needed(circuit, checklist):
@@ -162,9 +152,7 @@ def circuit_detail(request, pk):
         "fingerprint": circuits_fingerprint([circuit]),
         "polling": not finished,
         "poll_seconds": poll_seconds(),
-        "ticket_create_available": _ticket_create_available(),
         "validation_needed": AdvertisedPublicPrefixesStateChoices.VALIDATION_NEEDED,
-        "checked_at": timezone.now(),
     }
     return _live_response(request, "circuits/circuit_detail.html", context, finished=finished)
 

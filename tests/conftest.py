@@ -68,3 +68,24 @@ def audited(db):
         return result, written[0] if events == 1 else written
 
     return check
+
+
+@pytest.fixture
+def engineer_client(client, engineer):
+    """A test client logged in as the engineer (a member of `team`)."""
+    client.force_login(engineer)
+    return client
+
+
+@pytest.fixture
+def refused_post(db):
+    """POST a form the server must refuse: the form comes back (200) and no domain row changed."""
+
+    def post(client, url, data):
+        before = _domain_snapshot()
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert _domain_snapshot() == before
+        return response
+
+    return post

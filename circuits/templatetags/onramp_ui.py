@@ -48,3 +48,45 @@ def ago(moment):
     if delta < 60:
         return f"{max(int(delta), 0)} s"
     return timesince(moment, timezone.now()).split(",")[0].replace("\xa0", " ")
+
+
+EVENT_FIELDS = {
+    "created": "Created",
+    "deleted": "Deleted",
+    "removed": "Removed",
+    "configured": "Configured",
+    "deprovision_requested": "Deprovisioning requested",
+    "service_provider_provisioning_state": "Provider state",
+    "circuit_provisioning_state": "Status",
+    "provisioning_state": "Provisioning state",
+    "connection_status": "Connection",
+    "authorization_use_status": "Authorization",
+    "order_status": "Order",
+    "state": "State",
+    "validation_state": "Validation",
+    "advertised_public_prefixes_state": "Advertised prefixes",
+    "status": "Status",
+    "sku_tier": "SKU tier",
+    "sku_family": "SKU family",
+    "bandwidth_mbps": "Bandwidth (Mbps)",
+    "is_stuck": "Stuck",
+    "is_stale": "Stale",
+}
+
+
+@register.filter
+def event_field(field):
+    """An audit event's field as people say it ("Provider state", not the column name)."""
+    return EVENT_FIELDS.get(field, field.replace("_", " ").capitalize())
+
+
+@register.filter
+def event_subject(event, circuit):
+    """What the event is about, without repeating the circuit's own name on its own page."""
+    text = event.object_repr
+    if text == circuit.name:
+        return "Circuit"
+    for separator in (" / ", " "):
+        if text.startswith(circuit.name + separator):
+            return text[len(circuit.name) + len(separator) :]
+    return text

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from circuits.models import Circuit
 from circuits.views import STOP_POLLING
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
-from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LIST = reverse("circuits:circuit_list")
@@ -178,23 +179,30 @@ def test_an_unchanged_poll_is_answered_204_with_at_most_two_queries_of_its_own(
     assert response.content == b""
 
 
-def test_a_poll_after_a_change_renders_the_fragment(as_user, engineer):
-    circuit = CircuitFactory()
-    client = as_user(engineer)
+def poll_after(client, circuit, change):
+    """Load the page, let `change()` happen, then poll as the page would."""
     fingerprint = client.get(detail(circuit)).context["fingerprint"]
-    ProviderOrderFactory(circuit=circuit)
-    type(circuit).objects.filter(pk=circuit.pk).update(version=circuit.version + 1)
-    response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+    change()
+    return client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+
+
+def test_a_poll_after_a_change_renders_the_fragment(engineer_client, team):
+    circuit = CircuitFactory(team=team)
+
+    def order_placed():
+        ProviderOrderFactory(circuit=circuit)
+        Circuit.objects.filter(pk=circuit.pk).update(version=circuit.version + 1)
+
+    response = poll_after(engineer_client, circuit, order_placed)
     assert response.status_code == 200
     assert "the provider has not started yet" in response.content.decode()
 
 
-def test_a_source_check_alone_refreshes_the_freshness_line(as_user, engineer):
-    circuit = CircuitFactory()
-    client = as_user(engineer)
-    fingerprint = client.get(detail(circuit)).context["fingerprint"]
-    type(circuit).objects.filter(pk=circuit.pk).update(last_checked_at=timezone.now())
-    response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
+def test_a_source_check_alone_refreshes_the_freshness_line(engineer_client, team):
+    circuit = CircuitFactory(team=team)
+    response = poll_after(
+        engineer_client, circuit, lambda: Circuit.objects.filter(pk=circuit.pk).update(last_checked_at=timezone.now())
+    )
     assert response.status_code == 200
     assert "Checked <time" in response.content.decode()
 
@@ -290,3 +298,27 @@ def test_no_inline_scripts_or_styles_under_the_csp(as_user, engineer):
         assert "<script>" not in page
         assert " style=" not in page
         assert "<style" not in page
+
+
+def test_a_microsoft_peering_in_validation_needed_links_to_manual_validation(as_user, engineer, team):
+    circuit = CircuitFactory(team=team, provisioned=True)
+    peering = PeeringFactory(circuit=circuit, microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert reverse("approvals:ticket_create", args=[peering.pk]) in page
+
+
+def test_an_open_ticket_is_linked_instead_of_a_new_request(as_user, engineer):
+    ticket = PrefixValidationTicketFactory()
+    page = as_user(engineer).get(detail(ticket.peering.circuit)).content.decode()
+    assert reverse("approvals:ticket_detail", args=[ticket.pk]) in page
+    assert reverse("approvals:ticket_create", args=[ticket.peering.pk]) not in page
+
+
+def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, engineer_actor):
+    from circuits import services
+
+    circuit = CircuitFactory(team=team)
+    ProviderOrderFactory(circuit=circuit)
+    services.circuit_set_provider_state(circuit=circuit, to="Provisioning", actor=engineer_actor)
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert "Provider state: NotProvisioned → Provisioning" in page

@@ -29,12 +29,6 @@ def vnet_id(subscription, name="vnet-hub"):
 
 
 @pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
-@pytest.fixture
 def own_circuit(team):
     return CircuitFactory(team=team, subscription_id=SUBSCRIPTION)
 
@@ -119,25 +113,24 @@ def test_creating_a_circuit_shows_the_service_key_to_hand_over(engineer_client, 
     assert f"give the service key {circuit.service_key} to Equinix" in response.content.decode()
 
 
-def test_a_bandwidth_the_provider_does_not_offer_is_refused_next_to_the_field(engineer_client, team, unchanged):
+def test_a_bandwidth_the_provider_does_not_offer_is_refused_next_to_the_field(engineer_client, team, refused_post):
     provider = ServiceProviderFactory(bandwidths_offered=[50, 100])
-    with unchanged():
-        response = engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, team))
+    response = refused_post(engineer_client, reverse("circuits:circuit_create"), create_data(provider, team))
     assert response.status_code == 200
     assert "offers these bandwidths (Mbps): 50, 100" in " ".join(response.context["form"].errors["bandwidth_mbps"])
 
 
-def test_a_circuit_name_azure_refuses_is_refused(engineer_client, team, unchanged):
+def test_a_circuit_name_azure_refuses_is_refused(engineer_client, team, refused_post):
     provider = ServiceProviderFactory()
-    with unchanged():
-        response = engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, team, name="-bad!"))
+    response = refused_post(
+        engineer_client, reverse("circuits:circuit_create"), create_data(provider, team, name="-bad!")
+    )
     assert "name" in response.context["form"].errors
 
 
-def test_engineers_create_circuits_only_for_their_own_teams(engineer_client, unchanged):
+def test_engineers_create_circuits_only_for_their_own_teams(engineer_client, refused_post):
     provider, other = ServiceProviderFactory(), TeamFactory(name="Elsewhere")
-    with unchanged():
-        response = engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, other))
+    response = refused_post(engineer_client, reverse("circuits:circuit_create"), create_data(provider, other))
     assert "team" in response.context["form"].errors
 
 
@@ -154,12 +147,12 @@ def test_recording_the_order_moves_step_two_to_waiting_for_the_provider(engineer
     assert "the provider has not started yet" in response.content.decode()
 
 
-def test_a_promised_date_before_the_requested_date_is_refused(engineer_client, own_circuit, unchanged):
-    with unchanged():
-        response = engineer_client.post(
-            url("order_create", own_circuit),
-            {"status": "ordered", "requested_on": "2026-11-10", "promised_on": "2026-11-01"},
-        )
+def test_a_promised_date_before_the_requested_date_is_refused(engineer_client, own_circuit, refused_post):
+    response = refused_post(
+        engineer_client,
+        url("order_create", own_circuit),
+        {"status": "ordered", "requested_on": "2026-11-10", "promised_on": "2026-11-01"},
+    )
     assert "promised_on" in response.context["form"].errors
 
 
@@ -193,19 +186,19 @@ def test_linking_a_vnet_in_the_same_subscription(engineer_client, ready_circuit)
 
 
 def test_a_wrong_authorization_key_is_refused_next_to_the_field_and_not_rendered_back(
-    engineer_client, ready_circuit, unchanged
+    engineer_client, ready_circuit, refused_post
 ):
     AuthorizationFactory(circuit=ready_circuit)
-    with unchanged():
-        response = engineer_client.post(
-            url("vnet_link_create", ready_circuit),
-            {
-                "name": "spoke",
-                "vnet_resource_id": vnet_id(OTHER_SUBSCRIPTION),
-                "gateway_name": "ergw",
-                "authorization_key": "typed-secret-key-123",
-            },
-        )
+    response = refused_post(
+        engineer_client,
+        url("vnet_link_create", ready_circuit),
+        {
+            "name": "spoke",
+            "vnet_resource_id": vnet_id(OTHER_SUBSCRIPTION),
+            "gateway_name": "ergw",
+            "authorization_key": "typed-secret-key-123",
+        },
+    )
     assert "No authorization of this circuit has that key." in response.context["form"].errors["authorization_key"]
     assert "typed-secret-key-123" not in response.content.decode()
 
@@ -224,22 +217,22 @@ def test_a_used_authorization_key_is_refused(engineer_client, ready_circuit):
     assert "already in use" in " ".join(response.context["form"].errors["authorization_key"])
 
 
-def test_a_malformed_vnet_resource_id_is_refused(engineer_client, ready_circuit, unchanged):
-    with unchanged():
-        response = engineer_client.post(
-            url("vnet_link_create", ready_circuit),
-            {"name": "hub", "vnet_resource_id": "vnet-hub", "gateway_name": "ergw"},
-        )
+def test_a_malformed_vnet_resource_id_is_refused(engineer_client, ready_circuit, refused_post):
+    response = refused_post(
+        engineer_client,
+        url("vnet_link_create", ready_circuit),
+        {"name": "hub", "vnet_resource_id": "vnet-hub", "gateway_name": "ergw"},
+    )
     assert "vnet_resource_id" in response.context["form"].errors
 
 
-def test_a_vnet_link_before_private_peering_is_refused_with_the_reason(engineer_client, team, unchanged):
+def test_a_vnet_link_before_private_peering_is_refused_with_the_reason(engineer_client, team, refused_post):
     circuit = CircuitFactory(team=team, subscription_id=SUBSCRIPTION, provisioned=True)
-    with unchanged():
-        response = engineer_client.post(
-            url("vnet_link_create", circuit),
-            {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw"},
-        )
+    response = refused_post(
+        engineer_client,
+        url("vnet_link_create", circuit),
+        {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw"},
+    )
     assert "Configure Azure private peering first" in " ".join(response.context["form"].non_field_errors())
 
 
@@ -261,12 +254,11 @@ def test_deprovisioning_is_requested_from_the_provider(engineer_client, team):
     assert Circuit.objects.get(pk=circuit.pk).deprovision_requested_at is not None
 
 
-def test_deleting_a_provisioned_circuit_is_refused_with_azures_reason(engineer_client, team, unchanged):
+def test_deleting_a_provisioned_circuit_is_refused_with_azures_reason(engineer_client, team, refused_post):
     circuit = CircuitFactory(team=team, provisioned=True)
     page = engineer_client.get(url("circuit_delete", circuit)).content.decode()
     assert "ask the provider to deprovision first" in page
-    with unchanged():
-        response = engineer_client.post(url("circuit_delete", circuit), {"reason": "x"})
+    response = refused_post(engineer_client, url("circuit_delete", circuit), {"reason": "x"})
     assert "ConflictError" in " ".join(response.context["form"].non_field_errors())
 
 
@@ -276,11 +268,10 @@ def test_deleting_a_not_provisioned_circuit_stops_billing(engineer_client, own_c
     assert "billing stops" in response.content.decode()
 
 
-def test_a_deleted_circuit_refuses_further_actions(engineer_client, team, unchanged):
+def test_a_deleted_circuit_refuses_further_actions(engineer_client, team, refused_post):
     now = timezone.now()
     circuit = CircuitFactory(team=team, created_at=now - timezone.timedelta(days=1), deleted_at=now)
-    with unchanged():
-        response = engineer_client.post(url("order_create", circuit), {"status": "ordered"})
+    response = refused_post(engineer_client, url("order_create", circuit), {"status": "ordered"})
     assert "deleted" in " ".join(response.context["form"].non_field_errors())
 
 
@@ -296,22 +287,22 @@ def test_bandwidth_and_sku_upgrade(engineer_client, own_circuit):
     assert (circuit.sku_tier, circuit.sku_family, circuit.bandwidth_mbps) == ("Premium", "UnlimitedData", 2000)
 
 
-def test_a_bandwidth_downgrade_is_refused_next_to_the_field(engineer_client, own_circuit, unchanged):
-    with unchanged():
-        response = engineer_client.post(
-            url("circuit_upgrade", own_circuit),
-            {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 500},
-        )
+def test_a_bandwidth_downgrade_is_refused_next_to_the_field(engineer_client, own_circuit, refused_post):
+    response = refused_post(
+        engineer_client,
+        url("circuit_upgrade", own_circuit),
+        {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 500},
+    )
     assert "can only go up" in " ".join(response.context["form"].errors["bandwidth_mbps"])
 
 
-def test_unlimited_back_to_metered_is_refused_and_rolls_back_the_bandwidth(engineer_client, team, unchanged):
+def test_unlimited_back_to_metered_is_refused_and_rolls_back_the_bandwidth(engineer_client, team, refused_post):
     circuit = CircuitFactory(team=team, sku_family="UnlimitedData")
-    with unchanged():
-        response = engineer_client.post(
-            url("circuit_upgrade", circuit),
-            {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 2000},
-        )
+    response = refused_post(
+        engineer_client,
+        url("circuit_upgrade", circuit),
+        {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 2000},
+    )
     assert "UnlimitedData back to MeteredData" in " ".join(response.context["form"].errors["sku_family"])
 
 
