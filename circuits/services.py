@@ -133,8 +133,8 @@ def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reaso
     # A source may report DeProvisioned (or NotProvisioned) without the Deprovisioning step in between.
     if to == ProviderState.DEPROVISIONED or (to == ProviderState.NOT_PROVISIONED and was_live):
         extra.update(deprovision_requested_at=None, deprovisioned_at=circuit.deprovisioned_at or now)
-    elif to == ProviderState.PROVISIONING:
-        extra["deprovisioned_at"] = None
+    elif to in (ProviderState.PROVISIONING, ProviderState.PROVISIONED):
+        extra["deprovisioned_at"] = None  # ordered again (Azure may report Provisioned straight away)
     circuit, _ = transition(
         obj=circuit,
         field="service_provider_provisioning_state",

@@ -11,10 +11,13 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from circuits import services
 from circuits.models import Circuit
 from core.actors import AZURE, IMPORTER, SIMULATOR, Actor
+from core.errors import DomainError
 from tests.circuits.factories import (
     AuthorizationFactory,
     CircuitFactory,
@@ -142,6 +145,37 @@ def test_reorder_after_deprovisioning_clears_deprovisioned_at(audited, deprovisi
 
     assert updated.deprovisioned_at is None
     assert (event.from_value, event.to_value) == (deprovisioned_state, "Provisioning")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(["person", "simulator", "azure"]), st.sampled_from(PROVIDER_STATES)), max_size=8
+    )
+)
+@example(moves=[("azure", "Provisioned"), ("azure", "DeProvisioned"), ("azure", "Provisioned")])
+def test_any_sequence_of_provider_reports_keeps_state_audit_and_deprovisioned_date_consistent(engineer, moves):
+    actors = {"person": Actor.person(engineer), "simulator": SIMULATOR, "azure": AZURE}
+    circuit = CircuitFactory()
+    for actor_name, to_state in moves:
+        before = Circuit.objects.get(pk=circuit.pk)
+        events_before = circuit.audit_events.count()
+        observed = actor_name == "azure"
+        moving = (before.service_provider_provisioning_state, to_state)
+        try:
+            after = services.circuit_set_provider_state(circuit=circuit, to=to_state, actor=actors[actor_name])
+        except DomainError:
+            assert not observed and moving not in PROVIDER_LIFECYCLE
+            assert Circuit.objects.get(pk=circuit.pk).version == before.version
+            assert circuit.audit_events.count() == events_before
+            continue
+        assert observed or moving in PROVIDER_LIFECYCLE or moving[0] == moving[1]
+        assert circuit.audit_events.count() == events_before + (moving[0] != moving[1])
+        state = after.service_provider_provisioning_state
+        if state in ("Provisioning", "Provisioned"):
+            assert after.deprovisioned_at is None
+        if state == "DeProvisioned" or (state == "NotProvisioned" and moving[0] in ("Provisioned", "Deprovisioning")):
+            assert after.deprovisioned_at is not None
 
 
 def test_provider_state_of_a_deleted_circuit_is_refused(refused):
