@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from circuits import services
-from circuits.models import Circuit
+from circuits.models import Circuit, VNetLink
 from core.actors import AZURE, IMPORTER, SIMULATOR, Actor
 from core.errors import DomainError
 from tests.circuits.factories import (
@@ -24,6 +24,7 @@ from tests.circuits.factories import (
     ServiceProviderFactory,
     VNetLinkFactory,
 )
+from tests.circuits.test_validators import LINK_LIMITS
 from tests.peerings.factories import PeeringFactory
 
 pytestmark = pytest.mark.django_db
@@ -597,11 +598,20 @@ def test_vnet_link_needs_microsoft_status_enabled(refused, engineer_actor):
     refused(services.vnet_link_create, actor=engineer_actor, **link_fields(circuit))
 
 
-@pytest.mark.parametrize(("sku_tier", "bandwidth_mbps", "limit"), [("Standard", 10000, 10), ("Premium", 50, 20)])
+@pytest.mark.parametrize(
+    ("sku_tier", "bandwidth_mbps", "limit"),
+    [
+        (tier, bandwidth_mbps, premium if tier == "Premium" else standard)
+        for bandwidth_mbps, standard, premium in LINK_LIMITS
+        if bandwidth_mbps <= 10000
+        for tier in ("Standard", "Local", "Premium")
+    ],
+)
 def test_vnet_link_limit_follows_sku_and_bandwidth(audited, refused, engineer_actor, sku_tier, bandwidth_mbps, limit):
-    circuit = CircuitFactory(provisioned=True, sku_tier=sku_tier, bandwidth_mbps=bandwidth_mbps)
+    family = "UnlimitedData" if sku_tier == "Local" else "MeteredData"
+    circuit = CircuitFactory(provisioned=True, sku_tier=sku_tier, sku_family=family, bandwidth_mbps=bandwidth_mbps)
     PeeringFactory(circuit=circuit)
-    VNetLinkFactory.create_batch(limit - 1, circuit=circuit)
+    VNetLink.objects.bulk_create(VNetLinkFactory.build_batch(limit - 1, circuit=circuit))
 
     audited(services.vnet_link_create, actor=engineer_actor, **link_fields(circuit, name="last"))
     refused(
