@@ -13,7 +13,7 @@ def test_digest_matches_only_its_secret_and_never_contains_it(secret, other):
     assert secret_matches(secret, digest)
     assert secret_matches(other, digest) == (other == secret)
     assert len(digest) == 64
-    assert secret not in digest or len(secret) < 4
+    assert secret not in digest or len(secret) < 8  # a short hex string may occur by chance
 
 
 def test_empty_digest_never_matches():
