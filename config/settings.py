@@ -168,7 +168,8 @@ ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=30)
 ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=300)
 ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)
 ONRAMP_SIMULATOR_SPEED = env.float("ONRAMP_SIMULATOR_SPEED", default=1.0)
-ONRAMP_SIMULATOR_PREFIX_OUTCOME = env.str("ONRAMP_SIMULATOR_PREFIX_OUTCOME", default="Configured")
+# registry (the routing-registry validator decides), or Configured, ValidationNeeded, mixed.
+ONRAMP_SIMULATOR_PREFIX_OUTCOME = env.str("ONRAMP_SIMULATOR_PREFIX_OUTCOME", default="registry")
 ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dotted path, see circuits.sources.simulator
 ONRAMP_AZURE_SUBSCRIPTIONS = env.list("ONRAMP_AZURE_SUBSCRIPTIONS", default=[])
 ONRAMP_AZURE_TEAM = env.str("ONRAMP_AZURE_TEAM", default="")  # owner of circuits the Azure sync finds

@@ -9,9 +9,10 @@ One step at a time per circuit: the simulator plans the next step with a due tim
 circuit) and reports it once due. Every random draw is seeded by (seed, circuit, step), so a run
 is reproducible; ONRAMP_SIMULATOR_SPEED divides every delay so a demo moves in seconds.
 
-Prefix outcomes: ONRAMP_PREFIX_VALIDATOR names a callable `(peering) -> {prefix: (state, reason)}`
-(the routing-registry validator plugs in here); without it ONRAMP_SIMULATOR_PREFIX_OUTCOME decides
-(`Configured`, `ValidationNeeded`, or `mixed`).
+Prefix outcomes, for Microsoft peering prefixes still waiting for validation: by default the
+routing-registry validator (registry.validator) judges them; ONRAMP_SIMULATOR_PREFIX_OUTCOME set to
+`Configured`, `ValidationNeeded` or `mixed` gives that outcome instead, and ONRAMP_PREFIX_VALIDATOR
+may name any callable `(peering) -> {prefix: (state, reason)}`.
 """
 
 import random
@@ -32,6 +33,15 @@ SLOW_FACTOR = 20  # a slow provider takes this many times its usual delay
 MICROSOFT_PEERING_SHARE = 0.5  # share of Layer 3 circuits that also get Microsoft peering
 OPEN_ORDER_STATUSES = (ProviderOrderStatusChoices.ORDERED, ProviderOrderStatusChoices.ACKNOWLEDGED)
 PENDING_PREFIX_STATES = (PrefixState.NOT_CONFIGURED, PrefixState.CONFIGURING)
+
+
+def registry_verdicts(peering):
+    """The routing-registry validator's verdict on each advertised prefix of a Microsoft peering."""
+    from registry.validator import prefixes_check
+
+    prefixes = [prefix.prefix for prefix in peering.advertised_prefixes.all()]
+    findings = prefixes_check(prefixes, asn=peering.validation_asn, registry=peering.routing_registry_name)
+    return {finding.prefix: (finding.state, finding.reason) for finding in findings}
 
 
 def outcome_validator(outcome: str):
@@ -63,15 +73,24 @@ class Simulator:
         self.speed = speed
         self.prefix_validator = prefix_validator or outcome_validator(PrefixState.CONFIGURED)
 
+    def _verdicts(self, peering):
+        """The validator's verdicts on the prefixes still waiting; decided ones (e.g. manually) stay."""
+        pending = set(
+            peering.advertised_prefixes.filter(validation_state__in=PENDING_PREFIX_STATES).values_list(
+                "prefix", flat=True
+            )
+        )
+        return {prefix: verdict for prefix, verdict in self.prefix_validator(peering).items() if prefix in pending}
+
     @classmethod
     def from_settings(cls):
-        validator_path = settings.ONRAMP_PREFIX_VALIDATOR
+        outcome = settings.ONRAMP_SIMULATOR_PREFIX_OUTCOME
+        if settings.ONRAMP_PREFIX_VALIDATOR:
+            validator = import_string(settings.ONRAMP_PREFIX_VALIDATOR)
+        else:
+            validator = registry_verdicts if outcome == "registry" else outcome_validator(outcome)
         return cls(
-            seed=settings.ONRAMP_SIMULATOR_SEED,
-            speed=settings.ONRAMP_SIMULATOR_SPEED,
-            prefix_validator=import_string(validator_path)
-            if validator_path
-            else outcome_validator(settings.ONRAMP_SIMULATOR_PREFIX_OUTCOME),
+            seed=settings.ONRAMP_SIMULATOR_SEED, speed=settings.ONRAMP_SIMULATOR_SPEED, prefix_validator=validator
         )
 
     def _rng(self, circuit, *parts):
@@ -149,7 +168,7 @@ class Simulator:
                     f"validate:{peering.peering_type}",
                     delay,
                     lambda p=peering: Observation(
-                        peerings=[PeeringObservation(p.peering_type, prefixes=self.prefix_validator(p))]
+                        peerings=[PeeringObservation(p.peering_type, prefixes=self._verdicts(p))]
                     ),
                 )
         for peering in peerings.values():

@@ -159,3 +159,30 @@ def test_a_connecting_vnet_link_connects(provider):
     link = VNetLinkFactory(circuit__service_provider=provider)
     circuit = _due(link.circuit, f"link:{link.name}")
     assert Simulator().observe(circuit, now=NOW).vnet_links == {link.name: "Connected"}
+
+
+def test_by_default_the_routing_registry_validator_judges_the_prefixes(provider, settings):
+    settings.ONRAMP_PREFIX_VALIDATOR, settings.ONRAMP_SIMULATOR_PREFIX_OUTCOME = "", "registry"
+    prefix = AdvertisedPrefixFactory(peering__circuit__service_provider=provider)
+    circuit = _due(prefix.peering.circuit, "validate:MicrosoftPeering")
+    (peering,) = Simulator.from_settings().observe(circuit, now=NOW).peerings
+    state, reason = peering.prefixes[prefix.prefix]
+    assert state == "ValidationNeeded"  # the registry holds no route object for it
+    assert "route object" in reason
+
+
+def test_a_fixed_outcome_can_replace_the_registry(provider, settings):
+    settings.ONRAMP_PREFIX_VALIDATOR, settings.ONRAMP_SIMULATOR_PREFIX_OUTCOME = "", "Configured"
+    prefix = AdvertisedPrefixFactory(peering__circuit__service_provider=provider)
+    circuit = _due(prefix.peering.circuit, "validate:MicrosoftPeering")
+    (peering,) = Simulator.from_settings().observe(circuit, now=NOW).peerings
+    assert peering.prefixes[prefix.prefix][0] == "Configured"
+
+
+def test_prefixes_already_decided_are_left_alone(provider):
+    waiting = AdvertisedPrefixFactory(peering__circuit__service_provider=provider)
+    decided = AdvertisedPrefixFactory(peering=waiting.peering, validation_state="Configured")
+    circuit = _due(waiting.peering.circuit, "validate:MicrosoftPeering")
+    simulator = Simulator(prefix_validator=outcome_validator("ValidationNeeded"))
+    (peering,) = simulator.observe(circuit, now=NOW).peerings
+    assert set(peering.prefixes) == {waiting.prefix} != {decided.prefix}
