@@ -1,5 +1,7 @@
 """The circuit list and circuit page: roles, scoping, live polling and query counts."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -9,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from circuits.models import Circuit
 from circuits.views import STOP_POLLING
+from core.secrets import secret_digest
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
@@ -322,3 +325,33 @@ def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, e
     services.circuit_set_provider_state(circuit=circuit, to="Provisioning", actor=engineer_actor)
     page = as_user(engineer).get(detail(circuit)).content.decode()
     assert "Provider state: NotProvisioned → Provisioning" in page
+
+
+def export(client, **filters):
+    response = client.get(reverse("circuits:circuit_export"), filters)
+    assert response["Content-Type"] == "text/csv"
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_csv_export_has_every_filtered_circuit_across_pages(engineer_client):
+    CircuitFactory.create_batch(55, service_provider_provisioning_state="Provisioning")
+    CircuitFactory(name="er-other")
+    rows = export(engineer_client, provider_state="Provisioning")
+    assert rows[0][:3] == ["name", "resourceId", "serviceKey"]
+    assert len(rows) == 1 + 55
+    assert "er-other" not in {row[0] for row in rows}
+
+
+def test_the_csv_export_never_contains_secrets(engineer_client, team):
+    circuit = busy_circuit(team)
+    authorization = circuit.authorizations.get()
+    circuit.peerings.update(shared_key_digest=secret_digest("md5-secret"))
+    text = "\n".join(",".join(row) for row in export(engineer_client))
+    for secret in (authorization.authorization_key_digest, f"key-{authorization.name}", secret_digest("md5-secret")):
+        assert secret not in text
+
+
+def test_the_csv_export_keeps_spreadsheet_formulas_as_text(engineer_client):
+    CircuitFactory(resource_group="=HYPERLINK(evil)", resource_id="=HYPERLINK(evil)")
+    row = export(engineer_client)[1]
+    assert row[1] == "'=HYPERLINK(evil)"
