@@ -7,6 +7,8 @@ transient errors are retried by azure-core's retry policy; what still fails is a
 the poller backs off and eventually marks the circuit stale.
 """
 
+import functools
+
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 from django.conf import settings
 
@@ -16,6 +18,14 @@ from .arm import CircuitRecord, RecordError, parse_circuit
 from .base import Observation, SourceError
 
 RETRY_TOTAL = 4
+
+
+@functools.cache
+def _default_credential():
+    """One credential per process, so its token is reused across checks instead of fetched for each."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
 
 
 def _resource_group(resource_id: str) -> str:
@@ -35,9 +45,7 @@ class AzureSource:
 
     @classmethod
     def from_settings(cls):
-        from azure.identity import DefaultAzureCredential
-
-        return cls(credential=DefaultAzureCredential(), subscriptions=settings.ONRAMP_AZURE_SUBSCRIPTIONS)
+        return cls(credential=_default_credential(), subscriptions=settings.ONRAMP_AZURE_SUBSCRIPTIONS)
 
     def _client(self, subscription_id):
         from azure.mgmt.network import NetworkManagementClient

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from circuits import polling, tasks
 from circuits.models import Circuit
+from circuits.sources import get_source
 from circuits.sources.azure import AzureSource
 from circuits.sources.base import SourceError
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory, VNetLinkFactory
@@ -181,3 +182,15 @@ def test_the_azure_sync_adds_new_circuits_for_the_configured_team(settings, team
         ("er-fra-prod", team.name),
         ("er-fra-dr", team.name),
     }
+
+
+def test_the_configured_source_is_azure_with_the_configured_subscriptions(settings):
+    settings.ONRAMP_STATE_SOURCE, settings.ONRAMP_AZURE_SUBSCRIPTIONS = "azure", [SUBSCRIPTION]
+    source = get_source()
+    assert (type(source), source.subscriptions, source.actor.kind) == (AzureSource, [SUBSCRIPTION], "azure")
+
+
+def test_an_unknown_source_name_is_a_clear_configuration_error(settings):
+    settings.ONRAMP_STATE_SOURCE = "carrier-pigeon"
+    with pytest.raises(ValueError, match="ONRAMP_STATE_SOURCE must be one of simulator, azure"):
+        get_source()
