@@ -283,6 +283,8 @@ def provider_order_save(
         previous_status = ""
     else:
         order = lock(order)
+        if order.circuit_id != circuit.pk:
+            raise DomainError(f"Order {order.provider_reference or order.pk} belongs to another circuit.")
         previous_status = order.status
     for name, value in fields.items():
         setattr(order, name, value)

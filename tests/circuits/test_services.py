@@ -21,6 +21,7 @@ from core.errors import DomainError
 from tests.circuits.factories import (
     AuthorizationFactory,
     CircuitFactory,
+    ProviderOrderFactory,
     ServiceProviderFactory,
     VNetLinkFactory,
 )
@@ -485,6 +486,37 @@ def test_order_promised_before_requested_is_refused(refused, engineer_actor):
         requested_on=today,
         promised_on=today - timedelta(days=1),
         match="promised date",
+    )
+
+
+def test_order_update_records_the_status_change(audited, engineer_actor):
+    order = ProviderOrderFactory(status="ordered")
+
+    updated, event = audited(
+        services.provider_order_save, circuit=order.circuit, order=order, actor=engineer_actor, status="acknowledged"
+    )
+
+    assert updated.status == "acknowledged"
+    assert_event(
+        event,
+        circuit=order.circuit,
+        field="order_status",
+        from_value="ordered",
+        to_value="acknowledged",
+        actor=engineer_actor,
+    )
+
+
+def test_order_of_another_circuit_is_refused(refused, engineer_actor):
+    order = ProviderOrderFactory()
+
+    refused(
+        services.provider_order_save,
+        circuit=CircuitFactory(),
+        order=order,
+        actor=engineer_actor,
+        status="cancelled",
+        match="another circuit",
     )
 
 
