@@ -1,8 +1,10 @@
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.models import Team
+from accounts.roles import sync_role_groups
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -28,6 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
+            if not Group.objects.filter(name=extracted).exists():
+                # A transactional test before this one flushed the groups the migration made.
+                sync_role_groups(django_apps)
             self.groups.add(Group.objects.get(name=extracted))
 
     @factory.post_generation
