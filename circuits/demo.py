@@ -3,6 +3,7 @@
 import random
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -44,6 +45,11 @@ STAGES = (
     "deleted",
 )
 CIRCUIT_COUNT = 48
+# Azure publishes (DOMAIN.md) only Standard MeteredData Zone 1 prices. So that the demo's billing
+# page has figures, the demo adds illustrative rows derived from them, labelled as such; Zone 4 and
+# Premium outside Zone 1 stay unpriced to show how "price unknown" is counted apart.
+DEMO_PRICE_SOURCE = "Onramp demo: illustrative, not a published Azure price"
+DEMO_PRICE_FACTORS = {("Standard", "Zone 2"): "1.25", ("Standard", "Zone 3"): "1.5", ("Premium", "Zone 1"): "1.6"}
 
 
 def _users():
@@ -159,10 +165,31 @@ def _advance(circuit, stage, rng, engineer):
         )
 
 
+def _demo_prices():
+    from billing.models import PortPrice
+
+    published = PortPrice.objects.filter(sku_tier="Standard", sku_family="MeteredData", zone="Zone 1")
+    for price in published:
+        for (tier, zone), factor in DEMO_PRICE_FACTORS.items():
+            PortPrice.objects.get_or_create(
+                sku_tier=tier,
+                sku_family=price.sku_family,
+                bandwidth_mbps=price.bandwidth_mbps,
+                zone=zone,
+                currency=price.currency,
+                valid_from=price.valid_from,
+                defaults={
+                    "monthly_fee": (price.monthly_fee * Decimal(factor)).quantize(Decimal("1")),
+                    "source": DEMO_PRICE_SOURCE,
+                },
+            )
+
+
 @transaction.atomic
 def seed_demo_estate() -> tuple[int, dict]:
     """Create the demo users and circuits unless they exist; returns (circuits created, users)."""
     users, teams = _users()
+    _demo_prices()
     if Circuit.objects.filter(name__startswith="er-demo-").exists():
         return 0, users
     rng = random.Random(42)

@@ -14,3 +14,12 @@ def test_seed_demo_creates_an_estate_covering_every_state_once(db):
     assert any(circuit_checklist(c).is_complete for c in circuit_list())
 
     assert seed_demo_estate()[0] == 0
+
+
+def test_seed_demo_prices_are_labelled_illustrative_and_leave_some_circuits_unpriced(db):
+    from billing.models import PortPrice
+    from circuits.demo import DEMO_PRICE_SOURCE
+
+    seed_demo_estate()
+    assert PortPrice.objects.filter(source=DEMO_PRICE_SOURCE).exists()
+    assert not PortPrice.objects.filter(zone="Zone 4").exists()
