@@ -5,6 +5,9 @@ import time
 from unittest import mock
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Permission
 from django.db import connection
 
 from core.actors import Actor
@@ -16,13 +19,19 @@ from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_approvers_at_once_exactly_one_decision_stands_and_the_other_sees_who(engineer):
+def test_two_approvers_at_once_exactly_one_decision_stands_and_the_other_sees_who():
     if connection.vendor != "postgresql":
         pytest.skip("row locks are what is under test: PostgreSQL only")
+    # Earlier transactional tests may have flushed the role groups (and even the permissions).
+    create_permissions(apps.get_app_config("peerings"), verbosity=0)
+    decide = Permission.objects.get(codename="decide_prefixvalidationticket")
+    engineer = UserFactory(username="eng")
     peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
     AdvertisedPrefixFactory(peering=peering, prefix="80.10.5.0/24", validation_state="ValidationNeeded")
     ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
-    alice, bob = UserFactory(username="alice", role="approver"), UserFactory(username="bob", role="approver")
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    for approver in (alice, bob):
+        approver.user_permissions.add(decide)
     start = threading.Barrier(2)
     outcomes = {}
     notify = services._ticket_notify
