@@ -30,6 +30,16 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
 
 
+@pytest.fixture(autouse=True)
+def no_browser_errors(page):
+    """Every browser test also proves the pages run under the CSP: no script error, no refusal."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == []
+
+
 @pytest.fixture
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/ (gitignored); returns its path."""
@@ -37,7 +47,8 @@ def screenshot(page):
     def take(name, *, full_page=True):
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        # caret="initial": hiding the caret makes Playwright inject a <style>, which the CSP refuses.
+        page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     return take
@@ -73,11 +84,17 @@ def live_server_closes_its_connections():
 @pytest.fixture
 def role_groups(transactional_db):
     """Browser tests flush the database between tests, which removes the role groups the data
-    migration made (permissions come back by themselves): make them again."""
+    migration made (and, after a serialized-rollback test, the permissions too): make them again."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
 
     from accounts.roles import ROLE_PERMISSIONS
 
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         codenames = [perm.split(".") for perm in perms]

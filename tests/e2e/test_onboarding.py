@@ -128,3 +128,32 @@ def test_a_manager_sees_the_list_read_only(page, log_in, screenshot, catalog):
     expect(page.get_by_role("heading", name=circuit.name)).to_be_visible()
     expect(page.get_by_role("link", name="Delete")).to_have_count(0)
     screenshot("06-manager-read-only")
+
+
+def test_live_polling_pauses_while_the_tab_is_hidden(page, live_server, log_in, catalog, fast_live_polls):
+    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
+    UserFactory(username="nina", role="engineer")
+    log_in("nina")
+    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
+    polls = []
+    page.on("request", lambda request: polls.append(request.url) if "?v=" in request.url else None)
+    page.wait_for_timeout(2500)
+    assert polls, "the page polls while visible"
+
+    page.evaluate(HIDE_TAB)
+    polls.clear()
+    page.wait_for_timeout(3000)
+    assert polls == []
+
+    with page.expect_request(lambda request: "?v=" in request.url, timeout=1000):
+        page.evaluate(SHOW_TAB)
+
+
+HIDE_TAB = """() => {
+  Object.defineProperty(document, "hidden", {value: true, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW_TAB = """() => {
+  Object.defineProperty(document, "hidden", {value: false, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
