@@ -199,7 +199,7 @@ def test_the_stuck_threshold_is_per_provider():
     assert not patient.is_stuck
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_checking_the_same_circuit_at_once_record_one_event():
     circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
 
