@@ -106,3 +106,12 @@ def test_watching_a_circuit(client, engineer):
     assert circuit.watches.filter(user=engineer).exists()
     client.post(reverse("notifications:watch", args=[circuit.pk]), {"watching": "0"})
     assert not circuit.watches.exists()
+
+
+def test_the_banner_and_healthz_query_counts_are_constant(client, engineer, django_assert_num_queries):
+    _beats()
+    with django_assert_num_queries(2):  # SELECT 1, heartbeats
+        client.get("/healthz")
+    client.force_login(engineer)
+    with django_assert_num_queries(3):  # session, user, heartbeats
+        client.get(reverse("notifications:health_banner"))
