@@ -355,3 +355,12 @@ def test_the_csv_export_keeps_spreadsheet_formulas_as_text(engineer_client):
     CircuitFactory(resource_group="=HYPERLINK(evil)", resource_id="=HYPERLINK(evil)")
     row = export(engineer_client)[1]
     assert row[1] == "'=HYPERLINK(evil)"
+
+
+def test_engineers_have_a_my_teams_view(engineer_client, team):
+    CircuitFactory(name="er-mine", team=team)
+    CircuitFactory(name="er-theirs", team=TeamFactory(name="Elsewhere"))
+    page = engineer_client.get(LIST, {"team": "mine"}).content.decode()
+    assert "er-mine" in page
+    assert "er-theirs" not in page
+    assert "My teams' circuits" in page
