@@ -4,7 +4,6 @@ import hashlib
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
-from accounts.roles import ENGINEER
 from audit.models import AuditEvent
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
 from peerings.choices import BgpStateChoices, PeeringTypeChoices, TicketStatusChoices
@@ -42,30 +41,26 @@ def circuit_list(*, include_deleted=False):
     return queryset if include_deleted else queryset.filter(deleted_at__isnull=True)
 
 
-def circuits_visible_to(user):
+def circuits_visible_to(user, queryset=None):
     """Everyone allowed to view circuits reads the whole estate; others see nothing."""
-    if user.has_perm("circuits.view_circuit"):
-        return Circuit.objects.all()
-    return Circuit.objects.none()
+    queryset = Circuit.objects.all() if queryset is None else queryset
+    return queryset if user.has_perm("circuits.view_circuit") else queryset.none()
 
 
-def circuits_changeable_by(user):
+def circuits_changeable_by(user, queryset=None):
     """Engineers act only on their own teams' circuits; superusers on all; other roles on none."""
+    queryset = Circuit.objects.all() if queryset is None else queryset
     if user.is_superuser:
-        return Circuit.objects.all()
+        return queryset
     if not user.has_perm("circuits.change_circuit"):
-        return Circuit.objects.none()
-    return Circuit.objects.filter(team__members=user)
+        return queryset.none()
+    return queryset.filter(team__members=user)
 
 
 def user_can_change_circuit(user, circuit) -> bool:
     return user.is_superuser or (
         user.has_perm("circuits.change_circuit") and any(member.pk == user.pk for member in circuit.team.members.all())
     )
-
-
-def user_is_engineer(user) -> bool:
-    return any(group.name == ENGINEER for group in user.groups.all())
 
 
 def _routing_done():

@@ -69,7 +69,7 @@ def _unchanged(request, fingerprint):
 
 
 def _filtered_circuits(request):
-    queryset = with_workflow_step(circuit_onboarding_queryset().filter(pk__in=circuits_visible_to(request.user)))
+    queryset = with_workflow_step(circuits_visible_to(request.user, circuit_onboarding_queryset()))
     return CircuitFilterSet(request.GET, queryset=queryset, request=request)
 
 
@@ -135,12 +135,11 @@ def _order_needed(circuit, checklist):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_detail(request, pk):
-    visible = circuits_visible_to(request.user)
     if request.htmx and "v" in request.GET:
-        fingerprint = circuit_poll_fingerprint(visible.filter(pk=pk))
+        fingerprint = circuit_poll_fingerprint(circuits_visible_to(request.user).filter(pk=pk))
         if _unchanged(request, fingerprint):
             return HttpResponse(status=204)
-    circuit = get_object_or_404(circuit_page_queryset().filter(pk__in=visible), pk=pk)
+    circuit = get_object_or_404(circuits_visible_to(request.user, circuit_page_queryset()), pk=pk)
     checklist = circuit_checklist(circuit)
     finished = circuit.is_deleted or checklist.is_complete
     context = {
@@ -204,9 +203,7 @@ class CircuitActionView(PermissionRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.circuit = get_object_or_404(
-            circuit_page_queryset().filter(pk__in=circuits_changeable_by(request.user)), pk=kwargs["pk"]
-        )
+        self.circuit = get_object_or_404(circuits_changeable_by(request.user, circuit_page_queryset()), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     @property
