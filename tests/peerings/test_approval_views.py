@@ -224,3 +224,19 @@ def test_the_requester_sees_the_ticket_and_its_history(client, engineer, ticket)
     client.force_login(engineer)
     page = client.get(reverse("approvals:ticket_detail", args=[ticket.pk])).content.decode()
     assert "LOA from the holder attached." in page and "Withdraw" in page
+
+
+def test_the_ticket_page_needs_a_constant_number_of_queries(client, approver, ticket, django_assert_num_queries):
+    client.force_login(approver)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("approvals:ticket_detail", args=[ticket.pk])).status_code == 200
+
+
+def test_only_microsoft_peerings_take_tickets(client, engineer):
+    client.force_login(engineer)
+    assert client.get(reverse("approvals:ticket_create", args=[PeeringFactory().pk])).status_code == 404
+
+
+def test_decisions_are_post_only(client, approver, ticket):
+    client.force_login(approver)
+    assert client.get(reverse("approvals:ticket_approve", args=[ticket.pk])).status_code == 405
