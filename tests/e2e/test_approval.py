@@ -1,8 +1,6 @@
 """An engineer asks for manual validation with a Letter of Authorization; an approver approves it."""
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
 from playwright.sync_api import expect
 
 from peerings.models import Peering
@@ -10,20 +8,9 @@ from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("permissions_restored", "role_groups"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 LOA = b"%PDF-1.4\n% Letter of Authorization\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def permissions_restored(transactional_db):
-    """A flush without post_migrate (serialized-rollback tests) leaves no permissions: make them as migrate does."""
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
 
 
 @pytest.fixture
