@@ -118,3 +118,9 @@ def test_other_teams_circuits_answer_404(engineer_client):
 def test_read_only_roles_get_403(client, request, role, layer2_circuit):
     client.force_login(request.getfixturevalue(role))
     assert client.post(configure_url(layer2_circuit), PRIVATE).status_code == 403
+
+
+def test_the_circuit_page_offers_peering_only_where_the_engineer_configures_it(engineer_client, team, layer2_circuit):
+    layer3 = CircuitFactory(team=team, provisioned=True, service_provider=ServiceProviderFactory(layer="Layer3"))
+    assert configure_url(layer2_circuit) in engineer_client.get(layer2_circuit.get_absolute_url()).content.decode()
+    assert configure_url(layer3) not in engineer_client.get(layer3.get_absolute_url()).content.decode()
