@@ -63,25 +63,34 @@ def _live_response(request, template, context, *, finished=False):
     return response
 
 
-def _unchanged(request, fingerprint):
-    """A poll whose page already shows this data: answered without rendering (htmx keeps the page)."""
-    return bool(request.htmx) and request.GET.get("v") == fingerprint
+def _is_poll(request):
+    """A live region asking whether its data (fingerprint `v`) is still current."""
+    return bool(request.htmx) and "v" in request.GET
+
+
+NOTHING_CHANGED = 204  # answered without rendering: htmx 2 keeps the page as it is
 
 
 def _filtered_circuits(request):
+    """The filterset and the circuits it selects (none while a filter value is invalid)."""
     queryset = with_workflow_step(circuits_visible_to(request.user, circuit_onboarding_queryset()))
-    return CircuitFilterSet(request.GET, queryset=queryset, request=request)
+    filterset = CircuitFilterSet(request.GET, queryset=queryset, request=request)
+    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+
+
+def _page_slice(circuits, page_number):
+    """The circuits on page `page_number`, without counting them all (for the poll check)."""
+    number = int(page_number) if str(page_number).isdigit() else 1
+    offset = (max(number, 1) - 1) * PAGE_SIZE
+    return circuits[offset : offset + PAGE_SIZE]
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_list(request):
-    filterset = _filtered_circuits(request)
-    circuits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset, circuits = _filtered_circuits(request)
     page_number = request.GET.get("page") or 1
-    if request.htmx and "v" in request.GET:
-        offset = (int(page_number) - 1) * PAGE_SIZE if str(page_number).isdigit() and int(page_number) > 0 else 0
-        if _unchanged(request, circuit_poll_fingerprint(circuits[offset : offset + PAGE_SIZE])):
-            return HttpResponse(status=204)
+    if _is_poll(request) and request.GET["v"] == circuit_poll_fingerprint(_page_slice(circuits, page_number)):
+        return HttpResponse(status=NOTHING_CHANGED)
     page = Paginator(circuits, PAGE_SIZE).get_page(page_number)
     rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
     query = request.GET.copy()
@@ -108,8 +117,7 @@ def circuit_list(request):
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_export(request):
     """The filtered list as CSV (all pages), streamed; no secrets."""
-    filterset = _filtered_circuits(request)
-    circuits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    _, circuits = _filtered_circuits(request)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in csv_rows(circuits.iterator(chunk_size=500))), content_type="text/csv"
@@ -135,10 +143,10 @@ def _order_needed(circuit, checklist):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_detail(request, pk):
-    if request.htmx and "v" in request.GET:
-        fingerprint = circuit_poll_fingerprint(circuits_visible_to(request.user).filter(pk=pk))
-        if _unchanged(request, fingerprint):
-            return HttpResponse(status=204)
+    if _is_poll(request) and request.GET["v"] == circuit_poll_fingerprint(
+        circuits_visible_to(request.user).filter(pk=pk)
+    ):
+        return HttpResponse(status=NOTHING_CHANGED)
     circuit = get_object_or_404(circuits_visible_to(request.user, circuit_page_queryset()), pk=pk)
     checklist = circuit_checklist(circuit)
     finished = circuit.is_deleted or checklist.is_complete
