@@ -26,6 +26,12 @@
     if (document.hidden && event.detail.elt.hasAttribute("data-live")) event.preventDefault();
   });
 
+  // A poll answered by the log-in page means the session ended: show that page instead of going stale.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) window.location.reload();
+  });
+
   document.addEventListener("visibilitychange", function () {
     document.querySelectorAll(".freshness").forEach(function (el) {
       el.classList.toggle("is-paused", document.hidden);

@@ -168,3 +168,12 @@ SHOW_TAB = """() => {
   Object.defineProperty(document, "hidden", {value: false, configurable: true});
   document.dispatchEvent(new Event("visibilitychange"));
 }"""
+
+
+def test_a_page_whose_session_ended_shows_the_log_in_page(page, live_server, log_in, catalog, fast_live_polls):
+    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
+    UserFactory(username="nina", role="engineer")
+    log_in("nina")
+    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
+    page.context.clear_cookies()
+    expect(page.get_by_role("heading", name="Log in to Onramp")).to_be_visible(timeout=POLL_WAIT_MS)
