@@ -101,3 +101,18 @@ def role_groups(transactional_db):
         group.permissions.set(
             [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
         )
+
+
+@pytest.fixture
+def catalog(db):
+    """One Layer 2 provider at one location whose simulated provider never fails nor dawdles."""
+    from tests.circuits.factories import PeeringLocationFactory, ServiceProviderFactory
+
+    location = PeeringLocationFactory(name="Amsterdam", zone="Zone 1", azure_region="westeurope")
+    return ServiceProviderFactory(
+        name="Contoso Fiber",
+        layer="Layer2",
+        peering_locations=[location],
+        simulated_failure_rate=0,
+        simulated_slow_rate=0,
+    )

@@ -12,7 +12,7 @@ from circuits import polling
 from circuits.models import Circuit
 from circuits.sources.simulator import Simulator
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.circuits.factories import CircuitFactory, PeeringLocationFactory, ServiceProviderFactory
+from tests.circuits.factories import CircuitFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
@@ -32,18 +32,6 @@ def provider_moves_on(circuit_name, until):
             return
         polling.circuit_check(circuit_id=circuit.pk, source=simulator)
     raise AssertionError(f"the simulator did not get {circuit_name} there")
-
-
-@pytest.fixture
-def catalog(db):
-    location = PeeringLocationFactory(name="Amsterdam", zone="Zone 1", azure_region="westeurope")
-    return ServiceProviderFactory(
-        name="Contoso Fiber",
-        layer="Layer2",
-        peering_locations=[location],
-        simulated_failure_rate=0,
-        simulated_slow_rate=0,
-    )
 
 
 @pytest.fixture
@@ -139,41 +127,3 @@ def test_a_manager_sees_the_list_read_only(page, log_in, screenshot, catalog):
     expect(page.get_by_role("heading", name=circuit.name)).to_be_visible()
     expect(page.get_by_role("link", name="Delete")).to_have_count(0)
     screenshot("06-manager-read-only")
-
-
-def test_live_polling_pauses_while_the_tab_is_hidden(page, live_server, log_in, catalog, fast_live_polls):
-    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
-    UserFactory(username="nina", role="engineer")
-    log_in("nina")
-    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
-    polls = []
-    page.on("request", lambda request: polls.append(request.url) if "?v=" in request.url else None)
-    page.wait_for_timeout(2500)
-    assert polls, "the page polls while visible"
-
-    page.evaluate(HIDE_TAB)
-    polls.clear()
-    page.wait_for_timeout(3000)
-    assert polls == []
-
-    with page.expect_request(lambda request: "?v=" in request.url, timeout=1000):
-        page.evaluate(SHOW_TAB)
-
-
-HIDE_TAB = """() => {
-  Object.defineProperty(document, "hidden", {value: true, configurable: true});
-  document.dispatchEvent(new Event("visibilitychange"));
-}"""
-SHOW_TAB = """() => {
-  Object.defineProperty(document, "hidden", {value: false, configurable: true});
-  document.dispatchEvent(new Event("visibilitychange"));
-}"""
-
-
-def test_a_page_whose_session_ended_shows_the_log_in_page(page, live_server, log_in, catalog, fast_live_polls):
-    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
-    UserFactory(username="nina", role="engineer")
-    log_in("nina")
-    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
-    page.context.clear_cookies()
-    expect(page.get_by_role("heading", name="Log in to Onramp")).to_be_visible(timeout=POLL_WAIT_MS)

@@ -1,0 +1,52 @@
+"""Live regions in the browser: they pause while the tab is hidden and notice an ended session."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.accounts.factories import UserFactory
+from tests.circuits.factories import CircuitFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
+
+POLL_WAIT_MS = 15_000
+
+
+@pytest.fixture
+def watched_page(page, live_server, log_in, catalog, fast_live_polls):
+    """An engineer looking at a circuit that is still onboarding (so its page polls)."""
+    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
+    UserFactory(username="nina", role="engineer")
+    log_in("nina")
+    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
+    return page
+
+
+def test_live_polling_pauses_while_the_tab_is_hidden(watched_page):
+    page = watched_page
+    polls = []
+    page.on("request", lambda request: polls.append(request.url) if "?v=" in request.url else None)
+    page.wait_for_timeout(2500)
+    assert polls, "the page polls while visible"
+
+    page.evaluate(HIDE_TAB)
+    polls.clear()
+    page.wait_for_timeout(3000)
+    assert polls == []
+
+    with page.expect_request(lambda request: "?v=" in request.url, timeout=1000):
+        page.evaluate(SHOW_TAB)
+
+
+HIDE_TAB = """() => {
+  Object.defineProperty(document, "hidden", {value: true, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW_TAB = """() => {
+  Object.defineProperty(document, "hidden", {value: false, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_page_whose_session_ended_shows_the_log_in_page(watched_page):
+    watched_page.context.clear_cookies()
+    expect(watched_page.get_by_role("heading", name="Log in to Onramp")).to_be_visible(timeout=POLL_WAIT_MS)
