@@ -364,3 +364,12 @@ def test_engineers_have_a_my_teams_view(engineer_client, team):
     assert "er-mine" in page
     assert "er-theirs" not in page
     assert "My teams' circuits" in page
+
+
+@pytest.mark.parametrize("query", [{"sort": "sideways"}, {"provider_state": "Sideways"}, {"page": "x"}])
+def test_bad_list_parameters_are_explained_not_crashed_on(engineer_client, query):
+    CircuitFactory()
+    response = engineer_client.get(LIST, query)
+    assert response.status_code == 200
+    if "page" not in query:
+        assert "Select a valid choice" in response.content.decode()
