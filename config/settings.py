@@ -139,6 +139,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),  # else kombu writes ./control in the checkout
         "store_processed": False,
         "polling_interval": 0.1,  # the default 1 s would cap the demo's worker at one task a second
     }

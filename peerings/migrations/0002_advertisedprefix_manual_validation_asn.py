@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('peerings', '0001_initial'),
+        ("peerings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='advertisedprefix',
-            name='manual_validation_asn',
-            field=models.PositiveBigIntegerField(blank=True, help_text='The ASN an approver manually validated this prefix for (a ticket).', null=True),
+            model_name="advertisedprefix",
+            name="manual_validation_asn",
+            field=models.PositiveBigIntegerField(
+                blank=True, help_text="The ASN an approver manually validated this prefix for (a ticket).", null=True
+            ),
         ),
     ]
