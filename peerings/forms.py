@@ -10,6 +10,10 @@ from .validators import MD5_KEY_MAX_LENGTH
 PREFIX_SEPARATORS = re.compile(r"[\s,;]+")
 
 
+def split_prefixes(text):
+    return [item for item in PREFIX_SEPARATORS.split(text) if item]
+
+
 class PeeringForm(forms.Form):
     peering_type = forms.ChoiceField(choices=PeeringTypeChoices.choices(), label="Peering type")
     peer_asn = forms.IntegerField(
@@ -56,8 +60,7 @@ class PeeringForm(forms.Form):
     )
 
     def clean_advertised_public_prefixes(self):
-        text = self.cleaned_data["advertised_public_prefixes"]
-        return [item for item in PREFIX_SEPARATORS.split(text) if item]
+        return split_prefixes(self.cleaned_data["advertised_public_prefixes"])
 
     def clean(self):
         data = super().clean()
@@ -65,3 +68,14 @@ class PeeringForm(forms.Form):
             if name in data:
                 data[name] = data[name].strip()
         return data
+
+
+class PeeringPrefixesForm(forms.Form):
+    """Change what a Microsoft peering advertises; its fields are PeeringForm's own."""
+
+    advertised_public_prefixes = PeeringForm.base_fields["advertised_public_prefixes"]
+    customer_asn = PeeringForm.base_fields["customer_asn"]
+    routing_registry_name = PeeringForm.base_fields["routing_registry_name"]
+
+    def clean_advertised_public_prefixes(self):
+        return split_prefixes(self.cleaned_data["advertised_public_prefixes"])

@@ -100,6 +100,15 @@ def _validate_peering_fields(
     return parse_advertised_prefixes(advertised_public_prefixes)
 
 
+def _refuse_people_on_layer3(circuit, actor):
+    provider = circuit.service_provider
+    if provider.is_layer3 and actor.is_person:
+        raise DomainError(
+            f"{provider} is a Layer 3 provider: it configures the peerings itself, and Onramp records them "
+            "when the provider reports them. Ask the provider for the routing you need."
+        )
+
+
 @transaction.atomic
 def peering_configure(
     *,
@@ -121,12 +130,7 @@ def peering_configure(
     circuit = lock(circuit)
     if circuit.is_deleted:
         raise DomainError("This circuit was deleted.")
-    provider = circuit.service_provider
-    if provider.is_layer3 and actor.is_person:
-        raise DomainError(
-            f"{provider} is a Layer 3 provider: it configures the peerings itself, and Onramp records them "
-            "when the provider reports them. Ask the provider for the routing you need."
-        )
+    _refuse_people_on_layer3(circuit, actor)
     if not circuit.is_provisioned:
         raise DomainError(
             f"The circuit is {circuit.service_provider_provisioning_state}, not Provisioned: routing can be "
@@ -278,6 +282,7 @@ def peering_update_prefixes(
     peering = lock(peering)
     if not peering.is_microsoft:
         raise DomainError("Only Microsoft peering advertises public prefixes.")
+    _refuse_people_on_layer3(peering.circuit, actor)
     if customer_asn is not None:
         validate_asn(customer_asn, field="customer_asn")
     if routing_registry_name not in RoutingRegistryChoices.values():

@@ -1,9 +1,12 @@
 """Step 4 on the dashboard: configure a peering on a circuit the engineer's team owns."""
 
+from django.shortcuts import get_object_or_404
+
 from circuits.views import CircuitActionView
 
 from . import services
-from .forms import PeeringForm
+from .choices import PeeringTypeChoices
+from .forms import PeeringForm, PeeringPrefixesForm
 
 
 class PeeringCreateView(CircuitActionView):
@@ -19,3 +22,34 @@ class PeeringCreateView(CircuitActionView):
 
     def perform(self, data):
         return services.peering_configure(circuit=self.circuit, actor=self.actor, **data)
+
+
+class PeeringPrefixesView(CircuitActionView):
+    """Change a Microsoft peering's advertised prefixes, customer ASN or registry; re-validation follows."""
+
+    form_class = PeeringPrefixesForm
+    title = "Change advertised prefixes"
+    intro = (
+        "Public prefixes you own, one per line. Onramp re-validates them against the routing registry "
+        "and RPKI; removed prefixes stop being advertised."
+    )
+    submit_label = "Save prefixes"
+    success_message = "Prefixes saved; they are being validated again."
+    permission_required = ("circuits.change_circuit", "peerings.change_peering")
+
+    @property
+    def peering(self):
+        return get_object_or_404(
+            self.circuit.peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT), pk=self.kwargs["peering_pk"]
+        )
+
+    def get_initial(self):
+        peering = self.peering
+        return {
+            "advertised_public_prefixes": "\n".join(p.prefix for p in peering.advertised_prefixes.all()),
+            "customer_asn": peering.customer_asn,
+            "routing_registry_name": peering.routing_registry_name,
+        }
+
+    def perform(self, data):
+        return services.peering_update_prefixes(peering=self.peering, actor=self.actor, **data)
