@@ -1,9 +1,12 @@
 """A realistic demo estate, built through the same services users and sources go through."""
 
+import json
 import random
+import tempfile
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,9 +15,11 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.roles import APPROVER, ENGINEER, MANAGER
-from core.actors import SIMULATOR, Actor
+from core.actors import SIMULATOR, SYSTEM, Actor
 from peerings import services as peering_services
-from peerings.choices import BgpStateChoices, PeeringTypeChoices, PrefixValidationStateChoices
+from peerings.choices import BgpStateChoices, PeeringTypeChoices
+from registry.services import irr_import, roas_import
+from registry.validator import peering_validate
 
 from . import services
 from .choices import ConnectionStatusChoices
@@ -38,6 +43,7 @@ STAGES = (
     "provisioned",
     "private_peering",
     "onboarded",
+    "microsoft_onboarded",
     "microsoft_validation",
     "microsoft_ticket",
     "deprovisioning",
@@ -137,8 +143,8 @@ def _advance(circuit, stage, rng, engineer):
             )
             services.vnet_link_set_status(link=link, to=ConnectionStatusChoices.CONNECTED, actor=SIMULATOR)
         return
-    # Microsoft peering whose prefixes failed registry validation; one of them with an open ticket.
-    peering = peering_services.peering_configure(
+    # Microsoft peering: validated against the demo's routing data once every circuit exists.
+    return peering_services.peering_configure(
         circuit=circuit,
         actor=peer_actor,
         peering_type=PeeringTypeChoices.MICROSOFT,
@@ -149,18 +155,45 @@ def _advance(circuit, stage, rng, engineer):
         advertised_public_prefixes=[f"80.{octet}.16.0/22", f"80.{octet}.20.0/24"],
         routing_registry_name="RIPENCC",
     )
-    for prefix in peering.advertised_prefixes.all():
-        peering_services.prefix_set_validation_state(
-            prefix=prefix,
-            to=PrefixValidationStateChoices.VALIDATION_NEEDED,
-            actor=SIMULATOR,
-            reason=f"No route object for {prefix.prefix} with origin AS{peering.validation_asn} in RIPE.",
-        )
-    if stage == "microsoft_ticket":
+
+
+def _route(prefix, asn, source):
+    return f"route:  {prefix}\ndescr:  Onramp demo\norigin: AS{asn}\nmnt-by: DEMO-MNT\nsource: {source}\n\n"
+
+
+def _demo_routing_data(microsoft_peerings):
+    """RPSL and ROA files that give each Microsoft peering stage its verdicts: all registered
+    (onboarded), one prefix under another origin and one only in RADB (validation), nothing (ticket)."""
+    ripe, radb, roas = [], [], []
+    for stage, peering in microsoft_peerings:
+        first, second = peering.advertised_prefixes.values_list("prefix", flat=True).order_by("prefix")
+        asn = peering.validation_asn
+        if stage == "microsoft_onboarded":
+            ripe += [_route(first, asn, "RIPE"), _route(second, asn, "RIPE")]
+            roas += [{"asn": f"AS{asn}", "prefix": first, "maxLength": 24, "ta": "ripe"}]
+        elif stage == "microsoft_validation":
+            ripe.append(_route(first, 3320, "RIPE"))
+            radb.append(_route(second, asn, "RADB"))
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {name: Path(folder) / name for name in ("ripe.db", "radb.db", "roas.json")}
+        paths["ripe.db"].write_text("".join(ripe))
+        paths["radb.db"].write_text("".join(radb))
+        paths["roas.json"].write_text(json.dumps({"roas": roas}))
+        irr_import(paths=[paths["ripe.db"]], source="RIPE")
+        irr_import(paths=[paths["radb.db"]], source="RADB")
+        roas_import(paths=[paths["roas.json"]])
+
+
+def _finish_microsoft_peering(stage, peering, engineer):
+    peering_validate(peering=peering, actor=SYSTEM, reason="Demo routing data imported.")
+    if stage == "microsoft_onboarded":
+        for session in peering.bgp_sessions.all():
+            peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
+    elif stage == "microsoft_ticket":
         peering_services.ticket_open(
             peering=peering,
             prefixes=list(peering.advertised_prefixes.all()),
-            actor=person,
+            actor=Actor.person(engineer),
             note="The prefixes are ours; a Letter of Authorization from the holder is attached to our support case.",
         )
 
@@ -196,6 +229,7 @@ def seed_demo_estate() -> tuple[int, dict]:
     providers = list(ServiceProvider.objects.prefetch_related("peering_locations"))
     subscriptions = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(4)]
     now = timezone.now()
+    microsoft_peerings = []
     for index in range(CIRCUIT_COUNT):
         provider = providers[index % len(providers)]
         location: PeeringLocation = rng.choice(list(provider.peering_locations.all()))
@@ -215,5 +249,10 @@ def seed_demo_estate() -> tuple[int, dict]:
             sku_tier=rng.choice(["Standard", "Standard", "Premium"]),
             created_at=now - timedelta(days=rng.randint(2, 400)),
         )
-        _advance(circuit, stage, rng, engineer)
+        peering = _advance(circuit, stage, rng, engineer)
+        if stage.startswith("microsoft_"):
+            microsoft_peerings.append((stage, peering, engineer))
+    _demo_routing_data([(stage, peering) for stage, peering, _ in microsoft_peerings])
+    for stage, peering, engineer in microsoft_peerings:
+        _finish_microsoft_peering(stage, peering, engineer)
     return CIRCUIT_COUNT, users

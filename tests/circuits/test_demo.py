@@ -23,3 +23,12 @@ def test_seed_demo_prices_are_labelled_illustrative_and_leave_some_circuits_unpr
     seed_demo_estate()
     assert PortPrice.objects.filter(source=DEMO_PRICE_SOURCE).exists()
     assert not PortPrice.objects.filter(zone="Zone 4").exists()
+
+
+def test_seed_demo_microsoft_peerings_show_each_registry_verdict(db):
+    from peerings.models import AdvertisedPrefix, PrefixValidationTicket
+
+    seed_demo_estate()
+    states = set(AdvertisedPrefix.objects.values_list("validation_state", flat=True))
+    assert {"Configured", "AsnValidationFailed", "ValidationNeeded"} <= states
+    assert PrefixValidationTicket.objects.filter(status="open").exists()
