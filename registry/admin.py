@@ -1,21 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import RegistryImport, Roa, RouteObject
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Routing data changes only through the import commands, which replace a source atomically."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Routing data changes only through the import commands, which replace a source atomically.
 @admin.register(RegistryImport)
 class RegistryImportAdmin(ReadOnlyAdmin):
     list_display = ("finished_at", "kind", "source", "imported", "skipped", "malformed")
