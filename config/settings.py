@@ -98,7 +98,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (django-axes): 5 failures for one username from one address lock that pair out
 # for 15 minutes, even with the right password; others are unaffected. Locked-out logins get the
 # lockout page (429). The log names the username and address, never the password.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 AXES_FAILURE_LIMIT = env.int("ONRAMP_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ONRAMP_LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
