@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 
 from accounts.models import Team
 from core.errors import DomainError
+from core.forms import split_prefixes
 
 from .choices import ProviderOrderStatusChoices, SkuFamilyChoices, SkuTierChoices
 from .models import PeeringLocation, ServiceProvider
@@ -104,12 +105,22 @@ class VNetLinkForm(forms.Form):
         help_text="/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…",
     )
     gateway_name = forms.CharField(max_length=80, help_text="The VNet's ExpressRoute gateway.")
+    address_space = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="VNet address space (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The VNet's address prefixes, e.g. 10.20.0.0/16, one per line: checked against the peering subnets.",
+    )
     authorization_key = forms.CharField(
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text="Only for a VNet in another subscription. Never shown again.",
     )
+
+    def clean_address_space(self):
+        return split_prefixes(self.cleaned_data["address_space"])
 
     def clean_vnet_resource_id(self):
         value = self.cleaned_data["vnet_resource_id"].strip()

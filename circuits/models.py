@@ -245,6 +245,11 @@ class VNetLink(models.Model):
     vnet_resource_id = models.CharField(max_length=400)
     subscription_id = models.UUIDField()
     gateway_name = models.CharField(max_length=80)
+    address_space = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The VNet's address prefixes, when given: they must not overlap the private peering subnets.",
+    )
     authorization = models.OneToOneField(
         Authorization, null=True, blank=True, on_delete=models.PROTECT, related_name="redeemed_by"
     )

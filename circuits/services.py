@@ -28,6 +28,7 @@ from .validators import (
     validate_bandwidth_change,
     validate_sku,
     validate_sku_change,
+    validate_vnet_address_space,
     vnet_link_limit,
 )
 
@@ -378,17 +379,21 @@ def vnet_link_create(
     gateway_name: str,
     actor: Actor,
     authorization_key: str = "",
+    address_space=(),
 ) -> VNetLink:
-    """Step 5: link a VNet. Needs private peering, stays within the link limit, and a VNet in
-    another subscription redeems an Available authorization."""
+    """Step 5: link a VNet. Needs private peering, stays within the link limit, its address space
+    stays clear of the peering subnets, and a VNet in another subscription redeems an Available
+    authorization."""
     from peerings.choices import PeeringTypeChoices
 
     circuit = lock(circuit)
     _refuse_if_deleted(circuit)
     if not circuit.is_provisioned:
         raise DomainError("The circuit is not Provisioned/Enabled yet: a VNet link needs a working circuit.")
-    if not circuit.peerings.filter(peering_type=PeeringTypeChoices.AZURE_PRIVATE).exists():
+    private_peering = circuit.peerings.filter(peering_type=PeeringTypeChoices.AZURE_PRIVATE).first()
+    if private_peering is None:
         raise DomainError("Configure Azure private peering first: VNet links run over it.")
+    address_space = validate_vnet_address_space(address_space, peering=private_peering)
     limit = vnet_link_limit(sku_tier=circuit.sku_tier, bandwidth_mbps=circuit.bandwidth_mbps)
     if circuit.vnet_links.count() >= limit:
         raise DomainError(
@@ -406,6 +411,7 @@ def vnet_link_create(
         vnet_resource_id=vnet_resource_id,
         subscription_id=subscription_id,
         gateway_name=gateway_name,
+        address_space=address_space,
         authorization=authorization,
     )
     full_clean_or_refuse(link, exclude=["circuit", "authorization"])

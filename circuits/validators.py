@@ -60,3 +60,32 @@ def validate_bandwidth_change(*, from_mbps, to_mbps):
             "Bandwidth can only go up; a downgrade is unsupported and can leave the circuit Failed.",
             field="bandwidth_mbps",
         )
+
+
+def validate_vnet_address_space(prefixes, *, peering):
+    """A linked VNet's address prefixes must not overlap the private peering's subnets."""
+    from peerings.validators import parse_network
+
+    subnets = [
+        parse_network(value, field="address_space")
+        for value in (
+            peering.primary_peer_address_prefix,
+            peering.secondary_peer_address_prefix,
+            peering.ipv6_primary_peer_address_prefix,
+            peering.ipv6_secondary_peer_address_prefix,
+        )
+        if value
+    ]
+    networks = []
+    for value in prefixes:
+        network = parse_network(value, field="address_space")
+        clash = next((s for s in subnets if s.version == network.version and s.overlaps(network)), None)
+        if clash:
+            raise DomainError(
+                f"{network} overlaps the private peering subnet {clash}: the VNet's address space and the "
+                "peering subnets must not overlap.",
+                field="address_space",
+            )
+        if str(network) not in networks:
+            networks.append(str(network))
+    return networks

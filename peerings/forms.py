@@ -1,17 +1,11 @@
 """The peering configuration form (step 4). Shapes only; peerings.services checks the rules."""
 
-import re
-
 from django import forms
+
+from core.forms import split_prefixes
 
 from .choices import PeeringTypeChoices, RoutingRegistryChoices
 from .validators import MD5_KEY_MAX_LENGTH
-
-PREFIX_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def split_prefixes(text):
-    return [item for item in PREFIX_SEPARATORS.split(text) if item]
 
 
 class PeeringForm(forms.Form):

@@ -611,6 +611,25 @@ def test_vnet_link_in_the_same_subscription_needs_no_authorization(audited, engi
     )
 
 
+def test_vnet_link_address_space_is_stored_canonical(engineer_actor, linkable_circuit):
+    link = services.vnet_link_create(
+        actor=engineer_actor, **link_fields(linkable_circuit, address_space=["10.20.0.0/16", "2001:db8:20::/48"])
+    )
+    assert link.address_space == ["10.20.0.0/16", "2001:db8:20::/48"]
+
+
+@pytest.mark.parametrize("overlapping", ["192.168.100.0/24", "192.168.100.132/30", "192.168.0.0/16"])
+def test_vnet_address_space_must_not_overlap_the_private_peering_subnets(
+    refused, engineer_actor, linkable_circuit, overlapping
+):
+    error = refused(
+        services.vnet_link_create,
+        actor=engineer_actor,
+        **link_fields(linkable_circuit, address_space=["10.20.0.0/16", overlapping]),
+    )
+    assert error.field == "address_space"
+
+
 def test_vnet_link_needs_azure_private_peering(refused, engineer_actor):
     circuit = PeeringFactory(microsoft=True).circuit
 

@@ -185,6 +185,18 @@ def test_linking_a_vnet_in_the_same_subscription(engineer_client, ready_circuit)
     assert VNetLink.objects.get().subscription_id.hex == SUBSCRIPTION.replace("-", "")
 
 
+def test_a_vnet_overlapping_the_peering_subnets_is_refused_next_to_the_address_space(
+    engineer_client, ready_circuit, refused_post
+):
+    subnet = ready_circuit.peerings.get().primary_peer_address_prefix
+    response = refused_post(
+        engineer_client,
+        url("vnet_link_create", ready_circuit),
+        {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw", "address_space": subnet},
+    )
+    assert "overlaps the private peering subnet" in str(response.context["form"].errors["address_space"])
+
+
 def test_a_wrong_authorization_key_is_refused_next_to_the_field_and_not_rendered_back(
     engineer_client, ready_circuit, refused_post
 ):
