@@ -221,6 +221,14 @@ def _peering_step(circuit, peering):
             "Bring up BGP on the provider's routers." if layer3 else "Bring up BGP on your routers.",
             who,
         )
+    if peering.needs_route_filter:
+        return Step(
+            4,
+            BLOCKED,
+            f"{label}: BGP is up, but no route filter is attached, so Microsoft advertises no routes.",
+            "Attach a route filter with the BGP communities of the services you need.",
+            ENGINEER,
+        )
     return None
 
 

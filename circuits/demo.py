@@ -187,6 +187,12 @@ def _demo_routing_data(microsoft_peerings):
 def _finish_microsoft_peering(stage, peering, engineer):
     peering_validate(peering=peering, actor=SYSTEM, reason="Demo routing data imported.")
     if stage == "microsoft_onboarded":
+        peering_services.peering_set_route_filter(
+            peering=peering,
+            route_filter=f"{peering.circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
+            "/providers/Microsoft.Network/routeFilters/rf-microsoft-365",
+            actor=Actor.person(engineer),
+        )
         for session in peering.bgp_sessions.all():
             peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
     elif stage == "microsoft_ticket":

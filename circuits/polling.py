@@ -178,6 +178,15 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
             _attempt(
                 problems, peering_services.prefix_set_validation_state, prefix=prefix, to=state, actor=actor, reason=why
             )
+    if seen.route_filter is not None and seen.route_filter != peering.route_filter:
+        _attempt(
+            problems,
+            peering_services.peering_set_route_filter,
+            peering=peering,
+            route_filter=seen.route_filter,
+            actor=actor,
+            reason=reason,
+        )
     if seen.provisioning_state and seen.provisioning_state != peering.provisioning_state:
         _attempt(problems, peering_set_provisioning_state, peering=peering, to=seen.provisioning_state, actor=actor)
     peering.refresh_from_db()

@@ -195,6 +195,10 @@ def circuit_delete_blockers(circuit: Circuit) -> list[str]:
         blockers.append("Remove its VNet links first.")
     if circuit.authorizations.exists():
         blockers.append("Remove its authorizations first.")
+    if circuit.peerings.exclude(route_filter="").exists():
+        blockers.append("Detach the route filter from Microsoft peering first.")
+    if circuit.global_reach_enabled:
+        blockers.append("Remove its Global Reach connections first.")
     return blockers
 
 

@@ -64,6 +64,16 @@ class PeeringForm(forms.Form):
         return data
 
 
+class RouteFilterForm(forms.Form):
+    route_filter = forms.CharField(
+        required=False,
+        max_length=400,
+        label="Route filter",
+        help_text="Name or resource ID of the route filter (its rules select the BGP communities Microsoft "
+        "advertises). Leave empty to detach it.",
+    )
+
+
 class PeeringPrefixesForm(forms.Form):
     """Change what a Microsoft peering advertises; its fields are PeeringForm's own."""
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +17,8 @@ from .choices import (
 )
 
 AZURE_ASN = 12076
+# Microsoft peering on circuits created since this date advertises nothing until a route filter is attached.
+ROUTE_FILTER_REQUIRED_SINCE = date(2017, 8, 1)
 MAX_ASN = 4294967295
 
 
@@ -39,6 +43,12 @@ class Peering(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_ASN)]
     )
     routing_registry_name = models.CharField(max_length=16, choices=RoutingRegistryChoices.choices, blank=True)
+    route_filter = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="Resource ID or name of the route filter attached to Microsoft peering; without one, "
+        "circuits created since 2017-08-01 receive no Microsoft routes.",
+    )
     advertised_public_prefixes_state = models.CharField(
         max_length=32,
         choices=AdvertisedPublicPrefixesStateChoices.choices,
@@ -69,6 +79,14 @@ class Peering(models.Model):
     @property
     def has_shared_key(self):
         return bool(self.shared_key_digest)
+
+    @property
+    def needs_route_filter(self):
+        return (
+            self.is_microsoft
+            and not self.route_filter
+            and self.circuit.created_at.date() >= ROUTE_FILTER_REQUIRED_SINCE
+        )
 
     @property
     def validation_asn(self):

@@ -270,6 +270,27 @@ def _audit_change(*, peering, field, old, new, actor, reason=""):
 
 
 @transaction.atomic
+def peering_set_route_filter(*, peering: Peering, route_filter: str, actor: Actor, reason: str = "") -> Peering:
+    """Attach (or detach, with "") the route filter that lets Microsoft advertise routes on Microsoft peering."""
+    peering = lock(peering)
+    if not peering.is_microsoft:
+        raise DomainError("Route filters apply to Microsoft peering only.", field="route_filter")
+    if peering.circuit.is_deleted:
+        raise DomainError("This circuit was deleted.")
+    route_filter = (route_filter or "").strip()
+    if len(route_filter) > Peering._meta.get_field("route_filter").max_length:
+        raise DomainError("Give the route filter's name or resource ID (at most 400 characters).", field="route_filter")
+    peering, _ = transition(
+        obj=peering,
+        field="route_filter",
+        to=route_filter,
+        actor=actor,
+        reason=reason or ("Route filter attached." if route_filter else "Route filter detached."),
+    )
+    return peering
+
+
+@transaction.atomic
 def peering_update_prefixes(
     *,
     peering: Peering,

@@ -6,7 +6,7 @@ from circuits.views import CircuitActionView
 
 from . import services
 from .choices import PeeringTypeChoices
-from .forms import PeeringForm, PeeringPrefixesForm
+from .forms import PeeringForm, PeeringPrefixesForm, RouteFilterForm
 
 
 class PeeringCreateView(CircuitActionView):
@@ -24,7 +24,36 @@ class PeeringCreateView(CircuitActionView):
         return services.peering_configure(circuit=self.circuit, actor=self.actor, **data)
 
 
-class PeeringPrefixesView(CircuitActionView):
+class MicrosoftPeeringActionView(CircuitActionView):
+    permission_required = ("circuits.change_circuit", "peerings.change_peering")
+
+    @property
+    def peering(self):
+        return get_object_or_404(
+            self.circuit.peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT), pk=self.kwargs["peering_pk"]
+        )
+
+
+class RouteFilterView(MicrosoftPeeringActionView):
+    """Attach the route filter without which Microsoft peering receives no Microsoft routes."""
+
+    form_class = RouteFilterForm
+    title = "Attach a route filter"
+    intro = (
+        "Microsoft peering on circuits created since August 2017 advertises no Microsoft routes until a route "
+        "filter is attached. Create it in Azure with the BGP communities of the services you need, then record it."
+    )
+    submit_label = "Save route filter"
+    success_message = "Route filter saved."
+
+    def get_initial(self):
+        return {"route_filter": self.peering.route_filter}
+
+    def perform(self, data):
+        return services.peering_set_route_filter(peering=self.peering, actor=self.actor, **data)
+
+
+class PeeringPrefixesView(MicrosoftPeeringActionView):
     """Change a Microsoft peering's advertised prefixes, customer ASN or registry; re-validation follows."""
 
     form_class = PeeringPrefixesForm
@@ -35,13 +64,6 @@ class PeeringPrefixesView(CircuitActionView):
     )
     submit_label = "Save prefixes"
     success_message = "Prefixes saved; they are being validated again."
-    permission_required = ("circuits.change_circuit", "peerings.change_peering")
-
-    @property
-    def peering(self):
-        return get_object_or_404(
-            self.circuit.peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT), pk=self.kwargs["peering_pk"]
-        )
 
     def get_initial(self):
         peering = self.peering

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('circuits', '0004_check_queued_at'),
+        ("circuits", "0004_check_queued_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='vnetlink',
-            name='address_space',
-            field=models.JSONField(blank=True, default=list, help_text="The VNet's address prefixes, when given: they must not overlap the private peering subnets."),
+            model_name="vnetlink",
+            name="address_space",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The VNet's address prefixes, when given: they must not overlap the private peering subnets.",
+            ),
         ),
     ]

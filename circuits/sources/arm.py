@@ -167,4 +167,5 @@ def _peering(item: dict) -> PeeringObservation:
         config=config,
         prefixes=prefixes,
         provisioning_state=_state(props.get("provisioningState")),
+        route_filter=(props.get("routeFilter") or {}).get("id", "") if peering_type == "MicrosoftPeering" else None,
     )

@@ -25,6 +25,7 @@ class PeeringObservation:
     bgp: dict[str, str] = field(default_factory=dict)  # link → state
     prefixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # prefix → (state, reason)
     provisioning_state: str | None = None
+    route_filter: str | None = None  # Microsoft peering: the attached route filter's id ("" when none)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The five-step checklist in each situation a circuit can be in (derived, never stored)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -246,3 +246,27 @@ def test_deleted_circuit_blocks_every_step_after_creation():
 
     assert [s.status for s in checklist.steps] == ["done", "blocked", "blocked", "blocked", "blocked"]
     assert all("deleted" in s.reason for s in checklist.steps[1:])
+
+
+def test_microsoft_peering_without_a_route_filter_is_blocked_on_the_engineer():
+    peering = PeeringFactory(
+        microsoft=True, advertised_public_prefixes_state="Configured", sessions="Established", route_filter=""
+    )
+
+    step = checklist_of(peering.circuit).current
+
+    assert (step.number, step.status, step.who) == (4, "blocked", "engineer")
+    assert "no route filter" in step.reason
+
+
+def test_circuits_older_than_august_2017_need_no_route_filter():
+    circuit = CircuitFactory(provisioned=True, created_at=datetime(2017, 7, 31, tzinfo=UTC))
+    PeeringFactory(
+        circuit=circuit,
+        microsoft=True,
+        advertised_public_prefixes_state="Configured",
+        sessions="Established",
+        route_filter="",
+    )
+
+    assert checklist_of(circuit).is_complete

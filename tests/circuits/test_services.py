@@ -273,6 +273,18 @@ def test_delete_is_refused_while_authorizations_exist(refused, engineer_actor):
     refused(services.circuit_delete, circuit=authorization.circuit, actor=engineer_actor, match="authorizations")
 
 
+def test_delete_is_refused_while_a_route_filter_is_attached(refused, engineer_actor):
+    peering = PeeringFactory(microsoft=True, circuit=CircuitFactory())
+
+    refused(services.circuit_delete, circuit=peering.circuit, actor=engineer_actor, match="route filter")
+
+
+def test_delete_is_refused_while_global_reach_is_enabled(refused, engineer_actor):
+    circuit = CircuitFactory(global_reach_enabled=True)
+
+    refused(services.circuit_delete, circuit=circuit, actor=engineer_actor, match="Global Reach")
+
+
 def test_delete_is_refused_twice(refused, engineer_actor):
     circuit = deleted_circuit()
 

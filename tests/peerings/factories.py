@@ -28,6 +28,7 @@ class PeeringFactory(factory.django.DjangoModelFactory):
             secondary_peer_address_prefix="80.1.1.4/30",
             routing_registry_name="RIPENCC",
             advertised_public_prefixes_state="Configuring",
+            route_filter="rf-microsoft-365",
         )
 
     @factory.post_generation

@@ -544,3 +544,20 @@ def test_database_refuses_vlan_ids_and_asns_out_of_range(field, value):
 
     with pytest.raises(IntegrityError):
         Peering.objects.filter(pk=peering.pk).update(**{field: value})
+
+
+def test_route_filter_attach_and_detach_are_each_audited(audited, engineer_actor):
+    peering = PeeringFactory(microsoft=True, route_filter="")
+
+    peering, event = audited(
+        services.peering_set_route_filter, peering=peering, route_filter="rf-m365", actor=engineer_actor
+    )
+    assert (event.field, event.from_value, event.to_value) == ("route_filter", "", "rf-m365")
+    peering, event = audited(services.peering_set_route_filter, peering=peering, route_filter="", actor=engineer_actor)
+    assert peering.route_filter == ""
+
+
+def test_route_filter_on_private_peering_is_refused(refused, engineer_actor):
+    peering = PeeringFactory()
+    error = refused(services.peering_set_route_filter, peering=peering, route_filter="rf", actor=engineer_actor)
+    assert error.field == "route_filter"
