@@ -108,6 +108,7 @@ def test_a_circuit_is_read_with_its_peerings_and_authorizations(circuit):
     assert (peering.peering_type, peering.config["vlan_id"]) == ("MicrosoftPeering", 300)
     assert peering.prefixes["80.1.16.0/24"][0] == "Configured"
     assert observation.authorizations == {"spoke-b": "InUse"}
+    assert peering.route_filter.endswith("/routeFilters/rf-m365")
 
 
 def test_vnet_links_are_read_from_their_expressroute_connections(circuit):

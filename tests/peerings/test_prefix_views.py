@@ -65,3 +65,13 @@ def test_private_peering_has_no_prefixes_page(engineer_client, team):
 def test_the_circuit_page_links_to_the_prefixes_form(engineer_client, microsoft_peering):
     response = engineer_client.get(microsoft_peering.circuit.get_absolute_url())
     assert prefixes_url(microsoft_peering) in response.content.decode()
+
+
+def test_attaching_a_route_filter_from_the_circuit_page(engineer_client, microsoft_peering):
+    url = reverse("peerings:peering_route_filter", args=[microsoft_peering.circuit_id, microsoft_peering.pk])
+    assert url in engineer_client.get(microsoft_peering.circuit.get_absolute_url()).content.decode()
+
+    engineer_client.post(url, {"route_filter": "rf-microsoft-365"})
+
+    microsoft_peering.refresh_from_db()
+    assert microsoft_peering.route_filter == "rf-microsoft-365"
