@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "registry",
     "notifications",
     "billing",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,8 @@ ONRAMP_STALE_AFTER_FAILURES = env.int("ONRAMP_STALE_AFTER_FAILURES", default=3)
 ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=30)
 # Background work older than this shows a banner on every page and a "late" in /healthz.
 ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=300)
+# Beat's outbox relay publishes tasks queued while the broker was down (outbox.beat).
+ONRAMP_OUTBOX_RELAY_INTERVAL = env.float("ONRAMP_OUTBOX_RELAY_INTERVAL", default=5)
 ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)
 ONRAMP_SIMULATOR_SPEED = env.float("ONRAMP_SIMULATOR_SPEED", default=1.0)
 # registry (the routing-registry validator decides), or Configured, ValidationNeeded, mixed.

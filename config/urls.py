@@ -15,3 +15,4 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
 ]
+handler500 = "core.errorpages.server_error"  # 503 while the database is unreachable

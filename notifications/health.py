@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 
 from celery.signals import beat_init, before_task_publish, worker_ready
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
+
+from outbox.selectors import outbox_backlog
 
 from .models import Heartbeat
 from .services import heartbeat_record
@@ -70,11 +72,13 @@ def health_report() -> tuple[int, dict]:
     database = database_check()
     report = {"database": database, "broker": broker_check()}
     if database != "ok":
-        return 503, {"status": "error", **report, "beat": None, "worker": None}
+        return 503, {"status": "error", **report, "beat": None, "worker": None, "outbox": None}
     state = background_state()
     report["beat"] = {"last_tick": state.beat_at, "age_seconds": _age(state.beat_at)}
     report["worker"] = {"last_heartbeat": state.worker_at, "age_seconds": _age(state.worker_at)}
-    healthy = report["broker"] == "ok" and not state.is_late
+    report["outbox"] = outbox = outbox_backlog()  # tasks queued while the broker was down
+    outbox_late = (outbox["oldest_age_seconds"] or 0) > settings.ONRAMP_BACKGROUND_LATE_AFTER
+    healthy = report["broker"] == "ok" and not state.is_late and not outbox_late
     return 200, {"status": "ok" if healthy else "degraded", **report}
 
 
@@ -87,6 +91,7 @@ def _beat_started(sender=None, **kwargs):
 def _beat_ticked(sender=None, **kwargs):
     # Only beat sends the heartbeat task, so its publication is beat's tick.
     if sender == HEARTBEAT_TASK:
+        close_old_connections()  # beat has no request cycle: drop a connection a database restart broke
         heartbeat_record(name="beat")
 
 

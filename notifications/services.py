@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.services import enqueue
+
 from .models import EmailStatusChoices, Heartbeat, Notification, Watch
 
 
@@ -39,7 +41,7 @@ def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", a
     )
     for notification in notifications:
         if notification.email_status == EmailStatusChoices.PENDING:
-            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+            enqueue(send_notification_email, notification.pk)
     return notifications
 
 

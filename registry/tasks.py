@@ -1,9 +1,9 @@
 """Re-validation of Microsoft peerings, queued after the transaction that changed their inputs commits."""
 
 from celery import shared_task
-from django.db import transaction
 
 from core.actors import SYSTEM
+from outbox.services import enqueue
 from peerings.choices import PeeringTypeChoices
 from peerings.models import Peering
 
@@ -25,8 +25,8 @@ def microsoft_peerings_revalidate(reason: str = ""):
 
 
 def peering_revalidate_on_commit(peering_id: int, *, reason: str):
-    transaction.on_commit(lambda: peering_revalidate.delay(peering_id, reason))
+    enqueue(peering_revalidate, peering_id, reason)
 
 
 def microsoft_peerings_revalidate_on_commit(*, reason: str):
-    transaction.on_commit(lambda: microsoft_peerings_revalidate.delay(reason))
+    enqueue(microsoft_peerings_revalidate, reason)

@@ -51,11 +51,12 @@ def test_changing_prefixes_adds_and_removes_rows_and_is_audited(peering, enginee
 
 def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(tasks.peering_revalidate, "delay") as queued,
+        mock.patch.object(tasks.peering_revalidate, "apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
-    queued.assert_called_once_with(peering.pk, "The peering's prefixes, ASN or registry changed.")
+    queued.assert_called_once()
+    assert queued.call_args.args == ([peering.pk, "The peering's prefixes, ASN or registry changed."], {})
 
 
 def test_revalidation_after_an_asn_change_judges_against_the_new_asn(peering, engineer_actor):

@@ -1,0 +1,109 @@
+"""The transactional outbox: background work is written with the change that caused it.
+
+`enqueue(task, *args, **kwargs)` inserts a row in the caller's transaction, so the work exists
+exactly when the change does. When the transaction commits, the row is handed to the broker at
+once; if the broker is down the row stays pending (the request still succeeds) and the relay
+delivers it later: beat's relay loop (outbox.beat), or `manage.py outbox_relay`.
+
+A row is marked sent in the transaction that published it, under a row lock taken with SKIP
+LOCKED, so concurrent relays never publish one row twice. A crash between the broker accepting a
+message and that commit publishes it again later: tasks must stay idempotent.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+RELAY_BATCH_SIZE = 500
+KEEP_SENT = timedelta(days=1)
+# Fail fast instead of holding a request: by default kombu retries a refused connection for
+# seconds and redis-py waits forever on a host that accepts but never answers.
+PUBLISH_TIMEOUT_SECONDS = 1
+PUBLISH_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
+    "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
+}
+
+
+def enqueue(task, *args, **kwargs) -> OutboxMessage:
+    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits."""
+    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
+    return message
+
+
+def outbox_publish(*, ids=None, limit=RELAY_BATCH_SIZE) -> int:
+    """Publish pending messages (these ids, or the oldest `limit`); returns how many the broker took.
+
+    Never raises: a failure leaves the messages pending for the relay, recorded on the first one.
+    """
+    try:
+        return _publish_pending(ids=ids, limit=limit)
+    except Exception:  # runs after the caller's commit: its change stands whatever happens here
+        logger.exception("Publishing outbox messages failed; the relay retries them.")
+        return 0
+
+
+def outbox_relay() -> int:
+    """Deliver every pending message, batch by batch, until none is left or the broker refuses."""
+    delivered = 0
+    while OutboxMessage.objects.filter(sent_at=None).exists():
+        sent = outbox_publish()
+        delivered += sent
+        if sent == 0:
+            break
+    OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
+    return delivered
+
+
+@transaction.atomic
+def _publish_pending(*, ids, limit) -> int:
+    pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(sent_at=None)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    published, failures = _publish(list(pending.order_by("pk")[:limit]))
+    OutboxMessage.objects.filter(pk__in=published).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    for message_id, error in failures.items():
+        logger.warning("Outbox message %s not published (kept for the relay): %s", message_id, error)
+        OutboxMessage.objects.filter(pk=message_id).update(
+            attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:500]
+        )
+    return len(published)
+
+
+def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
+    """Hand messages to the broker in order over one connection.
+
+    Returns the ids the broker took and the errors of those it did not: a message that cannot be
+    sent (its task no longer exists) is skipped; a broker failure stops the batch.
+    """
+    from config.celery import app
+
+    published, failures = [], {}
+    if not messages:
+        return published, failures
+    current = messages[0]
+    try:
+        with app.connection_for_write(
+            connect_timeout=PUBLISH_TIMEOUT_SECONDS, transport_options=PUBLISH_TRANSPORT_OPTIONS
+        ) as connection:
+            for current in messages:
+                task = app.tasks.get(current.task)
+                if task is None:
+                    failures[current.pk] = LookupError(f"No task named {current.task} is registered.")
+                    continue
+                task.apply_async(current.args, current.kwargs, connection=connection, retry=False)
+                published.append(current.pk)
+    except (BrokerError, OSError) as error:
+        if current.pk not in published:
+            failures[current.pk] = error
+    return published, failures

@@ -1,0 +1,131 @@
+"""The outbox: a task exists exactly when the change that queued it commits, and reaches the broker once."""
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from notifications.models import Notification
+from notifications.services import notify_circuit_watchers
+from notifications.tasks import heartbeat, send_notification_email
+from outbox.models import OutboxMessage
+from outbox.services import enqueue, outbox_publish, outbox_relay
+from tests.circuits.factories import CircuitFactory
+
+BROKER_DOWN = BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def _sent(message):
+    message.refresh_from_db()
+    return message.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_task_is_written_with_the_change_and_published_only_on_commit(django_capture_on_commit_callbacks):
+    with mock.patch.object(heartbeat, "apply_async") as published:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            message = enqueue(heartbeat)
+        assert (message.task, message.args, message.sent_at) == ("notifications.heartbeat", [], None)
+        assert not published.called and len(callbacks) == 1
+        callbacks[0]()  # the commit
+    published.assert_called_once()
+    assert _sent(message) and message.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_change_queues_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue(heartbeat)
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_when_the_broker_is_down_the_change_commits_and_the_task_waits_in_the_outbox(
+    team, engineer, django_capture_on_commit_callbacks
+):
+    circuit = CircuitFactory(team=team)
+    with (
+        mock.patch.object(send_notification_email, "apply_async", side_effect=BROKER_DOWN),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        (notification,) = notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    (message,) = OutboxMessage.objects.all()
+    assert (message.task, message.args, message.sent_at) == ("notifications.send_email", [notification.pk], None)
+    assert (message.attempts, message.last_error) == (1, str(BROKER_DOWN))
+    assert Notification.objects.get().email_status == "pending"
+
+    assert outbox_relay() == 1  # the broker is back
+    assert _sent(message) and Notification.objects.get().email_status == "sent"
+    assert outbox_relay() == 0
+
+
+@pytest.mark.django_db
+def test_the_relay_keeps_the_order_and_stops_at_a_broker_failure():
+    first, second = enqueue(heartbeat), enqueue(heartbeat)
+    with mock.patch.object(heartbeat, "apply_async", side_effect=[None, BROKER_DOWN]):
+        assert outbox_publish() == 1
+    assert _sent(first) and not _sent(second)
+    assert outbox_relay() == 1 and _sent(second)
+
+
+@pytest.mark.django_db
+def test_a_message_whose_task_is_gone_does_not_hold_up_the_others():
+    orphan = OutboxMessage.objects.create(task="tasks.renamed_since")
+    message = enqueue(heartbeat)
+    assert outbox_relay() == 1
+    orphan.refresh_from_db()
+    assert _sent(message) and orphan.sent_at is None
+    assert orphan.last_error == "No task named tasks.renamed_since is registered."
+
+
+@pytest.mark.django_db
+def test_a_failure_after_the_commit_is_logged_never_raised(caplog):
+    with mock.patch("outbox.services._publish_pending", side_effect=RuntimeError("database gone")):
+        assert outbox_publish() == 0
+    assert "the relay retries them" in caplog.text
+
+
+@pytest.mark.django_db
+def test_sent_messages_are_kept_a_day_then_pruned():
+    old, recent = enqueue(heartbeat), enqueue(heartbeat)
+    outbox_relay()
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=1, minutes=1))
+    outbox_relay()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_relays_at_once_publish_each_message_exactly_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED row locks are what is under test: PostgreSQL only")
+    messages = OutboxMessage.objects.bulk_create([OutboxMessage(task=heartbeat.name) for _ in range(6)])
+    published = Counter()
+    start = threading.Barrier(2)
+
+    def slow_publish(args, kwargs, **options):
+        published[threading.get_ident()] += 1
+        time.sleep(0.05)  # hold the batch's row locks while the other relay runs
+
+    def relay():
+        try:
+            start.wait()
+            outbox_relay()
+        finally:
+            connection.close()
+
+    with mock.patch.object(heartbeat, "apply_async", side_effect=slow_publish):
+        threads = [threading.Thread(target=relay) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sum(published.values()) == len(messages)
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert not OutboxMessage.objects.filter(sent_at=None).exists()
