@@ -231,3 +231,6 @@ ONRAMP_STUCK_BUSINESS_DAYS = env.int("ONRAMP_STUCK_BUSINESS_DAYS", default=10)
 # Billing: a circuit never provisioned this many days after creation is idle (paid for nothing).
 BILLING_IDLE_AFTER_DAYS = env.int("ONRAMP_BILLING_IDLE_AFTER_DAYS", default=30)
 BILLING_CURRENCY = env.str("ONRAMP_BILLING_CURRENCY", default="USD")
+# Azure's default quotas; raise them here once Microsoft has raised yours.
+ONRAMP_CIRCUITS_PER_SUBSCRIPTION = env.int("ONRAMP_CIRCUITS_PER_SUBSCRIPTION", default=50)
+ONRAMP_CIRCUITS_PER_REGION = env.int("ONRAMP_CIRCUITS_PER_REGION", default=10)
