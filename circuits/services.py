@@ -6,6 +6,7 @@ an audit event; refusals raise DomainError with a message that says what to do i
 
 import secrets as std_secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,6 +65,25 @@ def _record(*, obj, field, actor, reason="", from_value="", to_value="", circuit
     )
 
 
+def _refuse_over_subscription_quota(*, subscription_id, region):
+    """Azure refuses a circuit past its quota (default 50 a subscription, 10 a region in it)."""
+    live = Circuit.objects.filter(subscription_id=subscription_id, deleted_at__isnull=True)
+    per_subscription = settings.ONRAMP_CIRCUITS_PER_SUBSCRIPTION
+    per_region = settings.ONRAMP_CIRCUITS_PER_REGION
+    if live.count() >= per_subscription:
+        raise DomainError(
+            f"Subscription {subscription_id} already has {per_subscription} circuits, Azure's limit: delete unused "
+            "circuits or ask Microsoft to raise the quota (then set ONRAMP_CIRCUITS_PER_SUBSCRIPTION).",
+            field="subscription_id",
+        )
+    if live.filter(region__iexact=region).count() >= per_region:
+        raise DomainError(
+            f"Subscription {subscription_id} already has {per_region} circuits in {region}, Azure's limit per "
+            "region: choose another region or ask Microsoft to raise the quota (then set ONRAMP_CIRCUITS_PER_REGION).",
+            field="region",
+        )
+
+
 @transaction.atomic
 def circuit_create(
     *,
@@ -90,6 +110,8 @@ def circuit_create(
     )
     if not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
         raise DomainError(f"{service_provider} does not offer {peering_location}.", field="peering_location")
+    if actor.kind not in OBSERVING_ACTORS:
+        _refuse_over_subscription_quota(subscription_id=subscription_id, region=region)
     now = created_at or timezone.now()
     circuit = Circuit(
         name=name,

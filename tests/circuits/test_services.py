@@ -309,6 +309,36 @@ def circuit_fields(**overrides):
     }
 
 
+def test_create_is_refused_past_the_subscription_quota(refused, engineer_actor, team, settings):
+    settings.ONRAMP_CIRCUITS_PER_SUBSCRIPTION = 2
+    existing = CircuitFactory.create_batch(2, subscription_id=uuid.uuid4(), region="northeurope")
+    error = refused(
+        services.circuit_create,
+        actor=engineer_actor,
+        **circuit_fields(team=team, subscription_id=existing[0].subscription_id),
+    )
+    assert error.field == "subscription_id"
+
+
+def test_create_is_refused_past_the_region_quota_of_a_subscription(refused, engineer_actor, team, settings):
+    settings.ONRAMP_CIRCUITS_PER_REGION = 1
+    existing = CircuitFactory(region="westeurope")
+    error = refused(
+        services.circuit_create,
+        actor=engineer_actor,
+        **circuit_fields(team=team, subscription_id=existing.subscription_id, region="westeurope"),
+    )
+    assert error.field == "region"
+
+
+def test_deleted_circuits_do_not_count_against_the_quota(engineer_actor, team, settings):
+    settings.ONRAMP_CIRCUITS_PER_REGION = 1
+    existing = CircuitFactory(
+        region="westeurope", created_at=timezone.now() - timedelta(days=3), deleted_at=timezone.now()
+    )
+    services.circuit_create(actor=engineer_actor, **circuit_fields(team=team, subscription_id=existing.subscription_id))
+
+
 def test_create_issues_a_service_key_and_records_billing_start(audited, engineer_actor, team):
     circuit, event = audited(services.circuit_create, actor=engineer_actor, **circuit_fields(team=team))
 
