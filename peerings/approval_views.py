@@ -76,9 +76,15 @@ def _decide(request, pk, service, *, reason_required=False, done):
         return render(request, "approvals/queue.html#ticket", context)
     if error:
         messages.error(request, error)
+    return redirect(_return_address(request) or "approvals:queue")
+
+
+def _return_address(request):
+    """The page to go back to: a path on this site only (anything else would be read as a view name)."""
     back = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return redirect(back if back and safe else "approvals:queue")
+    host, secure = request.get_host(), request.is_secure()
+    on_site = url_has_allowed_host_and_scheme(back, allowed_hosts={host}, require_https=secure)
+    return back if on_site and back.startswith("/") else None
 
 
 @require_POST
