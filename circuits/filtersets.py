@@ -1,8 +1,10 @@
 """The circuit list's filters, search and sort: everything lives in the query string (shareable)."""
 
+import functools
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from accounts.models import Team
 
@@ -38,9 +40,17 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
-def team_choices():
-    """Read when the form is shown or a team is asked for, so a live poll does not pay for it."""
-    return [(MY_TEAMS, "My teams")] + [(str(team.pk), team.name) for team in Team.objects.all()]
+def menu_choices():
+    """The provider, location and team menus' choices, in one query (a UNION of the three tables)."""
+
+    def named(model, kind):
+        return model.objects.annotate(kind=Value(kind)).values_list("kind", "pk", "name").order_by()
+
+    rows = named(ServiceProvider, "provider").union(named(PeeringLocation, "location"), named(Team, "team"), all=True)
+    menus = {"provider": [], "location": [], "team": [(MY_TEAMS, "My teams")]}
+    for kind, pk, name in sorted(rows, key=lambda row: row[2]):
+        menus[kind].append((str(pk), name))
+    return menus
 
 
 class CircuitFilterSet(django_filters.FilterSet):
@@ -51,12 +61,8 @@ class CircuitFilterSet(django_filters.FilterSet):
         label="Provider state",
         empty_label="Any provider state",
     )
-    service_provider = django_filters.ModelChoiceFilter(
-        queryset=ServiceProvider.objects.all(), label="Provider", empty_label="Any provider"
-    )
-    peering_location = django_filters.ModelChoiceFilter(
-        queryset=PeeringLocation.objects.all(), label="Peering location", empty_label="Any location"
-    )
+    service_provider = django_filters.ChoiceFilter(label="Provider", empty_label="Any provider")
+    peering_location = django_filters.ChoiceFilter(label="Peering location", empty_label="Any location")
     sku_tier = django_filters.ChoiceFilter(choices=SkuTierChoices.choices(), label="SKU tier", empty_label="Any tier")
     sku_family = django_filters.ChoiceFilter(
         choices=SkuFamilyChoices.choices(), label="SKU family", empty_label="Any family"
@@ -82,7 +88,10 @@ class CircuitFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["team"].extra["choices"] = team_choices
+        # Read when the form is shown or one of these filters is used, so a live poll does not pay for it.
+        menus = functools.cache(menu_choices)
+        for name, kind in (("service_provider", "provider"), ("peering_location", "location"), ("team", "team")):
+            self.filters[name].extra["choices"] = functools.partial(lambda kind: menus()[kind], kind)
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "Name, service key or resource id"}
         )

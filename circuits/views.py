@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Window
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,13 +33,15 @@ from .forms import (
     VNetLinkForm,
     form_add_domain_error,
 )
-from .models import ProviderOrder
+from .models import Circuit, ProviderOrder
 from .selectors import (
+    EMPTY_FINGERPRINT,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
     circuits_changeable_by,
     circuits_fingerprint,
+    circuits_readable_by,
     circuits_visible_to,
     user_can_change_circuit,
     with_workflow_step,
@@ -71,11 +74,37 @@ def _is_poll(request):
 NOTHING_CHANGED = 204  # answered without rendering: htmx 2 keeps the page as it is
 
 
-def _filtered_circuits(request):
+def _filtered_circuits(request, visible=circuits_visible_to):
     """The filterset and the circuits it selects (none while a filter value is invalid)."""
-    queryset = with_workflow_step(circuits_visible_to(request.user, circuit_onboarding_queryset()))
+    queryset = with_workflow_step(visible(request.user, circuit_onboarding_queryset()))
     filterset = CircuitFilterSet(request.GET, queryset=queryset, request=request)
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+
+
+def _unchanged(request, circuits):
+    """True when the poll's fingerprint `v` is still that of `circuits` (read in one query).
+
+    An empty result (no such circuit, no permission, an empty page) is never "unchanged": the full
+    view answers it, with its own permission check.
+    """
+    fingerprint = circuit_poll_fingerprint(circuits)
+    return fingerprint != EMPTY_FINGERPRINT and request.GET["v"] == fingerprint
+
+
+class CountingPaginator(Paginator):
+    """Counts the rows with the page's own query (COUNT(*) OVER ()) instead of a COUNT query of its
+    own; only a page number past the end, or not a number, falls back to Django's way."""
+
+    def get_page(self, number):
+        if not str(number).isdigit() or int(number) < 1:
+            return super().get_page(number)
+        number = int(number)
+        offset = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(total_rows=Window(Count("pk")))[offset : offset + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0].total_rows
+        return self._get_page(rows, number, self)
 
 
 def _page_slice(circuits, page_number):
@@ -85,13 +114,18 @@ def _page_slice(circuits, page_number):
     return circuits[offset : offset + PAGE_SIZE]
 
 
-@permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_list(request):
+    if _is_poll(request):
+        _, circuits = _filtered_circuits(request, visible=circuits_readable_by)
+        if _unchanged(request, _page_slice(circuits, request.GET.get("page") or 1)):
+            return HttpResponse(status=NOTHING_CHANGED)
+    return _circuit_list_page(request)
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def _circuit_list_page(request):
     filterset, circuits = _filtered_circuits(request)
-    page_number = request.GET.get("page") or 1
-    if _is_poll(request) and request.GET["v"] == circuit_poll_fingerprint(_page_slice(circuits, page_number)):
-        return HttpResponse(status=NOTHING_CHANGED)
-    page = Paginator(circuits, PAGE_SIZE).get_page(page_number)
+    page = CountingPaginator(circuits, PAGE_SIZE).get_page(request.GET.get("page") or 1)
     rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
     query = request.GET.copy()
     query.pop("v", None)
@@ -141,12 +175,14 @@ def _order_needed(circuit, checklist):
     return not active or circuit.deprovisioned_at is not None
 
 
-@permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_detail(request, pk):
-    if _is_poll(request) and request.GET["v"] == circuit_poll_fingerprint(
-        circuits_visible_to(request.user).filter(pk=pk)
-    ):
+    if _is_poll(request) and _unchanged(request, circuits_readable_by(request.user, Circuit.objects.filter(pk=pk))):
         return HttpResponse(status=NOTHING_CHANGED)
+    return _circuit_page(request, pk)
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def _circuit_page(request, pk):
     circuit = get_object_or_404(circuits_visible_to(request.user, circuit_page_queryset()), pk=pk)
     checklist = circuit_checklist(circuit)
     finished = circuit.is_deleted or checklist.is_complete

@@ -107,6 +107,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_SENSITIVE_PARAMETERS = []  # the password is always masked; operators need the username and address
 AXES_VERBOSE = False  # no banner on every manage.py command; failures still log username and address
+# Sessions live in a signed cookie, so no request reads a session row: a live poll costs one query
+# for the user and one for its answer. Logging out clears the cookie; a password change ends every
+# session (the session holds an HMAC of the password hash, checked on each request).
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

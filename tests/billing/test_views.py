@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DASHBOARD = reverse("billing:dashboard")
-# Session, user, permissions (2), then one query per table: categories, providers, teams,
-# subscriptions, months (chart), top wasting circuits.
-DASHBOARD_QUERIES = 10
+# User (the session is a signed cookie), permissions, then one query per table: categories,
+# providers, teams, subscriptions, months (chart), top wasting circuits.
+DASHBOARD_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,319 @@
+"""`manage.py bench`: seed N circuits into a database of its own, serve Onramp with gunicorn and measure
+the pages, live polls and the Celery state sweep side by side; optionally a load test. See
+docs/PERFORMANCE.md. Everything runs on 127.0.0.1; the bench database is dropped at the end."""
+
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import redis
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
+
+PYTHON = sys.executable
+SWEEP_CHANGING_SHARE = 0.10
+
+
+class Command(BaseCommand):
+    help = "Benchmark Onramp at N circuits (pages, live polls, Celery sweep) and optionally load-test it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--circuits", type=int, nargs="+", default=[1000, 10000], help="Estate sizes (N).")
+        parser.add_argument("--rounds", type=int, default=40, help="Requests per measured page.")
+        parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/onramp_bench")
+        parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Broker for the sweep.")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes.")
+        parser.add_argument("--no-sweep", action="store_true", help="Skip the Celery sweep.")
+        parser.add_argument("--load", action="store_true", help="Load-test the largest estate afterwards.")
+        parser.add_argument("--load-users", type=int, default=50)
+        parser.add_argument("--load-seconds", type=int, default=60)
+        parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+        parser.add_argument("--seed-only", type=int, help=None)  # internal: run inside the bench environment
+
+    def handle(self, *args, **options):
+        if options["seed_only"] is not None:
+            from bench.seed import seed_estate
+
+            self.stdout.write(json.dumps(seed_estate(options["seed_only"])))
+            return
+        self.options = options
+        self.url = options["database_url"]
+        if not self.url.startswith("postgres"):
+            raise CommandError("The benchmark needs PostgreSQL: --database-url postgres://…")
+        self.base = local_url(f"http://127.0.0.1:{options['port']}")
+        self.log_dir = Path(settings.VAR_DIR) / "bench"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._machine()
+        results = {}
+        try:
+            for count in options["circuits"]:
+                results[count] = self._run(count, load=options["load"] and count == options["circuits"][-1])
+        finally:
+            if not options["keep"]:
+                self._database("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._summary(results)
+
+    # --- environment -------------------------------------------------------------------------------
+
+    def _env(self):
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_bench",
+            "DATABASE_URL": self.url,
+            "CELERY_BROKER_URL": self.options["redis_url"],
+            "ONRAMP_DEBUG": "0",
+            "ONRAMP_HTTPS": "0",
+            "ONRAMP_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "ONRAMP_STATE_SOURCE": "simulator",
+            "ONRAMP_SIMULATOR_PREFIX_OUTCOME": "Configured",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def _database(self, statement):
+        """Run `statement` on the server's maintenance database; {name} is the bench database."""
+        name = self.url.rsplit("/", 1)[1]
+        admin_url = self.url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            cursor = connection.execute(statement.format(name=name))
+            return cursor.fetchall() if cursor.description else None
+
+    def _sql(self, statement, params=()):
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            cursor = connection.execute(statement, params)
+            return cursor.fetchall() if cursor.description else None
+
+    def _manage(self, *arguments):
+        return subprocess.run(
+            [PYTHON, "manage.py", *arguments],
+            env=self._env(),
+            cwd=settings.BASE_DIR,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    @contextmanager
+    def _process(self, name, command):
+        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed below)
+        process = subprocess.Popen(
+            command,
+            env=self._env(),
+            cwd=settings.BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.close()
+
+    def _wait_for(self, ready, what, timeout=60):
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if time.monotonic() > deadline:
+                raise CommandError(f"{what} did not start; see {self.log_dir}.")
+            time.sleep(0.1)
+
+    def _port_open(self):
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.options["port"])) == 0
+
+    # --- one estate --------------------------------------------------------------------------------
+
+    def _run(self, count, *, load):
+        self.stdout.write(f"\n== N = {count:,} circuits ==")
+        self._database("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._database("CREATE DATABASE {name}")
+        started = time.monotonic()
+        self._manage("migrate", "--no-input")
+        migrated = time.monotonic()
+        targets = json.loads(self._manage("bench", "--seed-only", str(count)).strip().splitlines()[-1])
+        self._sql("VACUUM ANALYZE")
+        self.stdout.write(f"migrate {migrated - started:.1f} s, seed {time.monotonic() - migrated:.1f} s")
+        result = {"pages": self._pages(targets)}
+        if load:
+            result["load"] = self._load(targets)
+        if not self.options["no_sweep"]:
+            result["sweep"] = self._sweeps(count)
+        return result
+
+    def _gunicorn(self):
+        command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.options['port']}",
+            "--workers",
+            str(self.options["web_workers"]),
+            "--timeout",
+            "120",
+        ]
+        return self._process("gunicorn", command)
+
+    def _pages(self, targets):
+        rounds = self.options["rounds"]
+        with self._gunicorn():
+            self._wait_for(self._port_open, "gunicorn")
+            session = logged_in_session(self.base, targets["user"], targets["password"])
+            page = f"{self.base}/circuits/{targets['showcase']}/"
+            listing = f"{self.base}/circuits/"
+            urls = [
+                ("floor", f"{self.base}/bench/floor/", None),
+                ("circuit list", listing, None),
+                ("admin changelist", f"{self.base}/admin/circuits/circuit/", None),
+                ("circuit page", page, None),
+                ("poll, unchanged", f"{page}?v={fingerprint(session, page)}", HTMX),
+                ("poll, changed", f"{page}?v=stale", HTMX),
+                ("list poll, unchanged", f"{listing}?v={fingerprint(session, listing)}", HTMX),
+                ("billing", f"{self.base}/billing/", None),
+            ]
+            results = {}
+            for name, url, headers in urls:
+                results[name] = measure(session, name, url, rounds=rounds, headers=headers)
+        self._print_pages(results)
+        return results
+
+    def _print_pages(self, results):
+        floor = results["floor"].median
+        self.stdout.write(f"{'page':24} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'× floor':>8}  status")
+        for name, m in results.items():
+            statuses = ",".join(map(str, sorted(m.statuses)))
+            ratio = m.median / floor
+            self.stdout.write(f"{name:24} {m.median:10.1f} {m.p95:8.1f} {m.query_count:>8} {ratio:8.2f}  {statuses}")
+        list_vs_admin = results["circuit list"].median / results["admin changelist"].median
+        self.stdout.write(f"circuit list ÷ admin changelist: {list_vs_admin:.2f}")
+
+    # --- the Celery sweep --------------------------------------------------------------------------
+
+    def _sweeps(self, count):
+        redis.Redis.from_url(self.options["redis_url"]).flushdb()
+        command = [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "2", "--loglevel", "INFO"]
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "bench@%h"]
+        results = {}
+        with self._process("celery", command):
+            log = self.log_dir / "celery.log"
+            self._wait_for(lambda: "ready." in log.read_text(), "The Celery worker")
+            results["first (plans every circuit)"] = self._sweep()
+            changing = self._plan_changes()
+            results[f"{changing:,} circuits changing"] = self._sweep()
+            results["re-run (nothing changes)"] = self._sweep()
+        undeleted = self._sql("SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL")[0][0]
+        self.stdout.write(f"sweep of {undeleted:,} undeleted circuits, 2 Celery worker processes:")
+        for name, (seconds, events) in results.items():
+            self.stdout.write(
+                f"  {name:32} {seconds:7.2f} s  {undeleted / seconds:8.0f} circuits/s  {events:6} audit events"
+            )
+        return {"circuits": undeleted, "runs": results}
+
+    def _plan_changes(self):
+        """Make 10% of the circuits' planned simulator steps due now: their providers act this sweep."""
+        undeleted = self._sql("SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL")[0][0]
+        changed = self._sql(
+            "UPDATE circuits_circuit SET simulator_step_due_at = now() - interval '1 minute' WHERE id IN ("
+            " SELECT id FROM circuits_circuit WHERE deleted_at IS NULL AND simulator_step <> ''"
+            " ORDER BY md5(id::text) LIMIT %s) RETURNING id",
+            (round(undeleted * SWEEP_CHANGING_SHARE),),
+        )
+        return len(changed)
+
+    def _sweep(self, timeout=900):
+        """Make every circuit due, queue one sweep, and wait until every circuit was checked."""
+        self._sql("UPDATE circuits_circuit SET last_checked_at = now() - interval '1 hour', check_queued_at = NULL")
+        events_before = self._sql("SELECT count(*) FROM audit_auditevent")[0][0]
+        since = self._sql("SELECT now()")[0][0]
+        started = time.monotonic()
+        from celery import Celery
+
+        Celery(broker=self.options["redis_url"]).send_task("circuits.sweep")
+        remaining = "SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL AND last_checked_at < %s"
+        self._wait_for(lambda: self._sql(remaining, (since,))[0][0] == 0, "The sweep", timeout=timeout)
+        seconds = time.monotonic() - started
+        events = self._sql("SELECT count(*) FROM audit_auditevent")[0][0] - events_before
+        return seconds, events
+
+    # --- load ----------------------------------------------------------------------------------------
+
+    def _load(self, targets):
+        users, seconds = self.options["load_users"], self.options["load_seconds"]
+        self.stdout.write(f"load: {users} users for {seconds} s against gunicorn on 127.0.0.1 …")
+        with self._gunicorn() as server:
+            self._wait_for(self._port_open, "gunicorn")
+            session = logged_in_session(self.base, targets["user"], targets["password"])
+            targets = {**targets, "stale": "0"}
+            result = run_load(self.base, session.cookies, targets, users=users, seconds=seconds)
+            rss = _worker_rss_mb(server.pid)
+        ms = result.latencies_ms
+        summary = {
+            "requests": result.requests,
+            "rps": result.requests / result.seconds,
+            "p50": percentile(ms, 0.5),
+            "p95": percentile(ms, 0.95),
+            "p99": percentile(ms, 0.99),
+            "errors": result.errors,
+            "by_kind": result.by_kind,
+            "worker_rss_mb": rss,
+        }
+        self.stdout.write(
+            f"  {summary['requests']} requests, {summary['rps']:.1f}/s, p50 {summary['p50']:.0f} ms, "
+            f"p95 {summary['p95']:.0f} ms, p99 {summary['p99']:.0f} ms, errors {sum(result.errors.values())} "
+            f"{result.errors or ''}; mix {result.by_kind}; web worker RSS {', '.join(f'{r:.0f}' for r in rss)} MB"
+        )
+        return summary
+
+    # --- report --------------------------------------------------------------------------------------
+
+    def _machine(self):
+        memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+        self.stdout.write(
+            f"Onramp bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()}: {os.cpu_count()} CPUs, "
+            f"{int(memory) / 1024**2:.0f} GiB, Python {platform.python_version()}, "
+            f"PostgreSQL {self._database('SHOW server_version')[0][0]}"
+        )
+
+    def _summary(self, results):
+        sizes = sorted(results)
+        if len(sizes) < 2:
+            return
+        small, large = sizes[0], sizes[-1]
+        self.stdout.write(f"\n== growth from N = {small:,} to N = {large:,} (median server time ratio) ==")
+        for name in ("circuit list", "circuit page", "billing", "poll, unchanged"):
+            before, after = results[small]["pages"][name], results[large]["pages"][name]
+            self.stdout.write(
+                f"  {name:20} {after.median / before.median:5.2f}×   queries {before.query_count} → {after.query_count}"
+            )
+        if not self.options["no_sweep"]:
+            runs = [results[size]["sweep"] for size in (small, large)]
+            rates = [run["circuits"] / next(iter(run["runs"].values()))[0] for run in runs]
+            self.stdout.write(f"  first sweep rate {rates[0]:.0f} → {rates[1]:.0f} circuits/s")
+
+
+def _worker_rss_mb(master_pid):
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
