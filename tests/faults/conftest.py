@@ -16,7 +16,6 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 import requests
@@ -24,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.integration.conftest import ROOT, Workers, _database_url
+from tests.integration.conftest import ROOT, Workers, _database_url, wait_for
 
 RESTART_POSTGRES = os.environ.get("ONRAMP_FAULT_TESTS_RESTART_POSTGRES") == "1"
 REQUEST_TIMEOUT = 15  # a request that hangs fails the test instead of hanging it
@@ -34,15 +33,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_until(condition, *, timeout, what, logs=lambda: ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}.\n{logs()}")
 
 
 def _stop(process):
@@ -79,7 +69,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
-        wait_until(self._ping, timeout=10, what=f"redis-server on port {self.port}")
+        wait_for(self._ping, timeout=10, what=f"redis-server on port {self.port}")
 
     def kill(self):
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -230,7 +220,7 @@ class WebServer:
             start_new_session=True,
         )
         log.close()
-        wait_until(self._answers, timeout=30, what="gunicorn", logs=self.logs)
+        wait_for(self._answers, timeout=30, what="gunicorn", logs_of=self)
 
     def _answers(self):
         try:

@@ -17,7 +17,7 @@ from circuits.models import Circuit
 from notifications.models import Heartbeat
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
-from tests.faults.conftest import wait_until
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def test_after_a_database_outage_the_app_and_the_worker_recover_and_requests_mea
     workers = start_workers(broker_url=redis_server.url, database_url=postgres_outage.database_url)
     browser = web.session(engineer)
     assert web.get(browser, "/circuits/").status_code == 200  # gunicorn now holds a database connection
-    wait_until(lambda: Heartbeat.objects.count() == 2, timeout=30, what="beat and the worker", logs=workers.logs)
+    wait_for(lambda: Heartbeat.objects.count() == 2, timeout=30, what="beat and the worker", logs_of=workers)
     _order(before)  # the worker is moving these when the database goes away
 
     postgres_outage.begin()
@@ -68,17 +68,17 @@ def test_after_a_database_outage_the_app_and_the_worker_recover_and_requests_mea
     assert Circuit.objects.get(pk=victim.pk).deleted_at is None  # the refused delete saved nothing
     assert web.logs(tail=None).count("Booting worker") == 1, "gunicorn's worker was restarted"
     _order([victim])  # new work after the outage
-    wait_until(
+    wait_for(
         lambda: Circuit.objects.filter(service_provider_provisioning_state="Provisioned").count() == 4,
         timeout=60,
         what="every circuit Provisioned",
-        logs=workers.logs,
+        logs_of=workers,
     )
-    wait_until(
+    wait_for(
         lambda: Heartbeat.objects.filter(at__gt=outage_began).count() == 2,
         timeout=30,
         what="beat and the worker beating again",
-        logs=workers.logs,
+        logs_of=workers,
     )
     steps = [("NotProvisioned", "Provisioning"), ("Provisioning", "Provisioned")]
     assert _provider_steps() == Counter({(c.pk, a, b): 1 for c in [*before, victim] for a, b in steps})

@@ -12,8 +12,7 @@ from outbox.models import OutboxMessage
 from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.faults.conftest import wait_until
-from tests.integration.conftest import _database_url
+from tests.integration.conftest import _database_url, wait_for
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -85,11 +84,11 @@ def test_with_redis_down_pages_render_actions_commit_and_queued_work_is_delivere
 
     redis_server.start()
     workers = start_workers(broker_url=redis_server.url, database_url=_database_url())
-    wait_until(
+    wait_for(
         lambda: not OutboxMessage.objects.filter(sent_at=None).exists() and not queued.exists(),
         timeout=30,
         what="the outbox relayed and the e-mails sent",
-        logs=workers.logs,
+        logs_of=workers,
     )
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {2}  # refused once, then delivered
     assert set(Notification.objects.values_list("email_attempts", flat=True)) <= {0, 1}  # each e-mail sent once

@@ -121,10 +121,12 @@ def workers(broker, tmp_path, transactional_db):
     started.stop_all()
 
 
-def wait_for(condition, *, timeout, what, workers):
+def wait_for(condition, *, timeout, what, logs_of=None):
+    """Poll `condition` until it holds; else fail, showing the logs of `logs_of` (workers, a server)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.25)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}.\nWorker logs:\n{workers.logs()}")
+    logs = f"\nLogs:\n{logs_of.logs()}" if logs_of is not None else ""
+    pytest.fail(f"Timed out after {timeout} s waiting for {what}.{logs}")

@@ -38,7 +38,7 @@ def _provider_steps():
 def test_beat_and_the_simulator_move_ordered_circuits_to_provisioned(workers):
     circuits = _ordered_circuits(4)
     workers.start()
-    wait_for(lambda: _provisioned() == 4, timeout=60, what="4 circuits Provisioned", workers=workers)
+    wait_for(lambda: _provisioned() == 4, timeout=60, what="4 circuits Provisioned", logs_of=workers)
     steps = _provider_steps()
     assert steps == Counter({(c.pk, a, b, "simulator"): 1 for c in circuits for a, b in PROVIDER_STEPS})
     assert set(Heartbeat.objects.values_list("name", flat=True)) == {"beat", "worker"}
@@ -51,11 +51,11 @@ def test_a_worker_killed_mid_sweep_loses_no_transition_and_records_none_twice(wo
         lambda: AuditEvent.objects.filter(field="service_provider_provisioning_state").count() >= 3,
         timeout=60,
         what="the first transitions",
-        workers=workers,
+        logs_of=workers,
     )
     workers.kill(first)  # SIGKILL to the worker, its pool and beat, in the middle of the sweeps
     assert _provisioned() < 12, "the kill came too late to interrupt anything"
     workers.start()
-    wait_for(lambda: _provisioned() == 12, timeout=60, what="all 12 circuits Provisioned", workers=workers)
+    wait_for(lambda: _provisioned() == 12, timeout=60, what="all 12 circuits Provisioned", logs_of=workers)
     steps = _provider_steps()
     assert steps == Counter({(c.pk, a, b, "simulator"): 1 for c in circuits for a, b in PROVIDER_STEPS})
