@@ -99,7 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (django-axes): 5 failures for one username from one address lock that pair out
 # for 15 minutes, even with the right password; others are unaffected. Locked-out logins get the
 # lockout page (429). The log names the username and address, never the password.
-AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottledModelBackend"]
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_FAILURE_LIMIT = env.int("ONRAMP_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ONRAMP_LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -91,3 +91,17 @@ def test_force_login_in_tests_is_not_throttled(client):
     client.force_login(user)
 
     assert client.get(reverse("circuits:circuit_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_failures_are_counted_when_the_server_gives_no_client_address(login):
+    """Behind a Unix socket REMOTE_ADDR is empty: failures still count, and never crash the log-in."""
+    UserFactory(username="alice")
+    fail_until_locked(login, "alice", address="")
+
+    assert login("alice", PASSWORD, address="").status_code == 429
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_refused_like_any_wrong_one(login):
+    assert login("a" * 1000, WRONG).status_code == 200
