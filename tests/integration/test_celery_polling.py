@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import redis
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -46,6 +47,7 @@ def test_beat_and_the_simulator_move_ordered_circuits_to_provisioned(workers):
 
 def test_a_worker_killed_mid_sweep_loses_no_transition_and_records_none_twice(workers):
     circuits = _ordered_circuits(12)
+    unacked = redis.Redis.from_url(workers.env["CELERY_BROKER_URL"])  # kombu's delivered-not-acknowledged
     first = workers.start()
     wait_for(
         lambda: AuditEvent.objects.filter(field="service_provider_provisioning_state").count() >= 3,
@@ -53,8 +55,12 @@ def test_a_worker_killed_mid_sweep_loses_no_transition_and_records_none_twice(wo
         what="the first transitions",
         logs_of=workers,
     )
+    # Tasks are acknowledged late: a message stays unacked from its delivery to the worker until its
+    # task has finished. Kill while some are, so checks are cut off mid-run or before they start.
+    wait_for(lambda: unacked.hlen("unacked") > 0, timeout=30, what="a check in progress", logs_of=workers)
     workers.kill(first)  # SIGKILL to the worker, its pool and beat, in the middle of the sweeps
     assert _provisioned() < 12, "the kill came too late to interrupt anything"
+    assert unacked.hlen("unacked") > 0, "no task was running when the worker was killed"
     workers.start()
     wait_for(lambda: _provisioned() == 12, timeout=60, what="all 12 circuits Provisioned", logs_of=workers)
     steps = _provider_steps()
