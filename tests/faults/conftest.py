@@ -180,6 +180,8 @@ def _pg_ctlcluster(action):
 def postgres_outage(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL faults need PostgreSQL")
+    if RESTART_POSTGRES and shutil.which("pg_ctlcluster") is None:
+        pytest.fail("ONRAMP_FAULT_TESTS_RESTART_POSTGRES=1 restarts the local cluster: pg_ctlcluster is missing.")
     outage = PostgresOutage()
     yield outage
     if outage.proxy:
