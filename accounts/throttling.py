@@ -4,6 +4,8 @@ import ipaddress
 
 from axes.backends import AxesBackend
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 
 class ThrottledModelBackend(AxesBackend):
@@ -16,6 +18,18 @@ class ThrottledModelBackend(AxesBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         super().authenticate(request, username=username, password=password, **kwargs)  # raises when locked out
         return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The user's own and their groups' permissions in one query (Django's backend takes two)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            permissions = Permission.objects.all()
+            if not user_obj.is_superuser:
+                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            names = permissions.values_list("content_type__app_label", "codename").order_by()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
+        return user_obj._perm_cache
 
 
 def client_ip(request):

@@ -134,6 +134,8 @@ class Circuit(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        # The circuit list's default order: its first page is read from the index, whatever the estate's size.
+        indexes = [models.Index(fields=["name", "id"], name="circuit_name_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(sku_tier=SkuTierChoices.LOCAL) | Q(sku_family=SkuFamilyChoices.UNLIMITED_DATA),

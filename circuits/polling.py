@@ -6,22 +6,24 @@ the second one sees the first one's result and finds nothing left to change (one
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from core.statemachine import transition
 from peerings import services as peering_services
+from peerings.models import Peering
 
 from . import services
 from .choices import ServiceProviderProvisioningStateChoices as ProviderState
 from .models import Authorization, Circuit
-from .sources.base import Observation, StateSource
+from .sources.base import Observation, SourceError, StateSource
 
 logger = logging.getLogger(__name__)
 
@@ -62,17 +64,123 @@ def circuits_mark_queued(*, circuit_ids: list[int], now: datetime | None = None)
     Circuit.objects.filter(pk__in=circuit_ids).update(check_queued_at=now or timezone.now())
 
 
+# What sources and observation_changes_something read, fetched for a whole chunk of circuits at once.
+OBSERVED_RELATIONS = (
+    "provider_orders",
+    "vnet_links",
+    "authorizations",
+    Prefetch("peerings", queryset=Peering.objects.prefetch_related("bgp_sessions", "advertised_prefixes")),
+)
+PLAN_FIELDS = ("simulator_step", "simulator_step_due_at")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the source said about a circuit at a given version: an observation, or a failed read."""
+
+    version: int
+    observation: Observation | None = None
+    error: SourceError | None = None
+
+
+def circuits_check(
+    *, circuit_ids: list[int], source: StateSource, now: datetime | None = None
+) -> list[tuple[int, Reading]]:
+    """Check many circuits in a few queries; returns those that need circuit_check one by one.
+
+    Most checks find nothing new. Those are read together (no lock: nothing is changed but the
+    check's own bookkeeping) and recorded in one UPDATE. A check that finds a change, fails, or
+    clears a stale flag is returned with its reading, and circuit_check then locks the row and
+    applies each change through its service, with one audit event each.
+    """
+    now = now or timezone.now()
+    circuits = (
+        Circuit.objects.filter(pk__in=circuit_ids, deleted_at__isnull=True)
+        .select_related("service_provider")
+        .prefetch_related(*OBSERVED_RELATIONS)
+    )
+    quiet, replanned, eventful = [], [], []
+    for circuit in circuits:
+        try:
+            observation = source.observe(circuit, now=now)
+        except SourceError as error:
+            eventful.append((circuit.pk, Reading(circuit.version, error=error)))
+            continue
+        if circuit.is_stale or observation_changes_something(circuit, observation):
+            eventful.append((circuit.pk, Reading(circuit.version, observation)))
+            continue
+        quiet.append(circuit.pk)
+        if observation.plan is not None and observation.plan != (circuit.simulator_step, circuit.simulator_step_due_at):
+            circuit.simulator_step, circuit.simulator_step_due_at = observation.plan
+            replanned.append(circuit)
+    with transaction.atomic():
+        Circuit.objects.filter(pk__in=quiet).update(
+            last_checked_at=now, last_good_read_at=now, check_failures=0, last_check_error=""
+        )
+        Circuit.objects.bulk_update(replanned, PLAN_FIELDS)  # few once every circuit has its plan
+    return eventful
+
+
+def _differs(reported, current) -> bool:
+    """A source reported a value (None or empty: not reported) other than the one recorded."""
+    return bool(reported) and reported != current
+
+
+def _peering_changes(peering, seen) -> bool:
+    if peering is None:
+        return bool(seen.config)
+    return (
+        any(
+            _differs(seen.prefixes.get(prefix.prefix, (None, ""))[0], prefix.validation_state)
+            for prefix in peering.advertised_prefixes.all()
+        )
+        or (seen.route_filter is not None and seen.route_filter != peering.route_filter)
+        or _differs(seen.provisioning_state, peering.provisioning_state)
+        or any(_differs(seen.bgp.get(session.link), session.state) for session in peering.bgp_sessions.all())
+    )
+
+
+def observation_changes_something(circuit: Circuit, observation: Observation) -> bool:
+    """Whether circuit_apply_observation would change anything: the same comparisons, on the
+    circuit's prefetched data (OBSERVED_RELATIONS), without a query."""
+    peerings = {peering.peering_type: peering for peering in circuit.peerings.all()}
+    return (
+        _differs(observation.provider_state, circuit.service_provider_provisioning_state)
+        or any(
+            _differs(getattr(observation, field), getattr(circuit, field))
+            for field in ("circuit_provisioning_state", "provisioning_state")
+        )
+        or any(_peering_changes(peerings.get(seen.peering_type), seen) for seen in observation.peerings)
+        or any(
+            _differs(observation.vnet_links.get(link.name), link.connection_status) for link in circuit.vnet_links.all()
+        )
+        or any(
+            _differs(observation.authorizations.get(authorization.name), authorization.authorization_use_status)
+            for authorization in circuit.authorizations.all()
+        )
+    )
+
+
 @transaction.atomic
-def circuit_check(*, circuit_id: int, source: StateSource, now: datetime | None = None) -> list[str]:
+def circuit_check(
+    *, circuit_id: int, source: StateSource, now: datetime | None = None, reading: Reading | None = None
+) -> list[str]:
     """Read one circuit from `source` and record what changed; returns the refusals met, if any.
 
+    `reading` (from circuits_check) is used instead of reading again when the circuit has not
+    changed since; else the source is read under the row lock, as two checks must not both apply.
     Raises SourceError (nothing written) when the read fails; see circuit_record_failed_check.
     """
     now = now or timezone.now()
     circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
     if circuit.is_deleted:
         return []
-    observation = source.observe(circuit, now=now)
+    if reading is not None and reading.version == circuit.version:
+        if reading.error is not None:
+            raise reading.error
+        observation = reading.observation
+    else:
+        observation = source.observe(circuit, now=now)
     problems = circuit_apply_observation(circuit=circuit, observation=observation, actor=source.actor)
     check = {
         "last_checked_at": now,
@@ -146,11 +254,12 @@ def circuit_apply_observation(*, circuit: Circuit, observation: Observation, act
             )
     for seen in observation.peerings:
         _apply_peering(circuit=circuit, seen=seen, actor=actor, reason=reason, problems=problems)
-    for link in circuit.vnet_links.all():
+    # Links and authorizations are read only when the source reported some (a query each saved).
+    for link in circuit.vnet_links.all() if observation.vnet_links else ():
         status = observation.vnet_links.get(link.name)
         if status and status != link.connection_status:
             _attempt(problems, services.vnet_link_set_status, link=link, to=status, actor=actor, reason=reason)
-    for authorization in circuit.authorizations.all():
+    for authorization in circuit.authorizations.all() if observation.authorizations else ():
         status = observation.authorizations.get(authorization.name)
         if status and status != authorization.authorization_use_status:
             _attempt(problems, authorization_set_use_status, authorization=authorization, to=status, actor=actor)

@@ -94,14 +94,16 @@ def _links_done():
     return ~Q(Exists(private)) | (Q(Exists(links)) & ~Q(Exists(unconnected)))
 
 
-def with_workflow_step(queryset):
+def with_workflow_step(queryset, *, selected=True):
     """Annotate `workflow_step`: the checklist's current step (1-5), ONBOARDED when all are done.
 
     The same rules as circuits.checklist, expressed in SQL so the list can filter and sort by
-    step without computing every circuit's checklist (tests pin the two to agree).
+    step without computing every circuit's checklist (tests pin the two to agree). With
+    selected=False it is only an alias for filters and sorting: not computed for every row of
+    the estate when the page neither filters nor sorts by it.
     """
     state = "service_provider_provisioning_state"
-    return queryset.annotate(
+    return (queryset.annotate if selected else queryset.alias)(
         workflow_step=Case(
             When(deleted_at__isnull=False, then=Value(2)),
             When(**{state: ProviderState.NOT_PROVISIONED}, then=Value(2)),

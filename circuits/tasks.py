@@ -25,9 +25,9 @@ def retry_delay(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-def _check(circuit_id: int, attempt: int, source) -> None:
+def _check(circuit_id: int, attempt: int, source, reading=None) -> None:
     try:
-        polling.circuit_check(circuit_id=circuit_id, source=source)
+        polling.circuit_check(circuit_id=circuit_id, source=source, reading=reading)
     except SourceError as error:
         logger.warning("Reading circuit %s failed (attempt %s): %s", circuit_id, attempt + 1, error)
         polling.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
@@ -48,9 +48,10 @@ def sweep() -> int:
 
 @shared_task(name="circuits.check_circuits")
 def check_circuits(circuit_ids: list[int]) -> None:
+    """Check a chunk in bulk; only circuits with something new (or a failed read) go one by one."""
     source = get_source()
-    for circuit_id in circuit_ids:
-        _check(circuit_id, 0, source)
+    for circuit_id, reading in polling.circuits_check(circuit_ids=circuit_ids, source=source):
+        _check(circuit_id, 0, source, reading)
 
 
 @shared_task(name="circuits.check_circuit")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery, Value
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,7 +76,7 @@ NOTHING_CHANGED = 204  # answered without rendering: htmx 2 keeps the page as it
 
 def _filtered_circuits(request, visible=circuits_visible_to):
     """The filterset and the circuits it selects (none while a filter value is invalid)."""
-    queryset = with_workflow_step(visible(request.user, circuit_onboarding_queryset()))
+    queryset = with_workflow_step(visible(request.user, circuit_onboarding_queryset()), selected=False)
     filterset = CircuitFilterSet(request.GET, queryset=queryset, request=request)
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
@@ -92,15 +92,18 @@ def _unchanged(request, circuits):
 
 
 class CountingPaginator(Paginator):
-    """Counts the rows with the page's own query (COUNT(*) OVER ()) instead of a COUNT query of its
-    own; only a page number past the end, or not a number, falls back to Django's way."""
+    """Counts the rows inside the page's own query (an uncorrelated scalar subquery, evaluated once)
+    instead of a COUNT query of its own, while the page itself can still come from an index. Only
+    a page number past the end, or not a number, falls back to Django's way."""
 
     def get_page(self, number):
         if not str(number).isdigit() or int(number) < 1:
             return super().get_page(number)
         number = int(number)
         offset = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(total_rows=Window(Count("pk")))[offset : offset + self.per_page])
+        matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
+        total = Subquery(matching.annotate(total=Count("pk")).values("total"))
+        rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
         if not rows:
             return super().get_page(number)
         self.count = rows[0].total_rows

@@ -162,8 +162,11 @@ class Simulator:
                         delay,
                         lambda t=peering_type, c=config: Observation(peerings=[PeeringObservation(t, config=c)]),
                     )
+        # Related rows are read with .all() and filtered here, so a chunk prefetched together
+        # (circuits.polling.circuits_check) costs no query per circuit.
         for peering in peerings.values():
-            if peering.is_microsoft and peering.advertised_prefixes.filter(validation_state__in=PENDING_PREFIX_STATES):
+            states = (prefix.validation_state for prefix in peering.advertised_prefixes.all())
+            if peering.is_microsoft and any(state in PENDING_PREFIX_STATES for state in states):
                 return (
                     f"validate:{peering.peering_type}",
                     delay,
@@ -176,7 +179,7 @@ class Simulator:
                 not peering.is_microsoft
                 or peering.advertised_public_prefixes_state == AdvertisedPublicPrefixesStateChoices.CONFIGURED
             )
-            if ready and peering.bgp_sessions.exclude(state=BgpStateChoices.ESTABLISHED).exists():
+            if ready and any(session.state != BgpStateChoices.ESTABLISHED for session in peering.bgp_sessions.all()):
                 established = {link: BgpStateChoices.ESTABLISHED for link in ("primary", "secondary")}
                 return (
                     f"bgp:{peering.peering_type}",
@@ -184,7 +187,7 @@ class Simulator:
                     lambda p=peering, e=established: Observation(peerings=[PeeringObservation(p.peering_type, bgp=e)]),
                 )
         waiting = ConnectionStatusChoices.CONNECTING, ConnectionStatusChoices.UNKNOWN
-        link = circuit.vnet_links.filter(connection_status__in=waiting).first()
+        link = next((link for link in circuit.vnet_links.all() if link.connection_status in waiting), None)
         if link is not None:
             return (
                 f"link:{link.name}",
@@ -205,11 +208,13 @@ def _report(**fields):
 
 
 def _has_open_order(circuit):
-    orders = circuit.provider_orders.filter(status__in=OPEN_ORDER_STATUSES)
-    if circuit.deprovisioned_at:
-        # An order from before the last deprovisioning is history, not a request to provision again.
-        orders = orders.filter(service_key_handed_over_at__gt=circuit.deprovisioned_at)
-    return orders.exists()
+    # An order from before the last deprovisioning is history, not a request to provision again.
+    since = circuit.deprovisioned_at
+    for order in circuit.provider_orders.all():
+        handed_over = order.service_key_handed_over_at
+        if order.status in OPEN_ORDER_STATUSES and (since is None or (handed_over and handed_over > since)):
+            return True
+    return False
 
 
 def _peering_config(circuit, peering_type, *, used_vlans):

@@ -231,3 +231,68 @@ def test_a_queued_check_is_not_queued_again_until_it_ran_or_looks_lost(settings)
     assert polling.circuits_due_for_check(now=now + timedelta(seconds=121)) == [circuit.pk]
     Circuit.objects.filter(pk=circuit.pk).update(last_checked_at=now + timedelta(seconds=1))
     assert polling.circuits_due_for_check(now=now + timedelta(seconds=90)) == [circuit.pk]
+
+
+def test_a_chunk_with_nothing_new_costs_the_same_queries_for_5_or_40_circuits(django_assert_num_queries):
+    source = StaticSource(Observation(provider_state="Provisioning"))
+    for count in (5, 40):
+        circuits = CircuitFactory.create_batch(count, service_provider_provisioning_state="Provisioning")
+        VNetLinkFactory(circuit=circuits[0])
+        # circuits, 4 prefetches (orders, links, authorizations, peerings; their sessions and prefixes
+        # need none without peerings), one UPDATE for all the checks inside a savepoint
+        with django_assert_num_queries(8):
+            assert polling.circuits_check(circuit_ids=[c.pk for c in circuits], source=source) == []
+    assert not AuditEvent.objects.exists()
+    assert not Circuit.objects.filter(last_checked_at__isnull=True).exists()
+
+
+def test_a_bulk_check_hands_over_only_the_circuits_with_something_new():
+    quiet = CircuitFactory(service_provider_provisioning_state="Provisioned")
+    changing = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    source = StaticSource(Observation(provider_state="Provisioned"))
+    ((circuit_id, reading),) = polling.circuits_check(circuit_ids=[quiet.pk, changing.pk], source=source)
+    assert (circuit_id, reading.observation) == (changing.pk, source.observation)
+    assert not AuditEvent.objects.exists()  # the change itself is circuit_check's, under the row lock
+
+
+def test_a_bulk_reading_is_applied_without_reading_again_when_the_circuit_has_not_changed():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    source = StaticSource(Observation(provider_state="Provisioned"))
+    ((_, reading),) = polling.circuits_check(circuit_ids=[circuit.pk], source=source)
+    polling.circuit_check(circuit_id=circuit.pk, source=source, reading=reading)
+    assert source.reads == 1
+    assert _events(circuit).count() == 1
+
+
+def test_a_circuit_changed_since_the_bulk_reading_is_read_again_under_its_lock():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    ((_, reading),) = polling.circuits_check(
+        circuit_ids=[circuit.pk], source=StaticSource(Observation(provider_state="Provisioned"))
+    )
+    Circuit.objects.filter(pk=circuit.pk).update(version=circuit.version + 1)  # someone acted meanwhile
+    fresh = StaticSource(Observation(provider_state="Provisioning"))
+    polling.circuit_check(circuit_id=circuit.pk, source=fresh, reading=reading)
+    assert fresh.reads == 1
+    assert not _events(circuit).exists()
+
+
+def test_a_failed_bulk_read_is_handed_over_as_the_failure():
+    circuit = CircuitFactory()
+    ((_, reading),) = polling.circuits_check(circuit_ids=[circuit.pk], source=StaticSource(failures=1))
+    with pytest.raises(SourceError):
+        polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(), reading=reading)
+
+
+@pytest.mark.parametrize(
+    "observation",
+    [
+        Observation(circuit_provisioning_state="Disabled"),
+        Observation(peerings=[PeeringObservation("AzurePrivatePeering", config={"peer_asn": 65001})]),
+        Observation(vnet_links={"link-1": "Connected"}),
+    ],
+)
+def test_every_kind_of_reported_difference_counts_as_something_new(observation):
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioned")
+    VNetLinkFactory(circuit=circuit, name="link-1", connection_status="Connecting")
+    assert polling.observation_changes_something(circuit, observation)
+    assert not polling.observation_changes_something(circuit, Observation(provider_state="Provisioned"))

@@ -220,9 +220,9 @@ class Command(BaseCommand):
             results["re-run (nothing changes)"] = self._sweep()
         undeleted = self._sql("SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL")[0][0]
         self.stdout.write(f"sweep of {undeleted:,} undeleted circuits, 2 Celery worker processes:")
-        for name, (seconds, events) in results.items():
+        for name, (seconds, events, kinds) in results.items():
             self.stdout.write(
-                f"  {name:32} {seconds:7.2f} s  {undeleted / seconds:8.0f} circuits/s  {events:6} audit events"
+                f"  {name:32} {seconds:7.2f} s  {undeleted / seconds:8.0f} circuits/s  {events:6} audit events  {kinds}"
             )
         return {"circuits": undeleted, "runs": results}
 
@@ -249,8 +249,26 @@ class Command(BaseCommand):
         remaining = "SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL AND last_checked_at < %s"
         self._wait_for(lambda: self._sql(remaining, (since,))[0][0] == 0, "The sweep", timeout=timeout)
         seconds = time.monotonic() - started
-        events = self._sql("SELECT count(*) FROM audit_auditevent")[0][0] - events_before
-        return seconds, events
+        events = self._settled_event_count() - events_before
+        kinds = self._sql(
+            "SELECT field || ' → ' || to_value, count(*) FROM audit_auditevent WHERE created_at >= %s"
+            " GROUP BY 1 ORDER BY 2 DESC LIMIT 4",
+            (since,),
+        )
+        return seconds, events, ", ".join(f"{kind} ×{count}" for kind, count in kinds)
+
+    def _settled_event_count(self, quiet_for=1.5, timeout=60):
+        """The audit event count once follow-up tasks (e.g. prefix validation after a new Microsoft
+        peering) have finished: unchanged for `quiet_for` seconds."""
+        deadline = time.monotonic() + timeout
+        count = None
+        while time.monotonic() < deadline:
+            latest = self._sql("SELECT count(*) FROM audit_auditevent")[0][0]
+            if latest == count:
+                return count
+            count = latest
+            time.sleep(quiet_for)
+        return count
 
     # --- load ----------------------------------------------------------------------------------------
 
