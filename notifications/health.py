@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from celery.signals import beat_init, before_task_publish, worker_ready
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from outbox.selectors import outbox_backlog
@@ -91,7 +91,6 @@ def _beat_started(sender=None, **kwargs):
 def _beat_ticked(sender=None, **kwargs):
     # Only beat sends the heartbeat task, so its publication is beat's tick.
     if sender == HEARTBEAT_TASK:
-        close_old_connections()  # beat has no request cycle: drop a connection a database restart broke
         heartbeat_record(name="beat")
 
 

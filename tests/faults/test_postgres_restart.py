@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from circuits.models import Circuit
 from notifications.models import Heartbeat
+from outbox.models import OutboxMessage
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
 from tests.integration.conftest import wait_for
@@ -68,6 +69,7 @@ def test_after_a_database_outage_the_app_and_the_worker_recover_and_requests_mea
     assert Circuit.objects.get(pk=victim.pk).deleted_at is None  # the refused delete saved nothing
     assert web.logs(tail=None).count("Booting worker") == 1, "gunicorn's worker was restarted"
     _order([victim])  # new work after the outage
+    queued_meanwhile = OutboxMessage.objects.create(task="circuits.flag_stuck")  # for beat's relay
     wait_for(
         lambda: Circuit.objects.filter(service_provider_provisioning_state="Provisioned").count() == 4,
         timeout=60,
@@ -80,6 +82,8 @@ def test_after_a_database_outage_the_app_and_the_worker_recover_and_requests_mea
         what="beat and the worker beating again",
         logs_of=workers,
     )
+    queued_meanwhile.refresh_from_db()
+    assert queued_meanwhile.sent_at is not None, "beat's outbox relay did not survive the outage"
     steps = [("NotProvisioned", "Provisioning"), ("Provisioning", "Provisioned")]
     assert _provider_steps() == Counter({(c.pk, a, b): 1 for c in [*before, victim] for a, b in steps})
     assert all(process.poll() is None for process in workers.processes), "the worker died"
