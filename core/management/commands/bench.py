@@ -257,7 +257,7 @@ class Command(BaseCommand):
         )
         return seconds, events, ", ".join(f"{kind} ×{count}" for kind, count in kinds)
 
-    def _settled_event_count(self, quiet_for=1.5, timeout=60):
+    def _settled_event_count(self, quiet_for=1.0, timeout=60):
         """The audit event count once follow-up tasks (e.g. prefix validation after a new Microsoft
         peering) have finished: unchanged for `quiet_for` seconds."""
         deadline = time.monotonic() + timeout
