@@ -18,6 +18,9 @@ PORT_METER = re.compile(
 )
 FAMILIES = {"Metered": SkuFamilyChoices.METERED_DATA, "Unlimited": SkuFamilyChoices.UNLIMITED_DATA}
 MONTHLY = "1/Month"
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # ISO 4217
+_fee_field = PortPrice._meta.get_field("monthly_fee")
+MAX_FEE = Decimal(10) ** (_fee_field.max_digits - _fee_field.decimal_places)  # what the column holds
 
 
 @dataclass
@@ -61,9 +64,15 @@ def _fee_currency_date(item: dict) -> tuple[Decimal, str, date]:
     except (KeyError, InvalidOperation, ValueError) as error:
         meter = item.get("meterName")
         raise DomainError(f"meter {meter!r}: missing or invalid retailPrice or effectiveStartDate") from error
-    if fee < 0:
-        raise DomainError(f"meter {item.get('meterName')!r}: negative price {fee}")
-    return fee, str(item.get("currencyCode") or "USD"), valid_from
+    meter = item.get("meterName")
+    if not fee.is_finite() or fee < 0:
+        raise DomainError(f"meter {meter!r}: price {fee} is not a positive amount")
+    if fee >= MAX_FEE:
+        raise DomainError(f"meter {meter!r}: price {fee} is larger than any monthly port fee ({MAX_FEE})")
+    currency = str(item.get("currencyCode") or "USD")
+    if not CURRENCY_CODE.fullmatch(currency):
+        raise DomainError(f"meter {meter!r}: {currency!r:.20} is not a currency code such as USD")
+    return fee, currency, valid_from
 
 
 @transaction.atomic
@@ -71,6 +80,7 @@ def prices_import(*, items: list, source: str) -> PriceImportResult:
     """Add or update port prices from Retail Prices API items (a page's "Items"). Items that are
     not a recognisable monthly port fee are reported in `skipped`, never guessed."""
     result = PriceImportResult()
+    source = source[: PortPrice._meta.get_field("source").max_length]  # a long file name is still a source
     for item in items:
         if not isinstance(item, dict):
             result.skipped.append(f"not a price item: {item!r:.80}")

@@ -38,11 +38,14 @@ def roa_from_values(*, asn, prefix, max_length, trust_anchor, where) -> RoaPaylo
         raise DomainError(f"{where}: “{str(prefix)[:60]}” is not a prefix") from None
     try:
         max_length = int(max_length if max_length not in (None, "") else network.prefixlen)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise DomainError(f"{where}: maxLength “{max_length}” is not a number") from None
     if not network.prefixlen <= max_length <= network.max_prefixlen:
         raise DomainError(f"{where}: maxLength {max_length} is outside /{network.prefixlen}../{network.max_prefixlen}")
-    return RoaPayload(network, max_length, int(match[1]), str(trust_anchor or "").strip()[:32])
+    trust_anchor = str(trust_anchor or "").strip()[:32]
+    if not trust_anchor.isprintable():
+        raise DomainError(f"{where}: trust anchor {trust_anchor!r} is not a name such as ripe")
+    return RoaPayload(network, max_length, int(match[1]), trust_anchor)
 
 
 def _json_roas(handle):

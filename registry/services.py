@@ -1,9 +1,12 @@
 """Imports of routing data. Each replaces what it supersedes atomically, then re-validation is queued."""
 
 import itertools
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ijson
 from django.db import connection, transaction
 
 from audit.services import audit_event_record
@@ -30,11 +33,17 @@ class ImportCounts:
     malformed_sample: list[str] = field(default_factory=list)
 
     def refuse(self, message: str, on_malformed):
+        message = _storable(message)
         self.malformed += 1
         if len(self.malformed_sample) < MALFORMED_SAMPLE:
             self.malformed_sample.append(message)
         if on_malformed:
             on_malformed(message)
+
+
+def _storable(text: str) -> str:
+    """Text quoting a malformed file, made fit for a text column: no NUL, no unpaired surrogate."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
 
 
 def _bulk_load(model, fields, rows):
@@ -50,10 +59,26 @@ def _bulk_load(model, fields, rows):
         model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in batch])
 
 
+# A file that breaks off or is not what it claims: a truncated gzip, a corrupt stream, JSON that does not parse.
+UNREADABLE = (EOFError, zlib.error, ijson.JSONError, UnicodeDecodeError)  # OSError: the command reports it
+
+
+@contextmanager
+def _reading(path):
+    """Refuse the whole import (the transaction rolls back) when a file cannot be read to its end."""
+    try:
+        yield
+    except UNREADABLE as error:
+        raise DomainError(
+            f"{Path(path).name} cannot be read to the end ({error}); nothing was imported.", field="files"
+        ) from error
+
+
 def _route_rows(paths, source, counts, on_malformed):
     for path in paths:
-        with open_text(path) as lines:
-            for obj in rpsl_objects(lines):
+        with _reading(path), open_text(path) as lines:
+            # A NUL byte is garbage like any undecodable byte (open_text replaces those); the database takes none.
+            for obj in rpsl_objects(line.replace("\x00", "\ufffd") for line in lines):
                 if obj.object_class not in ROUTE_CLASSES and not obj.error:
                     counts.skipped += 1
                     continue
@@ -77,21 +102,22 @@ def _route_rows(paths, source, counts, on_malformed):
 
 def _roa_rows(paths, counts, on_malformed):
     for path in paths:
-        for payload in roa_payloads(path):
-            if isinstance(payload, DomainError):
-                counts.refuse(f"{Path(path).name}: {payload.message}", on_malformed)
-                continue
-            counts.imported += 1
-            network = payload.network
-            yield (
-                network.version,
-                network.network_address.packed,
-                network.prefixlen,
-                str(network),
-                payload.max_length,
-                payload.asn,
-                payload.trust_anchor,
-            )
+        with _reading(path):
+            for payload in roa_payloads(path):
+                if isinstance(payload, DomainError):
+                    counts.refuse(f"{Path(path).name}: {payload.message}", on_malformed)
+                    continue
+                counts.imported += 1
+                network = payload.network
+                yield (
+                    network.version,
+                    network.network_address.packed,
+                    network.prefixlen,
+                    str(network),
+                    payload.max_length,
+                    payload.asn,
+                    payload.trust_anchor,
+                )
 
 
 def _check_files(paths):

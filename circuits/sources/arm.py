@@ -69,8 +69,16 @@ def _uuid(value, what):
         raise RecordError(f"{what} {value!r} is not a GUID") from None
 
 
+# An Azure enum value: one word, at most the 32 characters the state columns hold.
+STATE_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+
+
 def _state(value):
-    return value if isinstance(value, str) and value else None
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not STATE_VALUE.fullmatch(value):
+        raise RecordError(f"{value!r:.60} is not a state such as Provisioned")
+    return value
 
 
 def parse_circuit(raw) -> CircuitRecord:

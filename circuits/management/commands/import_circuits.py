@@ -53,6 +53,8 @@ class Command(BaseCommand):
     def handle(self, *args, files, team=None, **options):
         owner = None
         if team:
+            if not team.isprintable():  # e.g. bytes that are not UTF-8, which no team name holds
+                raise CommandError(f"No team named {team!r}: that is not a name.")
             owner = Team.objects.filter(name=team).first()
             if owner is None:
                 raise CommandError(
