@@ -32,6 +32,13 @@ SORTS = (
 )
 
 
+def uses_workflow_step(params) -> bool:
+    """Whether these filters need the workflow_step alias (filtering or sorting by step): building it
+    costs more than the rest of the list's query, so it is added only then."""
+    sorts = {part.strip().lstrip("-") for part in params.get("sort", "").split(",")}
+    return bool(params.get("step")) or "step" in sorts
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sort as asked, then by id, so pages never repeat or skip a circuit."""
 

@@ -22,7 +22,7 @@ from peerings.choices import AdvertisedPublicPrefixesStateChoices
 from . import services
 from .checklist import DONE, circuit_checklist
 from .choices import ProviderOrderStatusChoices
-from .filtersets import CircuitFilterSet
+from .filtersets import CircuitFilterSet, uses_workflow_step
 from .forms import (
     ACTION_ERRORS,
     AuthorizationForm,
@@ -76,7 +76,9 @@ NOTHING_CHANGED = 204  # answered without rendering: htmx 2 keeps the page as it
 
 def _filtered_circuits(request, visible=circuits_visible_to):
     """The filterset and the circuits it selects (none while a filter value is invalid)."""
-    queryset = with_workflow_step(visible(request.user, circuit_onboarding_queryset()), selected=False)
+    queryset = visible(request.user, circuit_onboarding_queryset())
+    if uses_workflow_step(request.GET):
+        queryset = with_workflow_step(queryset, selected=False)
     filterset = CircuitFilterSet(request.GET, queryset=queryset, request=request)
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 

@@ -380,3 +380,15 @@ def test_bad_list_parameters_are_explained_not_crashed_on(engineer_client, query
     assert response.status_code == 200
     if "page" not in query:
         assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_list_filters_and_sorts_by_workflow_step(as_user, engineer):
+    CircuitFactory(name="er-ordering")
+    CircuitFactory(name="er-provisioning", service_provider_provisioning_state="Provisioning")
+    client = as_user(engineer)
+
+    def names(params):
+        return [circuit.name for circuit, _ in client.get(LIST, params).context["rows"]]
+
+    assert names({"step": "3"}) == ["er-provisioning"]
+    assert names({"sort": "-step"}) == ["er-provisioning", "er-ordering"]
