@@ -12,6 +12,7 @@ from outbox.models import OutboxMessage
 from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
+from tests.billing.factories import PortPriceFactory
 from tests.integration.conftest import _database_url, wait_for
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
@@ -29,6 +30,7 @@ def estate():
     ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
     for name in ("beat", "worker"):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+    PortPriceFactory()  # prices as seeded in production (a flush before may have removed them)
     return {
         "circuit": peering.circuit,
         "ticket": ticket,
