@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tests.circuits.factories import CircuitFactory
 from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_form, hostile_number, hostile_text
+from tests.peerings.factories import PeeringFactory
 
 SUBNETS = st.one_of(st.sampled_from(CIDRS), hostile_text())
 PREFIX_LISTS = st.lists(st.one_of(st.sampled_from(CIDRS), hostile_text(max_size=30)), max_size=8).map("\n".join)
@@ -62,3 +63,29 @@ def test_peering_configure_survives_hostile_input(engineer_client, circuit, host
 def test_peering_type_in_the_query_string_never_crashes(engineer_client, circuit, hostile_request, peering_type):
     url = reverse("peerings:peering_create", kwargs={"pk": circuit.pk})
     hostile_request(engineer_client, "get", url, {"type": peering_type}, accepted=(200,))
+
+
+@pytest.fixture
+def microsoft_peering(circuit):
+    return PeeringFactory(circuit=circuit, microsoft=True)
+
+
+def peering_url(name, peering):
+    return reverse(f"peerings:{name}", kwargs={"pk": peering.circuit_id, "peering_pk": peering.pk})
+
+
+@hostile
+@given(data=st.data())
+def test_peering_prefixes_change_survives_hostile_input(engineer_client, microsoft_peering, hostile_request, data):
+    valid = {"advertised_public_prefixes": "80.10.5.0/24", "customer_asn": "", "routing_registry_name": "RIPENCC"}
+    form = data.draw(hostile_form(valid, FIELD_STRATEGIES))
+    url = peering_url("peering_prefixes", microsoft_peering)
+    hostile_request(engineer_client, "post", url, form, shown_on=microsoft_peering.circuit.get_absolute_url())
+
+
+@hostile
+@given(route_filter=hostile_text(max_size=600))
+def test_route_filter_survives_hostile_input(engineer_client, microsoft_peering, hostile_request, route_filter):
+    url = peering_url("peering_route_filter", microsoft_peering)
+    form = {"route_filter": route_filter}
+    hostile_request(engineer_client, "post", url, form, shown_on=microsoft_peering.circuit.get_absolute_url())
