@@ -13,19 +13,12 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.billing.management.commands.test_import_prices import PAGE
 from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_number, hostile_text
 
 DATA = Path(__file__).resolve().parents[1]
 CIRCUIT_RECORD = json.loads((DATA / "circuits" / "data" / "az_cli_list.json").read_text())[0]
-PRICE_ITEM = {
-    "currencyCode": "USD",
-    "serviceName": "ExpressRoute",
-    "meterName": "Standard Metered Data 1 Gbps Circuit",
-    "armRegionName": "Zone 2",
-    "retailPrice": 600.0,
-    "unitOfMeasure": "1/Month",
-    "effectiveStartDate": "2026-01-01T00:00:00Z",
-}
+PRICE_ITEM = PAGE["Items"][0]
 ROA = {"asn": "AS13335", "prefix": "80.10.0.0/16", "maxLength": 20, "ta": "ripe"}
 SURROGATES = st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3)
 # JSON values of every type, strings hostile or with lone surrogates (JSON escapes them as \\udxxx).
