@@ -281,7 +281,8 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         )
         if peering is None:
             return
-    for prefix in peering.advertised_prefixes.all():
+    # Prefixes and sessions are read only when the source reported some (a query each saved).
+    for prefix in peering.advertised_prefixes.all() if seen.prefixes else ():
         state, why = seen.prefixes.get(prefix.prefix, (None, ""))
         if state and state != prefix.validation_state:
             _attempt(
@@ -298,7 +299,9 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         )
     if seen.provisioning_state and seen.provisioning_state != peering.provisioning_state:
         _attempt(problems, peering_set_provisioning_state, peering=peering, to=seen.provisioning_state, actor=actor)
-    peering.refresh_from_db()
+    if not seen.bgp:
+        return
+    peering.refresh_from_db()  # the prefixes' states may have changed what BGP may do
     for session in peering.bgp_sessions.all():
         session.peering = peering
         state = seen.bgp.get(session.link)

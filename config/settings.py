@@ -179,7 +179,8 @@ ONRAMP_STATE_SOURCE = env.str("ONRAMP_STATE_SOURCE", default="simulator")  # sim
 ONRAMP_POLL_INTERVAL = env.float("ONRAMP_POLL_INTERVAL", default=60)
 ONRAMP_POLL_MOTION_INTERVAL = env.float("ONRAMP_POLL_MOTION_INTERVAL", default=15)
 ONRAMP_SWEEP_INTERVAL = env.float("ONRAMP_SWEEP_INTERVAL", default=min(ONRAMP_POLL_MOTION_INTERVAL, 10))
-ONRAMP_POLL_CHUNK_SIZE = env.int("ONRAMP_POLL_CHUNK_SIZE", default=50)
+# A chunk is checked in bulk (circuits.polling.circuits_check): each task costs ~40 ms before its first circuit.
+ONRAMP_POLL_CHUNK_SIZE = env.int("ONRAMP_POLL_CHUNK_SIZE", default=200)
 ONRAMP_POLL_REQUEUE_AFTER = env.float("ONRAMP_POLL_REQUEUE_AFTER", default=120)  # a queued check looks lost
 ONRAMP_POLL_MAX_RETRIES = env.int("ONRAMP_POLL_MAX_RETRIES", default=3)
 ONRAMP_POLL_RETRY_BASE_DELAY = env.float("ONRAMP_POLL_RETRY_BASE_DELAY", default=5)
