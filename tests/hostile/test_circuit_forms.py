@@ -143,11 +143,3 @@ def test_reason_forms_survive_hostile_input(engineer_client, circuit, hostile_re
         )
     )
     hostile_request(engineer_client, "post", url, {"reason": reason}, shown_on=circuit.get_absolute_url())
-
-
-@hostile
-@given(pk=st.one_of(st.integers(min_value=-(2**63), max_value=2**70), st.uuids()))
-def test_ids_in_urls_never_crash(engineer_client, circuit, hostile_request, pk):
-    """Out-of-range ids in the path answer 404, never a database error."""
-    for url in (f"/circuits/{pk}/", f"/circuits/{circuit.pk}/order/{pk}/", f"/circuits/{pk}/links/add/"):
-        hostile_request(engineer_client, "get", url, accepted=(200,))
