@@ -33,12 +33,13 @@ from .forms import (
     VNetLinkForm,
     form_add_domain_error,
 )
-from .models import Circuit, ProviderOrder
+from .models import ProviderOrder
 from .selectors import (
     EMPTY_FINGERPRINT,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
+    circuit_poll_fingerprint_for,
     circuits_changeable_by,
     circuits_fingerprint,
     circuits_readable_by,
@@ -83,13 +84,12 @@ def _filtered_circuits(request, visible=circuits_visible_to):
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
 
-def _unchanged(request, circuits):
-    """True when the poll's fingerprint `v` is still that of `circuits` (read in one query).
+def _unchanged(request, fingerprint):
+    """True when the poll's fingerprint `v` is still `fingerprint` (read in one query).
 
     An empty result (no such circuit, no permission, an empty page) is never "unchanged": the full
     view answers it, with its own permission check.
     """
-    fingerprint = circuit_poll_fingerprint(circuits)
     return fingerprint != EMPTY_FINGERPRINT and request.GET["v"] == fingerprint
 
 
@@ -122,7 +122,7 @@ def _page_slice(circuits, page_number):
 def circuit_list(request):
     if _is_poll(request):
         _, circuits = _filtered_circuits(request, visible=circuits_readable_by)
-        if _unchanged(request, _page_slice(circuits, request.GET.get("page") or 1)):
+        if _unchanged(request, circuit_poll_fingerprint(_page_slice(circuits, request.GET.get("page") or 1))):
             return HttpResponse(status=NOTHING_CHANGED)
     return _circuit_list_page(request)
 
@@ -181,7 +181,7 @@ def _order_needed(circuit, checklist):
 
 
 def circuit_detail(request, pk):
-    if _is_poll(request) and _unchanged(request, circuits_readable_by(request.user, Circuit.objects.filter(pk=pk))):
+    if _is_poll(request) and _unchanged(request, circuit_poll_fingerprint_for(request.user, pk)):
         return HttpResponse(status=NOTHING_CHANGED)
     return _circuit_page(request, pk)
 

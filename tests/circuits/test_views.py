@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,6 +188,15 @@ def test_a_poll_without_permission_to_view_circuits_is_refused_even_when_it_matc
     outsider = as_user(UserFactory(username="outsider"))
     assert outsider.get(detail(circuit), {"v": fingerprint}, **HTMX).status_code == 403
     assert outsider.get(LIST, {"v": fingerprint}, **HTMX).status_code == 403
+
+
+def test_a_poll_by_someone_granted_the_view_permission_directly_is_answered_204(as_user):
+    circuit = CircuitFactory()
+    reader = UserFactory(username="reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_circuit"))
+    client = as_user(reader)
+    fingerprint = client.get(detail(circuit)).context["fingerprint"]
+    assert client.get(detail(circuit), {"v": fingerprint}, **HTMX).status_code == 204
 
 
 def poll_after(client, circuit, change):
