@@ -3,6 +3,7 @@
 import ipaddress
 
 from axes.backends import AxesBackend
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -33,10 +34,17 @@ class ThrottledModelBackend(AxesBackend):
 
 
 def client_ip(request):
-    """The peer's address, or None when the server gave none that parses (a Unix socket gives ""):
-    axes stores it in an IP address column, and a failed log-in must never fail on that."""
+    """The client's address: the peer's, or behind ONRAMP_TRUSTED_PROXIES reverse proxies the one the
+    outermost of them saw (that many entries from the right of X-Forwarded-For; entries further left
+    are the client's own claims). None when nothing parses (a Unix socket gives ""): axes stores it in
+    an IP address column, and a failed log-in must never fail on that."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.ONRAMP_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        address = forwarded[-proxies] if len(forwarded) >= proxies else ""
     try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+        return str(ipaddress.ip_address(address))
     except ValueError:
         return None
 

@@ -101,6 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # lockout page (429). The log names the username and address, never the password.
 AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottledModelBackend"]
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+ONRAMP_TRUSTED_PROXIES = env.int("ONRAMP_TRUSTED_PROXIES", default=0)  # reverse proxies adding X-Forwarded-For
 AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_FAILURE_LIMIT = env.int("ONRAMP_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ONRAMP_LOGIN_LOCKOUT_MINUTES", default=15))

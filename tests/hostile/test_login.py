@@ -38,3 +38,18 @@ def test_login_survives_hostile_credentials_and_headers(
     )
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
+
+
+@hostile
+@given(forwarded=HEADER_VALUES, proxies=st.integers(min_value=1, max_value=3))
+def test_login_behind_proxies_survives_hostile_forwarded_headers(client, settings, hostile_request, forwarded, proxies):
+    settings.ONRAMP_TRUSTED_PROXIES = proxies
+    response = hostile_request(
+        client,
+        "post",
+        reverse("login"),
+        {"username": "alice", "password": "wrong"},
+        accepted=(),
+        headers={"X-Forwarded-For": forwarded},
+    )
+    assert response.status_code in (200, 429)

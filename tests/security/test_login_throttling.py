@@ -105,3 +105,21 @@ def test_failures_are_counted_when_the_server_gives_no_client_address(login):
 @pytest.mark.django_db
 def test_an_overlong_username_is_refused_like_any_wrong_one(login):
     assert login("a" * 1000, WRONG).status_code == 200
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(client, settings):
+    """With ONRAMP_TRUSTED_PROXIES=1 every request comes from the proxy: X-Forwarded-For's last entry
+    (what the proxy saw) tells clients apart, and what a client wrote further left is ignored."""
+    settings.ONRAMP_TRUSTED_PROXIES = 1
+    UserFactory(username="alice")
+
+    def login(password, forwarded):
+        data = {"username": "alice", "password": password}
+        return client.post(reverse("login"), data, REMOTE_ADDR="10.0.0.1", headers={"X-Forwarded-For": forwarded})
+
+    for spoofed in range(settings.AXES_FAILURE_LIMIT):
+        login(WRONG, f"203.0.113.{spoofed}, 192.0.2.10")
+
+    assert login(PASSWORD, "192.0.2.10").status_code == 429
+    assert login(PASSWORD, "192.0.2.99").status_code == 302
