@@ -1,8 +1,11 @@
 """Recording what the state sources find: checks, stale circuits and stuck circuits.
 
-Every write here is a service (@transaction.atomic). A check locks the circuit row first and
-reads the source under that lock, so two workers polling the same circuit at once serialise:
-the second one sees the first one's result and finds nothing left to change (one event, not two).
+Every write here is a service (@transaction.atomic). A sweep's chunk is read in bulk
+(circuits_check) and the checks that find nothing new only record that they ran. A change is
+applied by circuit_check, which locks the circuit row and uses the bulk reading only if the
+circuit has not changed since (else it reads the source again under that lock), so two workers
+polling the same circuit at once serialise: the second one sees the first one's result and finds
+nothing left to change (one event, not two).
 """
 
 import logging
