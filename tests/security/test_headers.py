@@ -76,14 +76,14 @@ def test_every_page_sends_the_security_headers(superuser_client, every_page):
         assert_security_headers(superuser_client.get(url), url)
 
 
-def test_live_fragments_and_refusals_send_the_security_headers(superuser_client, estate, every_page):
+def test_live_fragments_and_refusals_send_the_security_headers(superuser_client, every_page):
     for url in every_page:
         assert_security_headers(superuser_client.get(url, headers={"HX-Request": "true"}), url)
     refused = superuser_client.post(reverse("circuits:circuit_create"), {"name": "<b>"})
     assert_security_headers(refused, "refused create")
 
 
-def test_anonymous_pages_send_the_security_headers(client, estate, every_page):
+def test_anonymous_pages_send_the_security_headers(client, every_page):
     for url in every_page:
         assert_security_headers(client.get(url), url)
 
