@@ -99,7 +99,7 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
             connect_timeout=PUBLISH_TIMEOUT_SECONDS, transport_options=PUBLISH_TRANSPORT_OPTIONS
         ) as connection:
             for current in messages:
-                task = app.tasks.get(current.task)
+                task = _registered_task(app, current.task)
                 if task is None:
                     failures[current.pk] = LookupError(f"No task named {current.task} is registered.")
                     continue
@@ -109,3 +109,9 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
         if current.pk not in published:
             failures[current.pk] = error
     return published, failures
+
+
+def _registered_task(app, name):
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # a relay (beat aside) may not have imported every app's tasks yet
+    return app.tasks.get(name)

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -5,6 +8,7 @@ from django.core.management import call_command
 
 from notifications.tasks import heartbeat
 from outbox.models import OutboxMessage
+from tests.integration.conftest import ROOT, _database_url
 
 
 @pytest.mark.django_db
@@ -14,3 +18,20 @@ def test_outbox_relay_publishes_what_is_pending():
     call_command("outbox_relay", stdout=out)
     assert out.getvalue() == "1 outbox messages published.\n"
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outbox_relay_in_a_fresh_process_finds_tasks_no_module_of_it_imported_yet(tmp_path):
+    OutboxMessage.objects.create(task="circuits.flag_stuck")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": "filesystem://",
+        "ONRAMP_VAR_DIR": str(tmp_path),
+    }
+    relay = subprocess.run(
+        [sys.executable, "manage.py", "outbox_relay"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert relay.stdout == "1 outbox messages published.\n", relay.stderr
+    assert list((tmp_path / "celery" / "queue").iterdir())  # the message, waiting for a worker

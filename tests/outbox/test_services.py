@@ -1,5 +1,7 @@
 """The outbox: a task exists exactly when the change that queued it commits, and reaches the broker once."""
 
+import contextlib
+import socket
 import threading
 import time
 from collections import Counter
@@ -11,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from config.celery import app
 from notifications.models import Notification
 from notifications.services import notify_circuit_watchers
 from notifications.tasks import heartbeat, send_notification_email
@@ -129,3 +132,41 @@ def test_two_relays_at_once_publish_each_message_exactly_once():
     assert sum(published.values()) == len(messages)
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
+
+
+@pytest.fixture
+def silent_broker():
+    """A Redis that accepts connections and never answers (a hung server, a black-holed host)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    listener.close()
+    for client in accepted:
+        client.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_silent_broker_costs_the_publisher_a_timeout_not_a_hang(silent_broker):
+    message = OutboxMessage.objects.create(task="circuits.flag_stuck")
+
+    def publish():
+        try:
+            outbox_publish(ids=[message.pk])
+        finally:
+            connection.close()
+
+    publisher = threading.Thread(target=publish, daemon=True)
+    with mock.patch.dict(app.conf, {"broker_url": silent_broker, "task_always_eager": False}):
+        publisher.start()
+        publisher.join(timeout=30)  # kombu's defaults would wait forever
+    assert not publisher.is_alive(), "publishing hung on a broker that does not answer"
+    message.refresh_from_db()
+    assert (message.sent_at, message.attempts) == (None, 1)
+    assert "Timeout" in message.last_error
