@@ -44,7 +44,7 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
 def outbox_publish(*, ids=None, limit=RELAY_BATCH_SIZE) -> int:
     """Publish pending messages (these ids, or the oldest `limit`); returns how many the broker took.
 
-    Never raises: a failure leaves the messages pending for the relay, recorded on the first one.
+    Never raises: what was not published stays pending for the relay, with its error recorded.
     """
     try:
         return _publish_pending(ids=ids, limit=limit)
