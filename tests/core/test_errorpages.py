@@ -53,3 +53,10 @@ def test_a_missing_page_gets_the_404_page_in_the_layout(client, engineer):
     response = client.get("/circuits/999999/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode() and 'aria-label="Main"' in response.content.decode()
+
+
+def test_a_refused_action_gets_the_403_page_in_the_layout(client, manager):
+    client.force_login(manager)  # managers read everything and change nothing
+    response = client.get(reverse("circuits:circuit_create"))
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode() and 'aria-label="Main"' in response.content.decode()
