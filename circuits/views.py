@@ -99,23 +99,29 @@ class CountingPaginator(Paginator):
     a page number past the end, or not a number, falls back to Django's way."""
 
     def get_page(self, number):
-        if not str(number).isdigit() or int(number) < 1:
+        page_number = _page_number(number)
+        if page_number is None:
             return super().get_page(number)
-        number = int(number)
-        offset = (number - 1) * self.per_page
+        offset = (page_number - 1) * self.per_page
         matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
         total = Subquery(matching.annotate(total=Count("pk")).values("total"))
         rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
         if not rows:
             return super().get_page(number)
         self.count = rows[0].total_rows
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, page_number, self)
+
+
+def _page_number(value):
+    """A page number the fast paths can use, else None: a positive whole number whose offset fits the
+    database's range ("²" is a digit to str.isdigit but not to int(); 10**19 overflows OFFSET)."""
+    text = str(value)
+    return (int(text) or None) if text.isdecimal() and len(text) <= 9 else None
 
 
 def _page_slice(circuits, page_number):
     """The circuits on page `page_number`, without counting them all (for the poll check)."""
-    number = int(page_number) if str(page_number).isdigit() else 1
-    offset = (max(number, 1) - 1) * PAGE_SIZE
+    offset = ((_page_number(page_number) or 1) - 1) * PAGE_SIZE
     return circuits[offset : offset + PAGE_SIZE]
 
 

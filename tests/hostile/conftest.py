@@ -41,6 +41,8 @@ NUMBERS = (
     "9223372036854775808",
     "-9223372036854775809",
     "99999999999999999999999999999999",
+    "1" * 5000,  # past int()'s default digit limit
+    "²",  # a digit to str.isdigit(), not to int()
 )
 CIDRS = (
     "10.0.0.0/33",

@@ -57,6 +57,17 @@ def test_circuit_list_survives_hostile_filters(engineer_client, circuits, hostil
     hostile_request(engineer_client, "get", reverse("circuits:circuit_list"), query, accepted=(200,), headers=headers)
 
 
+@pytest.mark.parametrize("number", ["²", "٣", "0", "-1", "9223372036854775808", "1" * 5000, "1e3"])
+@pytest.mark.parametrize("poll", [False, True])
+def test_the_circuit_list_shows_a_page_whatever_page_number_it_is_given(engineer_client, circuits, number, poll):
+    query = {"page": number, "v": "stale"} if poll else {"page": number}
+    headers = {"HX-Request": "true"} if poll else {}
+
+    response = engineer_client.get(reverse("circuits:circuit_list"), query, headers=headers)
+
+    assert response.status_code == 200
+
+
 @hostile
 @given(data=st.data())
 def test_circuit_export_survives_hostile_filters(engineer_client, circuits, hostile_request, data):
