@@ -2,6 +2,7 @@
 page or the throttle that records them, and never log anyone in."""
 
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -53,3 +54,14 @@ def test_login_behind_proxies_survives_hostile_forwarded_headers(client, setting
         headers={"X-Forwarded-For": forwarded},
     )
     assert response.status_code in (200, 429)
+
+
+@hostile
+@given(back=st.one_of(st.sampled_from(["//evil.example/", "https://evil.example/", "/\\evil.example"]), hostile_text()))
+def test_a_successful_login_never_redirects_off_site(client, engineer, hostile_request, back):
+    data = {"username": engineer.username, "password": "pass-for-tests", "next": back}
+
+    response = hostile_request(client, "post", reverse("login"), data)
+
+    assert response.status_code == 302
+    assert url_has_allowed_host_and_scheme(response["Location"], allowed_hosts={"testserver"}), response["Location"]
