@@ -5,6 +5,9 @@ import copy
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from tests.billing.management.commands.test_import_prices import PAGE
 from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_number, hostile_text
 
 DATA = Path(__file__).resolve().parents[1]
+BASE_DIR = DATA.parent
 CIRCUIT_RECORD = json.loads((DATA / "circuits" / "data" / "az_cli_list.json").read_text())[0]
 PRICE_ITEM = PAGE["Items"][0]
 ROA = {"asn": "AS13335", "prefix": "80.10.0.0/16", "maxLength": 20, "ta": "ripe"}
@@ -189,3 +193,41 @@ def test_a_missing_file_is_a_clean_error_for_every_import(run, tmp_path):
     ]:
         with pytest.raises(CommandError):
             call_command(command, missing, stdout=io.StringIO(), stderr=io.StringIO(), **options)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("command", "content", "arguments"),
+    [
+        ("import_roas", gzip.compress(b'{"roas": [{"asn": 1}]}')[:20], []),
+        ("import_irr", b"\x1f\x8b\x08\x00garbage", ["--source", "RADB"]),
+        ("import_circuits", b"[{", []),
+        ("import_prices", b'{"Items": 5}', []),
+    ],
+    ids=["roas-truncated-gzip", "irr-corrupt-gzip", "circuits-broken-json", "prices-no-items"],
+)
+def test_a_refused_file_ends_the_command_with_a_message_and_exit_status_1(
+    settings, tmp_path, command, content, arguments
+):
+    """What an operator sees: one line saying what is wrong, exit status 1, no traceback."""
+    path = tmp_path / "input"
+    path.write_bytes(content)
+    database = settings.DATABASES["default"]  # the test database: migrated, and empty outside the tests
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", command, str(path), *arguments],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.startswith("CommandError: ")
