@@ -22,8 +22,10 @@ def notification_list(request):
 
 @require_POST
 def notification_mark_read(request):
-    ids = request.POST.getlist("notification")
-    services.notifications_mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None)
+    given = request.POST.getlist("notification")
+    # Ids as the page sends them; anything else names no notification (and never means "all").
+    ids = [int(value) for value in given if value.isdecimal() and len(value) <= 18] if given else None
+    services.notifications_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications:list")
 
 

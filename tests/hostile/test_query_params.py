@@ -6,6 +6,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from notifications.models import Notification
 from tests.circuits.factories import CircuitFactory
 from tests.hostile.conftest import hostile, hostile_form, hostile_number, hostile_text
 
@@ -101,3 +102,12 @@ def test_notifications_survive_hostile_pages_ids_and_flags(
     hostile_request(engineer_client, "post", reverse("notifications:mark_read"), {"notification": ids})
     url = reverse("notifications:watch", kwargs={"pk": circuits[0].pk})
     hostile_request(engineer_client, "post", url, {"watching": watching})
+
+
+def test_ids_that_name_no_notification_mark_nothing_read(engineer_client, engineer):
+    notification = Notification.objects.create(user=engineer, kind="test", title="BGP up")
+
+    engineer_client.post(reverse("notifications:mark_read"), {"notification": ["abc", "²", "1" * 5000, "-1"]})
+
+    notification.refresh_from_db()
+    assert notification.read_at is None
