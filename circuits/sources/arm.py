@@ -69,6 +69,7 @@ def _uuid(value, what):
         raise RecordError(f"{what} {value!r} is not a GUID") from None
 
 
+MAX_DIRECT_GBPS = 1000  # ExpressRoute Direct ports are 10 or 100 Gbps; past this a value is nonsense, not a port
 # An Azure enum value: one word, at most the 32 characters the state columns hold.
 STATE_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
@@ -97,8 +98,8 @@ def parse_circuit(raw) -> CircuitRecord:
     gbps = props.get("bandwidthInGbps")
     direct = bool(gbps) or bool(props.get("expressRoutePort"))
     if gbps:
-        if not isinstance(gbps, (int, float)):
-            raise RecordError("bandwidthInGbps is not a number")
+        if isinstance(gbps, bool) or not isinstance(gbps, (int, float)) or not 0 < gbps <= MAX_DIRECT_GBPS:
+            raise RecordError(f"bandwidthInGbps {gbps!r:.30} is not a port speed in Gbps")
         bandwidth = round(gbps * 1000)
     else:
         bandwidth = _require(provider, "bandwidthInMbps", int, "serviceProviderProperties.")

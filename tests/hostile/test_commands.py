@@ -233,3 +233,12 @@ def test_a_refused_file_ends_the_command_with_a_message_and_exit_status_1(
 
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and result.stderr.startswith("CommandError: ")
+
+
+@pytest.mark.parametrize("gbps", [1.7e305, -10, float("nan"), "10", True])
+def test_an_impossible_port_speed_refuses_the_file(team, run, gbps):
+    record = {**CIRCUIT_RECORD, "bandwidthInGbps": gbps}
+
+    error = run("import_circuits", json_file([record]), team=team.name)
+
+    assert error is not None and "bandwidthInGbps" in str(error)
