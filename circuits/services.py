@@ -48,8 +48,19 @@ OBSERVING_ACTORS = {Actor.AZURE, Actor.IMPORT}
 
 
 def _refuse_if_deleted(circuit):
+    """Refuse any change to a deleted circuit, saying who deleted it (the loser of a race learns who won)."""
     if circuit.is_deleted:
-        raise DomainError(f"{circuit} was deleted on {circuit.deleted_at:%Y-%m-%d}; it can no longer change.")
+        raise DomainError(
+            f"{circuit} was deleted{_by_whom(circuit, 'deleted')} on {circuit.deleted_at:%Y-%m-%d %H:%M}; "
+            "it can no longer change.",
+            code="conflict",
+        )
+
+
+def _by_whom(circuit, field):
+    """ " by <who>" from the latest audit event of `field` on the circuit, for telling the loser of a race."""
+    event = circuit.audit_events.filter(field=field).select_related("actor_user").first()
+    return f" by {event.actor_display}" if event else ""
 
 
 def _record(*, obj, field, actor, reason="", from_value="", to_value="", circuit_id):
@@ -194,7 +205,11 @@ def circuit_request_deprovision(*, circuit: Circuit, actor: Actor, reason: str =
             f"{circuit.service_provider_provisioning_state}."
         )
     if circuit.deprovision_requested_at:
-        raise DomainError(f"Deprovisioning was already requested on {circuit.deprovision_requested_at:%Y-%m-%d %H:%M}.")
+        raise DomainError(
+            f"Deprovisioning was already requested{_by_whom(circuit, 'deprovision_requested')} "
+            f"on {circuit.deprovision_requested_at:%Y-%m-%d %H:%M}.",
+            code="conflict",
+        )
     if circuit.vnet_links.exists():
         raise DomainError("Remove the VNet links first: deprovisioning cuts them off.")
     circuit.deprovision_requested_at = timezone.now()
