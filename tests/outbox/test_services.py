@@ -72,7 +72,8 @@ def test_when_the_broker_is_down_the_change_commits_and_the_task_waits_in_the_ou
 @pytest.mark.django_db
 def test_the_relay_keeps_the_order_and_stops_at_a_broker_failure():
     first, second = enqueue(heartbeat), enqueue(heartbeat)
-    with mock.patch.object(heartbeat, "apply_async", side_effect=[None, BROKER_DOWN]):
+    # A reused connection that fails is replaced and tried once more: the broker refuses both.
+    with mock.patch.object(heartbeat, "apply_async", side_effect=[None, BROKER_DOWN, BROKER_DOWN]):
         assert outbox_publish() == 1
     assert _sent(first) and not _sent(second)
     assert outbox_relay() == 1 and _sent(second)
@@ -170,3 +171,15 @@ def test_a_silent_broker_costs_the_publisher_a_timeout_not_a_hang(silent_broker)
     message.refresh_from_db()
     assert (message.sent_at, message.attempts) == (None, 1)
     assert "Timeout" in message.last_error
+
+
+@pytest.mark.django_db
+def test_a_connection_broken_since_its_last_use_is_replaced_without_losing_the_message():
+    from outbox import services
+
+    with mock.patch.object(heartbeat, "apply_async"):
+        assert services.outbox_publish(ids=[enqueue(heartbeat).pk]) == 1  # caches this thread's connection
+    message = enqueue(heartbeat)
+    with mock.patch.object(heartbeat, "apply_async", side_effect=[BROKER_DOWN, None]):
+        assert services.outbox_publish(ids=[message.pk]) == 1
+    assert _sent(message)
