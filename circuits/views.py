@@ -2,6 +2,7 @@
 what, parse the form, call one service and show a refusal next to the field it concerns."""
 
 import csv
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
@@ -446,7 +447,7 @@ class VNetLinkDeleteView(CircuitActionView):
     def intro(self):
         return f"Remove the link {self.link.name} ({self.link.vnet_resource_id}). Traffic from that VNet stops."
 
-    @property
+    @cached_property
     def link(self):
         return get_object_or_404(self.circuit.vnet_links.all(), pk=self.kwargs["link_pk"])
 
@@ -465,7 +466,7 @@ class AuthorizationDeleteView(CircuitActionView):
     def intro(self):
         return f"Remove the authorization {self.authorization.name}. Its key stops working."
 
-    @property
+    @cached_property
     def authorization(self):
         return get_object_or_404(self.circuit.authorizations.all(), pk=self.kwargs["authorization_pk"])
 

@@ -1,5 +1,7 @@
 """Step 4 on the dashboard: configure a peering on a circuit the engineer's team owns."""
 
+from functools import cached_property
+
 from django.shortcuts import get_object_or_404
 
 from circuits.views import CircuitActionView
@@ -27,7 +29,7 @@ class PeeringCreateView(CircuitActionView):
 class MicrosoftPeeringActionView(CircuitActionView):
     permission_required = ("circuits.change_circuit", "peerings.change_peering")
 
-    @property
+    @cached_property
     def peering(self):
         return get_object_or_404(
             self.circuit.peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT), pk=self.kwargs["peering_pk"]
