@@ -25,6 +25,7 @@ from . import services
 from .choices import ConnectionStatusChoices
 from .choices import ServiceProviderProvisioningStateChoices as ProviderState
 from .models import Circuit, PeeringLocation, ServiceProvider
+from .polling import circuits_flag_stuck
 
 DEMO_USERS = {
     # username: (role, password, team)
@@ -100,9 +101,9 @@ def _advance(circuit, stage, rng, engineer):
     if stage in ("provisioning", "stuck"):
         # The demo's history is compressed into "now"; spread the time in state so ages look real.
         days_in_state = 25 if stage == "stuck" else rng.randint(1, 6)
+        # Only the history is backdated: flagging stuck is left to circuits_flag_stuck, which audits it.
         Circuit.objects.filter(pk=circuit.pk).update(
-            state_changed_at=timezone.now() - timedelta(days=days_in_state, hours=rng.randint(0, 23)),
-            is_stuck=stage == "stuck",
+            state_changed_at=timezone.now() - timedelta(days=days_in_state, hours=rng.randint(0, 23))
         )
         return
     services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONED, actor=SIMULATOR)
@@ -261,4 +262,5 @@ def seed_demo_estate() -> tuple[int, dict]:
     _demo_routing_data([(stage, peering) for stage, peering, _ in microsoft_peerings])
     for stage, peering, engineer in microsoft_peerings:
         _finish_microsoft_peering(stage, peering, engineer)
+    circuits_flag_stuck()
     return CIRCUIT_COUNT, users

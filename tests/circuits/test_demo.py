@@ -32,3 +32,12 @@ def test_seed_demo_microsoft_peerings_show_each_registry_verdict(db):
     states = set(AdvertisedPrefix.objects.values_list("validation_state", flat=True))
     assert {"Configured", "AsnValidationFailed", "ValidationNeeded"} <= states
     assert PrefixValidationTicket.objects.filter(status="open").exists()
+
+
+def test_seed_demo_flags_its_stuck_circuits_through_the_audited_service(db):
+    from audit.models import AuditEvent
+
+    seed_demo_estate()
+    stuck = Circuit.objects.filter(is_stuck=True)
+    assert stuck.exists()
+    assert AuditEvent.objects.filter(field="is_stuck", to_value="True").count() == stuck.count()
