@@ -154,6 +154,12 @@ def peering_configure(
     if circuit.peerings.filter(vlan_id=vlan_id).exists():
         raise DomainError("This VLAN ID is already used by another peering of this circuit.", field="vlan_id")
     microsoft = peering_type == PeeringTypeChoices.MICROSOFT
+    # A private validation ASN can never match a registry: its prefixes need manual validation at once.
+    manual = microsoft and is_private_asn(customer_asn or peer_asn)
+    if not microsoft:
+        prefixes_state = PrefixesState.NOT_CONFIGURED
+    else:
+        prefixes_state = PrefixesState.VALIDATION_NEEDED if manual else PrefixesState.CONFIGURING
     peering = Peering.objects.create(
         circuit=circuit,
         peering_type=peering_type,
@@ -167,11 +173,10 @@ def peering_configure(
         configured_by=actor.kind,
         customer_asn=customer_asn if microsoft else None,
         routing_registry_name=routing_registry_name if microsoft else "",
-        advertised_public_prefixes_state=PrefixesState.CONFIGURING if microsoft else PrefixesState.NOT_CONFIGURED,
+        advertised_public_prefixes_state=prefixes_state,
     )
     BgpSession.objects.bulk_create([BgpSession(peering=peering, link=link) for link in LinkChoices.values()])
     if microsoft:
-        manual = is_private_asn(peering.validation_asn)
         AdvertisedPrefix.objects.bulk_create(
             [
                 AdvertisedPrefix(
@@ -187,9 +192,6 @@ def peering_configure(
                 for prefix in prefixes
             ]
         )
-        if manual:
-            peering.advertised_public_prefixes_state = PrefixesState.VALIDATION_NEEDED
-            peering.save(update_fields=["advertised_public_prefixes_state"])
         _revalidate_on_commit(peering, "New Microsoft peering.")
     circuit_touch(circuit.pk)
     audit_event_record(
