@@ -48,7 +48,7 @@ def test_beat_and_the_simulator_move_ordered_circuits_to_provisioned(workers):
 def test_a_worker_killed_mid_sweep_loses_no_transition_and_records_none_twice(workers):
     circuits = _ordered_circuits(12)
     unacked = redis.Redis.from_url(workers.env["CELERY_BROKER_URL"])  # kombu's delivered-not-acknowledged
-    workers.env["ONRAMP_SIMULATOR_SPEED"] = "57600"  # provisioning takes 6 s: time to interrupt it
+    workers.env["ONRAMP_SIMULATOR_SPEED"] = "23040"  # provisioning takes 15 s: time to interrupt it
     first = workers.start()
     # Tasks are acknowledged late: a message stays unacked from its delivery to the worker until its
     # task has finished. Kill just after seeing some, so checks are likely cut off mid-run.
