@@ -1,22 +1,29 @@
-"""A streaming RPSL reader for route: and route6: objects in registry dumps (RFC 2622 syntax).
+"""A streaming RPSL reader for route: and route6: objects in registry dumps, parsing as irrd does.
 
-Objects are separated by blank lines. An attribute is `name: value`; a line starting with a space,
-a tab or '+' continues the previous attribute. Lines starting with '%' or '#' are comments, and
-'#' starts an end-of-line comment in a value. Objects of other classes are skipped unparsed.
+Objects are separated by empty lines; a line of only spaces or tabs is an (empty) continuation,
+not a separator (irrd's split_paragraphs_rpsl). An attribute is `name: value`; a line starting with
+a space, a tab or '+' continues the previous attribute. Lines starting with '%' or '#' are comments,
+and '#' starts an end-of-line comment in a value. Objects of other classes are skipped unparsed.
+Prefixes are read as irrd's RPSLIPv4PrefixField/RPSLIPv6PrefixField read them: zero-padded octets
+are normalised (185.40.012.0/24 is 185.40.12.0/24), host bits set (10.0.0.1/8) are refused.
 """
 
-import gzip
-import io
+import ipaddress
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.errors import DomainError
 
-from .prefixes import prefix_parse
+from .files import NotRegistryData, first_bytes, open_binary, text_reader
 
 ROUTE_CLASSES = {"route": 4, "route6": 6}
 _ASN = re.compile(r"^AS(\d{1,10})$", re.IGNORECASE)
+_IPV4_PREFIX = re.compile(r"^(\d+)\.(\d+)\.(\d+)\.(\d+)/(\d+)$", re.ASCII)
+# An NRTM stream (`%START`, then `ADD 42` / `DEL 43` before each object) holds changes, not a full set.
+_NRTM_OPERATION = re.compile(r"^(ADD|DEL)(\s+\d+)?\s*$")
 MAX_ASN = 4294967295
+CONTINUATION = (" ", "\t", "+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +43,13 @@ class Route:
     source: str
 
 
-def open_binary(path):
-    """Open a file for reading bytes, gunzipping it when its content (not its name) says gzip."""
-    with open(path, "rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")
-
-
-def open_text(path):
-    # Registry dumps are mostly ASCII with stray Latin-1 in remarks; never fail on a byte.
-    return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace", newline="")
+@contextmanager
+def rpsl_dump_lines(path):
+    """The lines of an RPSL dump (plain or gzip, BOM or not, LF or CRLF); an empty body or HTML page is refused."""
+    with open_binary(path) as handle:
+        first_bytes(handle, what="an RPSL dump")
+        # Only "\n" ends a line, as in irrd: a stray "\r" or U+2028 inside a value does not split it.
+        yield text_reader(handle, newline="\n")
 
 
 def _value(text):
@@ -65,7 +69,7 @@ def rpsl_objects(lines, *, classes=ROUTE_CLASSES):
     wanted = False
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
-        if not line or line.isspace():
+        if not line:
             if attributes is not None:
                 yield RpslObject(start, object_class, attributes, error)
                 attributes = None
@@ -75,19 +79,22 @@ def rpsl_objects(lines, *, classes=ROUTE_CLASSES):
             continue
         if attributes is not None and not wanted:
             continue
-        if first == " " or first == "\t" or first == "+":
+        if first in CONTINUATION:
             if attributes is None:
-                attributes, object_class, start, wanted = {}, "", number, True
-                error = f"line {number}: continuation line outside an object"
+                if not line.isspace():
+                    attributes, object_class, start, wanted = {}, "", number, True
+                    error = f"line {number}: continuation line outside an object"
             elif last is not None and not error:
                 values = attributes[last]
                 values[-1] = f"{values[-1]} {_value(line[1:])}".strip()
             continue
+        if attributes is None and _NRTM_OPERATION.match(line):
+            raise NotRegistryData(f"line {number}: “{line[:20]}” is an NRTM operation: an update stream is not a dump")
         name, colon, value = line.partition(":")
         name = name.strip().lower()
         if attributes is None:
             attributes, object_class, start, error, last = {}, name, number, "", None
-            wanted = name in classes
+            wanted = name in classes or not colon
             if not wanted:
                 continue
         if not colon or not name or " " in name:
@@ -99,27 +106,55 @@ def rpsl_objects(lines, *, classes=ROUTE_CLASSES):
         yield RpslObject(start, object_class, attributes, error)
 
 
-def route_from_object(obj: RpslObject) -> Route:
-    """Check a route/route6 object's key attributes; raise DomainError naming its line when malformed."""
+def rpsl_prefix(text: str, *, version: int):
+    """A route:/route6: value as irrd reads it; ValueError saying why when irrd would refuse it."""
+    if version == 4:
+        match = _IPV4_PREFIX.match(text)
+        if not match:
+            raise ValueError("is not an IPv4 prefix")
+        octets, length = [int(part) for part in match.groups()[:4]], int(match[5])
+        if max(octets) > 255 or length > 32:
+            raise ValueError("is not an IPv4 prefix")
+        text = f"{'.'.join(map(str, octets))}/{length}"
+    if "/" not in text:
+        raise ValueError(f"is not an IPv{version} prefix")
+    try:
+        interface = ipaddress.ip_interface(text)
+    except ValueError:
+        raise ValueError(f"is not an IPv{version} prefix") from None
+    network = interface.network
+    if network.version != version:
+        raise ValueError(f"holds an IPv{network.version} prefix")
+    if interface.ip != network.network_address:
+        raise ValueError(f"has host bits set (irrd refuses it; the prefix would be {network})")
+    return network
+
+
+def route_from_object(obj: RpslObject, *, source: str = "") -> Route:
+    """Check a route/route6 object's key attributes; raise DomainError naming its line when malformed.
+
+    With `source`, an object published under another source (or none) is malformed, as in irrd's mirror import.
+    """
     if obj.error:
         raise DomainError(obj.error)
-    attrs = obj.attributes
-    version = ROUTE_CLASSES[obj.object_class]
     where = f"line {obj.line}"
+    attrs = obj.attributes
+    value = attrs[obj.object_class][0]
     try:
-        network = prefix_parse(attrs[obj.object_class][0])
-    except ValueError:
-        raise DomainError(f"{where}: {obj.object_class} “{attrs[obj.object_class][0][:60]}” is not a prefix") from None
-    if network.version != version:
-        raise DomainError(f"{where}: {obj.object_class} holds an IPv{network.version} prefix")
+        network = rpsl_prefix(value, version=ROUTE_CLASSES[obj.object_class])
+    except ValueError as problem:
+        raise DomainError(f"{where}: {obj.object_class} “{value[:60]}” {problem}") from None
     origins = attrs.get("origin") or [""]
     match = _ASN.match(origins[0])
     if not match or not 0 < int(match[1]) < MAX_ASN:
         raise DomainError(f"{where}: origin “{origins[0][:30]}” is not an AS number such as AS64500")
+    published = (attrs.get("source") or [""])[0].upper()
+    if source and published != source:
+        raise DomainError(f"{where}: source “{published[:32]}” is not {source}, the source being imported")
     return Route(
         line=obj.line,
         network=network,
         origin=int(match[1]),
         mnt_by=", ".join(attrs.get("mnt-by", []))[:200],
-        source=(attrs.get("source") or [""])[0].upper(),
+        source=published,
     )

@@ -58,3 +58,22 @@ def routes_more_specific(network, *, source=None):
         family=network.version, network__gte=start, network__lte=end, length__gt=network.prefixlen
     )
     return routes.filter(source=source) if source else routes
+
+
+def roas_for_export():
+    """Every ROA as (prefix, max_length, asn, trust_anchor), in prefix order, streamed."""
+    return (
+        Roa.objects.order_by("family", "network", "length", "max_length", "asn", "trust_anchor")
+        .values_list("prefix", "max_length", "asn", "trust_anchor")
+        .iterator()
+    )
+
+
+def route_objects_for_export(*, source: str):
+    """The route objects of one source as (prefix, family, origin, mnt_by), in prefix order, streamed."""
+    return (
+        RouteObject.objects.filter(source=source)
+        .order_by("family", "network", "length", "origin", "mnt_by")
+        .values_list("prefix", "family", "origin", "mnt_by")
+        .iterator()
+    )

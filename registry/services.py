@@ -1,5 +1,6 @@
 """Imports of routing data. Each replaces what it supersedes atomically, then re-validation is queued."""
 
+import csv
 import itertools
 import zlib
 from contextlib import contextmanager
@@ -13,14 +14,18 @@ from audit.services import audit_event_record
 from core.actors import IMPORTER, Actor
 from core.errors import DomainError
 
+from .files import NotRegistryData
 from .models import RegistryImport, Roa, RouteObject
 from .registries import rpsl_source
 from .roas import roa_payloads
-from .rpsl import ROUTE_CLASSES, open_text, route_from_object, rpsl_objects
+from .rpsl import ROUTE_CLASSES, route_from_object, rpsl_dump_lines, rpsl_objects
 from .tasks import microsoft_peerings_revalidate_on_commit
 
 BATCH_SIZE = 5000
 MALFORMED_SAMPLE = 100
+# A real dump has a few objects its registry should have refused; a garbled or wrong file has many.
+MALFORMED_ALLOWED_MINIMUM = 10
+MALFORMED_ALLOWED_PER_MILLE = 10
 ROUTE_FIELDS = ("source", "family", "network", "length", "prefix", "origin", "mnt_by")
 ROA_FIELDS = ("family", "network", "length", "prefix", "max_length", "asn", "trust_anchor")
 
@@ -60,7 +65,7 @@ def _bulk_load(model, fields, rows):
 
 
 # A file that breaks off or is not what it claims: a truncated gzip, a corrupt stream, JSON that does not parse.
-UNREADABLE = (EOFError, zlib.error, ijson.JSONError, UnicodeDecodeError)  # OSError: the command reports it
+UNREADABLE = (EOFError, zlib.error, ijson.JSONError, UnicodeDecodeError, csv.Error)  # OSError: the command reports it
 
 
 @contextmanager
@@ -68,22 +73,47 @@ def _reading(path):
     """Refuse the whole import (the transaction rolls back) when a file cannot be read to its end."""
     try:
         yield
+    except NotRegistryData as error:
+        raise DomainError(f"{Path(path).name} {error}; nothing was imported.", field="files") from error
     except UNREADABLE as error:
         raise DomainError(
             f"{Path(path).name} cannot be read to the end ({error}); nothing was imported.", field="files"
         ) from error
 
 
+def malformed_allowed(records: int) -> int:
+    """How many malformed records a file of `records` may hold and still be imported: 10, or 1% when more."""
+    return max(MALFORMED_ALLOWED_MINIMUM, records * MALFORMED_ALLOWED_PER_MILLE // 1000)
+
+
+def _refuse_unless_complete(counts, *, kept: int, what: str, allow_empty: bool, max_malformed: int | None):
+    """Never replace a good set with nothing or with the readable part of a bad file: roll the import back."""
+    records = counts.imported + counts.malformed
+    allowed = malformed_allowed(records) if max_malformed is None else max_malformed
+    keeping = f"nothing was imported and the {kept} {what} already there are kept"
+    if counts.malformed > allowed:
+        raise DomainError(
+            f"{counts.malformed} of {records} records are malformed, more than the {allowed} allowed "
+            f"(--max-malformed); {keeping}.",
+            field="files",
+        )
+    if not counts.imported and not allow_empty:
+        raise DomainError(
+            f"the files hold no {what}; {keeping}. If the source really is empty, import it with --allow-empty.",
+            field="files",
+        )
+
+
 def _route_rows(paths, source, counts, on_malformed):
     for path in paths:
-        with _reading(path), open_text(path) as lines:
+        with _reading(path), rpsl_dump_lines(path) as lines:
             # A NUL byte is garbage like any undecodable byte (open_text replaces those); the database takes none.
             for obj in rpsl_objects(line.replace("\x00", "\ufffd") for line in lines):
                 if obj.object_class not in ROUTE_CLASSES and not obj.error:
                     counts.skipped += 1
                     continue
                 try:
-                    route = route_from_object(obj)
+                    route = route_from_object(obj, source=source)
                 except DomainError as error:
                     counts.refuse(f"{Path(path).name}: {error.message}", on_malformed)
                     continue
@@ -151,27 +181,46 @@ def _record(*, kind, source, paths, counts, actor, what):
 
 
 @transaction.atomic
-def irr_import(*, paths, source: str, actor: Actor = IMPORTER, on_malformed=None) -> RegistryImport:
+def irr_import(
+    *,
+    paths,
+    source: str,
+    actor: Actor = IMPORTER,
+    on_malformed=None,
+    allow_empty: bool = False,
+    max_malformed: int | None = None,
+) -> RegistryImport:
     """Replace every route object of `source` with the route/route6 objects in the RPSL dumps `paths`.
 
     Readers keep seeing the previous data until the transaction commits. Malformed objects are
-    counted and reported by line (`on_malformed` receives each message); the rest are imported.
+    counted and reported by line (`on_malformed` receives each message). A file that is not a dump,
+    holds no route object (unless `allow_empty`) or more malformed ones than `max_malformed`
+    (default: `malformed_allowed`) is refused with DomainError and nothing changes.
     """
     source = rpsl_source(source)
     _check_files(paths)
     counts = ImportCounts()
-    RouteObject.objects.filter(source=source).delete()
+    kept, _ = RouteObject.objects.filter(source=source).delete()
     _bulk_load(RouteObject, ROUTE_FIELDS, _route_rows(paths, source, counts, on_malformed))
+    _refuse_unless_complete(
+        counts, kept=kept, what=f"{source} route objects", allow_empty=allow_empty, max_malformed=max_malformed
+    )
     return _record(
         kind=RegistryImport.IRR, source=source, paths=paths, counts=counts, actor=actor, what="route objects"
     )
 
 
 @transaction.atomic
-def roas_import(*, paths, actor: Actor = IMPORTER, on_malformed=None) -> RegistryImport:
-    """Replace the whole validated ROA payload set with the one in `paths` (JSON or CSV, gzip or plain)."""
+def roas_import(
+    *, paths, actor: Actor = IMPORTER, on_malformed=None, allow_empty: bool = False, max_malformed: int | None = None
+) -> RegistryImport:
+    """Replace the whole validated ROA payload set with the one in `paths` (JSON or CSV, gzip or plain).
+
+    Refused, leaving the previous set, on the same terms as `irr_import`.
+    """
     _check_files(paths)
     counts = ImportCounts()
-    Roa.objects.all().delete()
+    kept, _ = Roa.objects.all().delete()
     _bulk_load(Roa, ROA_FIELDS, _roa_rows(paths, counts, on_malformed))
+    _refuse_unless_complete(counts, kept=kept, what="ROAs", allow_empty=allow_empty, max_malformed=max_malformed)
     return _record(kind=RegistryImport.RPKI, source="RPKI", paths=paths, counts=counts, actor=actor, what="ROAs")

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path(__file__).parent / "samples"
+SAMPLES = Path(__file__).parents[1] / "data" / "registry"
 
 
 @pytest.fixture
 def sample():
-    """Path of a sample file in tests/registry/samples."""
+    """Path of a file in tests/data/registry (its README names the published format each follows)."""
     return lambda name: SAMPLES / name
 
 

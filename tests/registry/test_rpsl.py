@@ -3,7 +3,7 @@ import io
 import pytest
 
 from core.errors import DomainError
-from registry.rpsl import open_text, route_from_object, rpsl_objects
+from registry.rpsl import route_from_object, rpsl_dump_lines, rpsl_objects
 
 
 def _routes(text):
@@ -18,7 +18,7 @@ def _routes(text):
 
 
 def test_route_and_route6_objects_are_read_with_origin_mnt_by_and_source(sample):
-    with open_text(sample("radb-sample.db")) as lines:
+    with rpsl_dump_lines(sample("radb-sample.db")) as lines:
         objects = list(rpsl_objects(lines))
     routes = [route_from_object(o) for o in objects if o.object_class in ("route", "route6") and o.line != 20]
     assert [(str(r.network), r.origin, r.source) for r in routes] == [
@@ -53,9 +53,9 @@ def test_a_malformed_object_is_reported_by_line_and_the_next_one_still_read():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("route: 80.10.0.1/16\norigin: AS1\n", "line 1: route “80.10.0.1/16” is not a prefix"),
-        ("route: 2a01::/32\norigin: AS1\n", "line 1: route holds an IPv6 prefix"),
-        ("route6: 80.10.0.0/16\norigin: AS1\n", "line 1: route6 holds an IPv4 prefix"),
+        ("route: 80.10.0.1/16\norigin: AS1\n", "line 1: route “80.10.0.1/16” has host bits set"),
+        ("route: 2a01::/32\norigin: AS1\n", "line 1: route “2a01::/32” is not an IPv4 prefix"),
+        ("route6: 80.10.0.0/16\norigin: AS1\n", "line 1: route6 “80.10.0.0/16” holds an IPv4 prefix"),
         ("route: 80.10.0.0/16\n", "line 1: origin “” is not an AS number such as AS64500"),
         ("route: 80.10.0.0/16\nthis line has no colon\n", "line 2: “this line has no colon” is not an attribute"),
         ("\n  stray continuation\n", "line 2: continuation line outside an object"),
@@ -67,13 +67,13 @@ def test_malformed_route_objects_say_which_line_and_why(text, message):
 
 
 def test_gzip_dumps_are_recognised_by_content_not_name(sample, gzipped):
-    with open_text(gzipped(sample("radb-sample.db"))) as lines:
+    with rpsl_dump_lines(gzipped(sample("radb-sample.db"))) as lines:
         assert sum(1 for o in rpsl_objects(lines) if o.object_class == "route6") == 1
 
 
 def test_crlf_line_endings_and_latin1_bytes_do_not_break_reading(tmp_path):
     dump = tmp_path / "dump.db"
     dump.write_bytes(b"route: 80.10.0.0/16\r\ndescr: M\xfcnchen\r\norigin: AS1\r\n\r\n")
-    with open_text(dump) as lines:
+    with rpsl_dump_lines(dump) as lines:
         (route,) = [route_from_object(o) for o in rpsl_objects(lines)]
     assert route.origin == 1

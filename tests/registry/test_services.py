@@ -31,7 +31,7 @@ def test_reimport_of_a_source_replaces_it_and_leaves_other_sources(sample):
 
 
 def test_azure_registry_name_ripencc_imports_as_rpsl_source_ripe(sample):
-    assert irr_import(paths=[sample("radb-sample.db")], source="RIPENCC").source == "RIPE"
+    assert irr_import(paths=[sample("ripe.db.route")], source="RIPENCC").source == "RIPE"
 
 
 def test_a_failed_import_leaves_the_previous_data(sample):
