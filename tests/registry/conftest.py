@@ -24,3 +24,30 @@ def gzipped(tmp_path):
         return target
 
     return make
+
+
+ENCODINGS = {
+    "plain": {},
+    "bom": {"bom": True},
+    "crlf": {"crlf": True},
+    "bom-crlf-gzip": {"bom": True, "crlf": True, "compress": True},
+}
+
+
+@pytest.fixture
+def encoded(tmp_path):
+    """A copy of a file as another tool may have saved it: with a UTF-8 BOM, CRLF line ends, gzipped."""
+
+    def make(path, *, bom=False, crlf=False, compress=False):
+        content = Path(path).read_bytes()
+        if crlf:
+            content = content.replace(b"\n", b"\r\n")
+        if bom:
+            content = b"\xef\xbb\xbf" + content
+        if compress:
+            content = gzip.compress(content)
+        target = tmp_path / f"encoded-{Path(path).name}"
+        target.write_bytes(content)
+        return target
+
+    return make

@@ -63,3 +63,35 @@ def test_validate_prefixes_exits_non_zero_when_a_prefix_needs_validation():
 def test_validate_prefixes_refuses_bad_input_with_a_message(args, message):
     with pytest.raises(CommandError, match=message):
         run("validate_prefixes", *args)
+
+
+def test_a_refused_import_exits_non_zero_says_why_and_keeps_the_previous_set(sample):
+    RouteObjectFactory(prefix="81.0.0.0/16", source="RADB")
+    with pytest.raises(CommandError, match="Refused: error-404.html starts with “<!DOCTYPE html>”") as failure:
+        run("import_irr", str(sample("error-404.html")), "--source", "RADB")
+    assert failure.value.returncode == 1
+    assert list(RouteObject.objects.values_list("prefix", flat=True)) == ["81.0.0.0/16"]
+
+
+def test_a_refusal_for_too_many_malformed_records_still_lists_each_one(sample):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 4 records are malformed, more than the 0 allowed"):
+        call_command(
+            "import_irr", str(sample("radb-sample.db")), "--source", "RADB", "--max-malformed", "0", stderr=err
+        )
+    assert "line 20: origin “ASX13335”" in err.getvalue() and not RouteObject.objects.exists()
+
+
+def test_import_roas_reads_a_bom_json_file_as_json(sample, encoded):
+    out, _ = run("import_roas", str(encoded(sample("routinator.json"), bom=True, crlf=True)))
+    assert out.strip() == "4 ROAs imported, 0 malformed."
+
+
+def test_allow_empty_lets_an_export_with_no_roas_empty_the_set(tmp_path):
+    RoaFactory()
+    (tmp_path / "vrps.json").write_text('{"metadata": {"generated": 0, "generatedTime": "1970-01-01T00:00:00Z"}}')
+    with pytest.raises(CommandError, match="hold no ROAs"):
+        run("import_roas", str(tmp_path / "vrps.json"))
+    assert Roa.objects.count() == 1
+    run("import_roas", str(tmp_path / "vrps.json"), "--allow-empty")
+    assert not Roa.objects.exists()
