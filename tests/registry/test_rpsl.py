@@ -107,7 +107,9 @@ def test_zero_padded_octets_are_normalised_as_irrd_does(sample):
 
 def test_host_bits_set_is_refused_as_irrd_refuses_it(sample):
     _, errors = _dump(sample("ripe.db.route"))
-    assert errors[0] == "line 14: route “10.0.0.1/8” has host bits set (irrd refuses it; the prefix would be 10.0.0.0/8)"
+    assert errors[0] == (
+        "line 14: route “10.0.0.1/8” has host bits set (irrd refuses it; the prefix would be 10.0.0.0/8)"
+    )
 
 
 def test_whitespace_only_and_plus_only_continuations_keep_the_object_together(sample):
@@ -122,7 +124,8 @@ def test_an_object_of_another_source_is_refused_as_irrds_mirror_import_does(samp
 
 def test_arin_dump_objects_are_read(sample):
     with rpsl_dump_lines(sample("arin.db")) as lines:
-        routes = [route_from_object(o, source="ARIN") for o in rpsl_objects(lines) if o.object_class.startswith("route")]
+        objects = [o for o in rpsl_objects(lines) if o.object_class.startswith("route")]
+        routes = [route_from_object(o, source="ARIN") for o in objects]
     assert [(str(r.network), r.origin, r.mnt_by) for r in routes] == [
         ("20.33.0.0/16", 8075, "MNT-MSFT"),
         ("2603:1000::/25", 8075, "MNT-MSFT"),
