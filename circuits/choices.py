@@ -1,4 +1,4 @@
-"""Circuit state values, spelled exactly as Azure's API returns them (DOMAIN.md)."""
+"""Circuit state values, spelled exactly as Azure's API returns them (docs/DOMAIN.md)."""
 
 from core.choices import ChoiceSet
 

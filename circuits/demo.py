@@ -52,7 +52,7 @@ STAGES = (
     "deleted",
 )
 CIRCUIT_COUNT = 48
-# Azure publishes (DOMAIN.md) only Standard MeteredData Zone 1 prices. So that the demo's billing
+# Azure publishes (docs/DOMAIN.md) only Standard MeteredData Zone 1 prices. So that the demo's billing
 # page has figures, the demo adds illustrative rows derived from them, labelled as such; Zone 4 and
 # Premium outside Zone 1 stay unpriced to show how "price unknown" is counted apart.
 DEMO_PRICE_SOURCE = "Onramp demo: illustrative, not a published Azure price"

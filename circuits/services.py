@@ -158,7 +158,7 @@ def circuit_create(
 
 @transaction.atomic
 def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
-    """Move serviceProviderProvisioningState along the provider lifecycle (DOMAIN.md)."""
+    """Move serviceProviderProvisioningState along the provider lifecycle (docs/DOMAIN.md)."""
     circuit = lock(circuit)
     _refuse_if_deleted(circuit)
     now = timezone.now()

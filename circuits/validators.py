@@ -1,4 +1,4 @@
-"""DOMAIN.md's circuit rules as pure functions; each raises DomainError naming the field."""
+"""docs/DOMAIN.md's circuit rules as pure functions; each raises DomainError naming the field."""
 
 from core.errors import DomainError
 

@@ -1,4 +1,4 @@
-"""Peering values, spelled exactly as Azure's API returns them (DOMAIN.md)."""
+"""Peering values, spelled exactly as Azure's API returns them (docs/DOMAIN.md)."""
 
 from core.choices import ChoiceSet
 

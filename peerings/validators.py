@@ -1,4 +1,4 @@
-"""DOMAIN.md's peering rules as pure functions; each raises DomainError naming the field."""
+"""docs/DOMAIN.md's peering rules as pure functions; each raises DomainError naming the field."""
 
 import ipaddress
 

@@ -1,4 +1,4 @@
-"""Seed the published list prices (DOMAIN.md, "Billing"): Standard tier, MeteredData, Zone 1
+"""Seed the published list prices (docs/DOMAIN.md, "Billing"): Standard tier, MeteredData, Zone 1
 monthly port fees in USD from the Azure Retail Prices API as captured on 2026-01-26.
 
 Data, not code: admins add Premium, UnlimitedData, Local and other zones in /admin/ or with

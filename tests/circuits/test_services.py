@@ -31,7 +31,7 @@ from tests.peerings.factories import PeeringFactory
 pytestmark = pytest.mark.django_db
 
 PROVIDER_STATES = ("NotProvisioned", "Provisioning", "Provisioned", "Deprovisioning", "DeProvisioned")
-# DOMAIN.md's provider lifecycle, written out independently of the services' table.
+# docs/DOMAIN.md's provider lifecycle, written out independently of the services' table.
 PROVIDER_LIFECYCLE = {
     ("NotProvisioned", "Provisioning"),  # the provider starts (also: re-order after deprovisioning)
     ("Provisioning", "Provisioned"),

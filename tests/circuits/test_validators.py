@@ -1,4 +1,4 @@
-"""DOMAIN.md's circuit rules as pure functions, checked over whole input spaces with hypothesis."""
+"""docs/DOMAIN.md's circuit rules as pure functions, checked over whole input spaces with hypothesis."""
 
 import pytest
 from hypothesis import given
@@ -20,7 +20,7 @@ DIRECT_BANDWIDTHS_GBPS = [1, 2, 5, 10, 40, 100, 200, 400]
 TIERS = SkuTierChoices.values()
 FAMILIES = SkuFamilyChoices.values()
 
-# DOMAIN.md's table: VNet links allowed per circuit, (bandwidth in Mbps, Standard/Local, Premium).
+# docs/DOMAIN.md's table: VNet links allowed per circuit, (bandwidth in Mbps, Standard/Local, Premium).
 LINK_LIMITS = [
     (50, 10, 20),
     (100, 10, 25),

@@ -1,4 +1,4 @@
-"""DOMAIN.md's peering rules as pure functions, checked over whole input spaces with hypothesis."""
+"""docs/DOMAIN.md's peering rules as pure functions, checked over whole input spaces with hypothesis."""
 
 import ipaddress
 
@@ -18,7 +18,7 @@ from peerings.validators import (
 )
 
 MAX_ASN = 4294967295
-# DOMAIN.md's ASN rules, written out independently of the validators' constants.
+# docs/DOMAIN.md's ASN rules, written out independently of the validators' constants.
 INVALID_ASNS = {0, 23456, 65535, MAX_ASN}
 MICROSOFT_ASN = 12076
 AZURE_RESERVED = range(65515, 65520 + 1)
