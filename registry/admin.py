@@ -8,7 +8,7 @@ from .models import RegistryImport, Roa, RouteObject
 # Routing data changes only through the import commands, which replace a source atomically.
 @admin.register(RegistryImport)
 class RegistryImportAdmin(ReadOnlyAdmin):
-    list_display = ("finished_at", "kind", "source", "imported", "skipped", "malformed")
+    list_display = ("finished_at", "kind", "source", "imported", "skipped", "malformed", "reformatted")
     list_filter = ("kind", "source")
 
 

@@ -61,6 +61,9 @@ class RegistryImport(models.Model):
     imported = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0, help_text="Objects of other classes.")
     malformed = models.PositiveIntegerField(default=0)
+    reformatted = models.PositiveIntegerField(
+        default=0, help_text="Prefixes imported in irrd's normal form, e.g. 185.40.012.0/24 as 185.40.12.0/24."
+    )
     malformed_sample = models.TextField(blank=True, help_text="The first malformed objects, by line.")
     finished_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,6 +37,7 @@ class RpslObject:
 @dataclass(frozen=True, slots=True)
 class Route:
     line: int
+    written: str  # the prefix as the object wrote it
     network: object
     origin: int
     mnt_by: str
@@ -153,6 +154,7 @@ def route_from_object(obj: RpslObject, *, source: str = "") -> Route:
         raise DomainError(f"{where}: source “{published[:32]}” is not {source}, the source being imported")
     return Route(
         line=obj.line,
+        written=value,
         network=network,
         origin=int(match[1]),
         mnt_by=", ".join(attrs.get("mnt-by", []))[:200],

@@ -35,6 +35,7 @@ class ImportCounts:
     imported: int = 0
     skipped: int = 0
     malformed: int = 0
+    reformatted: int = 0
     malformed_sample: list[str] = field(default_factory=list)
 
     def refuse(self, message: str, on_malformed):
@@ -104,7 +105,7 @@ def _refuse_unless_complete(counts, *, kept: int, what: str, allow_empty: bool, 
         )
 
 
-def _route_rows(paths, source, counts, on_malformed):
+def _route_rows(paths, source, counts, on_malformed, on_note):
     for path in paths:
         with _reading(path), rpsl_dump_lines(path) as lines:
             # A NUL byte is garbage like any undecodable byte (open_text replaces those); the database takes none.
@@ -119,6 +120,10 @@ def _route_rows(paths, source, counts, on_malformed):
                     continue
                 counts.imported += 1
                 network = route.network
+                if route.written != str(network):
+                    counts.reformatted += 1
+                    if on_note:
+                        on_note(f"{Path(path).name}: line {route.line}: {route.written} imported as {network}")
                 yield (
                     source,
                     network.version,
@@ -166,6 +171,7 @@ def _record(*, kind, source, paths, counts, actor, what):
         imported=counts.imported,
         skipped=counts.skipped,
         malformed=counts.malformed,
+        reformatted=counts.reformatted,
         malformed_sample="\n".join(counts.malformed_sample),
     )
     audit_event_record(
@@ -187,13 +193,15 @@ def irr_import(
     source: str,
     actor: Actor = IMPORTER,
     on_malformed=None,
+    on_note=None,
     allow_empty: bool = False,
     max_malformed: int | None = None,
 ) -> RegistryImport:
     """Replace every route object of `source` with the route/route6 objects in the RPSL dumps `paths`.
 
     Readers keep seeing the previous data until the transaction commits. Malformed objects are
-    counted and reported by line (`on_malformed` receives each message). A file that is not a dump,
+    counted and reported by line (`on_malformed` receives each message; `on_note` each prefix
+    imported in irrd's normal form rather than as written). A file that is not a dump,
     holds no route object (unless `allow_empty`) or more malformed ones than `max_malformed`
     (default: `malformed_allowed`) is refused with DomainError and nothing changes.
     """
@@ -201,7 +209,7 @@ def irr_import(
     _check_files(paths)
     counts = ImportCounts()
     kept, _ = RouteObject.objects.filter(source=source).delete()
-    _bulk_load(RouteObject, ROUTE_FIELDS, _route_rows(paths, source, counts, on_malformed))
+    _bulk_load(RouteObject, ROUTE_FIELDS, _route_rows(paths, source, counts, on_malformed, on_note))
     _refuse_unless_complete(
         counts, kept=kept, what=f"{source} route objects", allow_empty=allow_empty, max_malformed=max_malformed
     )

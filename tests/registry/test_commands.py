@@ -95,3 +95,13 @@ def test_allow_empty_lets_an_export_with_no_roas_empty_the_set(tmp_path):
     assert Roa.objects.count() == 1
     run("import_roas", str(tmp_path / "vrps.json"), "--allow-empty")
     assert not Roa.objects.exists()
+
+
+def test_import_irr_says_which_prefixes_it_normalised_as_irrd_does(sample):
+    out, err = run("import_irr", str(sample("ripe.db.route")), "--source", "RIPENCC")
+    assert out.strip() == (
+        "RIPE: 3 route objects imported (1 prefixes normalised as irrd does), 0 objects of other classes skipped, "
+        "2 malformed."
+    )
+    assert "ripe.db.route: line 6: 185.40.012.0/24 imported as 185.40.12.0/24" in err
+    assert "ripe.db.route: line 14: route “10.0.0.1/8” has host bits set" in err

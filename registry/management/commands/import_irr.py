@@ -18,9 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, source, allow_empty, max_malformed, **options):
         record = import_reporting(
-            self, irr_import, paths=files, source=source, allow_empty=allow_empty, max_malformed=max_malformed
+            self,
+            irr_import,
+            paths=files,
+            source=source,
+            on_note=self.stderr.write,
+            allow_empty=allow_empty,
+            max_malformed=max_malformed,
         )
+        reformatted = f" ({record.reformatted} prefixes normalised as irrd does)" if record.reformatted else ""
         self.stdout.write(
-            f"{record.source}: {record.imported} route objects imported, {record.skipped} objects of other "
-            f"classes skipped, {record.malformed} malformed."
+            f"{record.source}: {record.imported} route objects imported{reformatted}, {record.skipped} objects of "
+            f"other classes skipped, {record.malformed} malformed."
         )
