@@ -117,7 +117,7 @@ def rpsl_prefix(text: str, *, version: int):
         if max(octets) > 255 or length > 32:
             raise ValueError("is not an IPv4 prefix")
         text = f"{'.'.join(map(str, octets))}/{length}"
-    if "/" not in text:
+    if "/" not in text or "%" in text:  # ipaddress takes an IPv6 scope (`%eth0`); a prefix has none
         raise ValueError(f"is not an IPv{version} prefix")
     try:
         interface = ipaddress.ip_interface(text)

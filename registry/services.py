@@ -91,7 +91,7 @@ def _refuse_unless_complete(counts, *, kept: int, what: str, allow_empty: bool, 
     """Never replace a good set with nothing or with the readable part of a bad file: roll the import back."""
     records = counts.imported + counts.malformed
     allowed = malformed_allowed(records) if max_malformed is None else max_malformed
-    keeping = f"nothing was imported and the {kept} {what} already there are kept"
+    keeping = f"nothing was imported and the {kept} {what} already there are kept" if kept else "nothing was imported"
     if counts.malformed > allowed:
         raise DomainError(
             f"{counts.malformed} of {records} records are malformed, more than the {allowed} allowed "
@@ -108,7 +108,7 @@ def _refuse_unless_complete(counts, *, kept: int, what: str, allow_empty: bool, 
 def _route_rows(paths, source, counts, on_malformed, on_note):
     for path in paths:
         with _reading(path), rpsl_dump_lines(path) as lines:
-            # A NUL byte is garbage like any undecodable byte (open_text replaces those); the database takes none.
+            # A NUL byte is garbage like any undecodable byte (the text reader replaces those); the database takes none.
             for obj in rpsl_objects(line.replace("\x00", "\ufffd") for line in lines):
                 if obj.object_class not in ROUTE_CLASSES and not obj.error:
                     counts.skipped += 1

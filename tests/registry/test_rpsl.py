@@ -56,6 +56,7 @@ def test_a_malformed_object_is_reported_by_line_and_the_next_one_still_read():
     ("text", "message"),
     [
         ("route: 80.10.0.1/16\norigin: AS1\n", "line 1: route “80.10.0.1/16” has host bits set"),
+        ("route6: 2a01::%eth0/32\norigin: AS1\n", "line 1: route6 “2a01::%eth0/32” is not an IPv6 prefix"),
         ("route: 2a01::/32\norigin: AS1\n", "line 1: route “2a01::/32” is not an IPv4 prefix"),
         ("route6: 80.10.0.0/16\norigin: AS1\n", "line 1: route6 “80.10.0.0/16” holds an IPv4 prefix"),
         ("route: 80.10.0.0/16\n", "line 1: origin “” is not an AS number such as AS64500"),
