@@ -7,6 +7,7 @@ import logging.config
 
 import pytest
 from django.urls import reverse
+from structlog.processors import JSONRenderer
 
 from core.logs import escape_control_characters, logging_config
 
@@ -48,3 +49,10 @@ def test_a_newline_in_a_login_username_never_forges_a_log_line(client, log_outpu
 def test_control_characters_are_escaped_for_the_console():
     escaped = escape_control_characters(None, "info", {"event": "a\nb\x1b[31m\u2028", "count": 3})
     assert escaped == {"event": "a\\nb\\x1b[31m\\u2028", "count": 3}
+
+
+def test_production_logs_one_json_object_per_line(settings):
+    renderer = settings.LOGGING["formatters"]["structured"]["processors"][-1]
+    assert isinstance(renderer, JSONRenderer)
+    assert "django_structlog.middlewares.RequestMiddleware" in settings.MIDDLEWARE
+    assert settings.CELERY_WORKER_HIJACK_ROOT_LOGGER is False  # Celery keeps these handlers, not its own
