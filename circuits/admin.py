@@ -92,6 +92,9 @@ class ProviderOrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # recorded through the circuit's order form, which audits the status
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # no service removes an order, so no delete could be audited
+
 
 @admin.register(Authorization)
 class AuthorizationAdmin(ServiceDeleteAdmin):

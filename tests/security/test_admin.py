@@ -9,6 +9,7 @@ from django.forms import MultiWidget
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.admin import ServiceDeleteAdmin
 from notifications.models import Notification
 
 # A model's state: Azure's provisioning states and statuses, and the flags the sweeps audit.
@@ -85,6 +86,15 @@ def test_admin_change_forms_leave_state_to_the_services(superuser_client, estate
     obj.refresh_from_db()
     assert {field.name: getattr(obj, field.attname) for field in state_fields(model)} == before
     assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("model", STATEFUL_ADMINS, ids=lambda model: model._meta.label)
+def test_admin_deletes_of_audited_models_go_through_the_services_or_are_refused(rf, estate, model):
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = estate.superuser
+    if model_admin.has_delete_permission(request) and model is not Notification:  # its state is not audited
+        assert isinstance(model_admin, ServiceDeleteAdmin)
 
 
 @pytest.mark.parametrize(
