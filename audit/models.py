@@ -32,7 +32,8 @@ class AuditEvent(models.Model):
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(blank=True)
+    # TextField: rows written before the limit may be longer and can never be rewritten (append-only).
+    reason = models.TextField(blank=True, max_length=1000)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -17,5 +17,5 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
         to_value="" if to_value is None else str(to_value)[:200],
         actor_kind=actor.kind,
         actor_user=actor.user,
-        reason=reason,
+        reason=reason[: AuditEvent._meta.get_field("reason").max_length],
     )

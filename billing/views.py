@@ -1,9 +1,9 @@
-import csv
-
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+
+from core.csv_export import csv_response
 
 from .chart import stacked_month_chart
 from .forms import AsOfForm
@@ -36,7 +36,4 @@ def billing_export(request, table):
     exported = export_table(table, as_of=as_of)
     if exported is None:
         raise Http404("No such billing table.")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="billing-{exported.slug}-{as_of:%Y-%m-%d}.csv"'
-    csv.writer(response).writerows(exported.csv_rows())
-    return response
+    return csv_response(exported.csv_rows(), filename=f"billing-{exported.slug}-{as_of:%Y-%m-%d}.csv")

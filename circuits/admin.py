@@ -3,6 +3,9 @@ changes go through the services (one place, locked, audited), never through admi
 
 from django.contrib import admin
 
+from core.admin import REMOVED_IN_ADMIN, ServiceDeleteAdmin
+
+from . import services
 from .models import Authorization, Circuit, PeeringLocation, ProviderOrder, ServiceProvider, VNetLink
 
 CIRCUIT_STATE_FIELDS = (
@@ -84,11 +87,17 @@ class ProviderOrderAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("circuit__name", "provider_reference", "contact_name", "contact_email")
     list_select_related = ("circuit",)
-    raw_id_fields = ("circuit",)
+    readonly_fields = ("circuit", "status", "service_key_handed_over_at")
+
+    def has_add_permission(self, request):
+        return False  # recorded through the circuit's order form, which audits the status
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # no service removes an order, so no delete could be audited
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(admin.ModelAdmin):
+class AuthorizationAdmin(ServiceDeleteAdmin):
     list_display = ("name", "circuit", "authorization_use_status", "created_at")
     list_filter = ("authorization_use_status",)
     search_fields = ("name", "circuit__name")
@@ -99,9 +108,12 @@ class AuthorizationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def delete_through_service(self, obj, actor):
+        services.authorization_delete(authorization=obj, actor=actor, reason=REMOVED_IN_ADMIN)
+
 
 @admin.register(VNetLink)
-class VNetLinkAdmin(admin.ModelAdmin):
+class VNetLinkAdmin(ServiceDeleteAdmin):
     list_display = ("name", "circuit", "subscription_id", "gateway_name", "connection_status")
     list_filter = ("connection_status",)
     search_fields = ("name", "circuit__name", "vnet_resource_id", "gateway_name")
@@ -110,3 +122,6 @@ class VNetLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def delete_through_service(self, obj, actor):
+        services.vnet_link_delete(link=obj, actor=actor, reason=REMOVED_IN_ADMIN)

@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.forms import split_prefixes
 
 from .choices import ProviderOrderStatusChoices, SkuFamilyChoices, SkuTierChoices
-from .models import PeeringLocation, ServiceProvider
+from .models import PeeringLocation, ProviderOrder, ServiceProvider
 from .validators import PROVIDER_BANDWIDTHS_MBPS
 
 # Azure's naming rules for the resources named in these forms.
@@ -81,7 +81,9 @@ class ProviderOrderForm(forms.Form):
     requested_on = forms.DateField(required=False, widget=DateInput)
     promised_on = forms.DateField(required=False, widget=DateInput, help_text="The provider's promised delivery date.")
     completed_on = forms.DateField(required=False, widget=DateInput)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        required=False, max_length=ProviderOrder._meta.get_field("notes").max_length, widget=forms.Textarea({"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()

@@ -197,7 +197,7 @@ class ProviderOrder(models.Model):
     status = models.CharField(
         max_length=20, choices=ProviderOrderStatusChoices.choices, default=ProviderOrderStatusChoices.ORDERED
     )
-    notes = models.TextField(blank=True)
+    notes = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

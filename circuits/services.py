@@ -340,7 +340,7 @@ def provider_order_save(
         from_value=previous_status,
         to_value=order.status,
         actor=actor,
-        reason=fields.get("notes", "") if not previous_status else "Order updated.",
+        reason="Order updated." if previous_status else "Order recorded; its notes are on the order.",
         circuit_id=circuit.pk,
     )
     return order

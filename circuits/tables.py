@@ -74,17 +74,9 @@ CSV_COLUMNS = (
     ("deletedAt", lambda c, s: c.deleted_at.isoformat() if c.deleted_at else ""),
 )
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them so they stay text."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
 
 def csv_rows(circuits):
     yield [header for header, _ in CSV_COLUMNS]
     for circuit in circuits:
         step = circuit_checklist(circuit).current
-        yield [csv_safe(get(circuit, step)) for _, get in CSV_COLUMNS]
+        yield [get(circuit, step) for _, get in CSV_COLUMNS]

@@ -1,7 +1,6 @@
 """The dashboard's circuit pages and the engineer's actions. Views stay thin: they check who may do
 what, parse the form, call one service and show a refusal next to the field it concerns."""
 
-import csv
 from functools import cached_property
 
 from django.conf import settings
@@ -11,13 +10,14 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Subquery, Value
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views import View
 
 from core.actors import Actor
+from core.csv_export import csv_response
 from peerings.choices import AdvertisedPublicPrefixesStateChoices
 
 from . import services
@@ -164,19 +164,9 @@ def _circuit_list_page(request):
 def circuit_export(request):
     """The filtered list as CSV (all pages), streamed; no secrets."""
     _, circuits = _filtered_circuits(request)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(circuits.iterator(chunk_size=500))), content_type="text/csv"
+    return csv_response(
+        csv_rows(circuits.iterator(chunk_size=500)), filename=f"circuits-{timezone.now():%Y%m%d-%H%M}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="circuits-{timezone.now():%Y%m%d-%H%M}.csv"'
-    return response
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
 
 
 def _order_needed(circuit, checklist):

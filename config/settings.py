@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ONRAMP_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",  # after auth: binds request id, user id, address
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +131,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded evidence lives outside the web root and is served only through a permission-checked view.
 MEDIA_ROOT = env.str("ONRAMP_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Request bodies apart from uploaded files (forms, JSON): the largest form is a few KiB, so a bigger
+# body is refused (400) before it is parsed. Evidence files have their own limits (peerings.evidence).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("ONRAMP_MAX_REQUEST_BODY_BYTES", default=256 * 1024)
 
 # Security headers. HTTPS settings follow DEBUG unless set explicitly (tests over plain HTTP).
 HTTPS = env.bool("ONRAMP_HTTPS", default=not DEBUG)
@@ -173,6 +179,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too (core.logs: JSON, escaped)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Polling (circuits.tasks, README "Polling and background work"). Intervals in seconds.
@@ -227,12 +234,13 @@ if not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {}
 DEFAULT_FROM_EMAIL = env.str("ONRAMP_FROM_EMAIL", default="onramp@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("ONRAMP_LOG_LEVEL", default="INFO")},
-}
+# Structured logs (core.logs): one JSON object per line unless ONRAMP_LOG_FORMAT=console (DEBUG's
+# default); either way a control character in logged text is escaped, never a new line.
+LOGGING = logging_config(
+    json=env.str("ONRAMP_LOG_FORMAT", default="console" if DEBUG else "json") == "json",
+    level=env.str("ONRAMP_LOG_LEVEL", default="INFO"),
+)
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # core.logs binds the throttle's client address instead
 
 # Onramp's own knobs.
 ONRAMP_STUCK_BUSINESS_DAYS = env.int("ONRAMP_STUCK_BUSINESS_DAYS", default=10)

@@ -9,6 +9,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "email_status")
     search_fields = ("title", "user__username")
     raw_id_fields = ("user", "circuit")
+    readonly_fields = ("email_status", "email_attempts", "email_error")  # the e-mail task's, not people's
 
 
 @admin.register(Watch)

@@ -27,7 +27,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(

@@ -33,7 +33,7 @@ def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", a
                 circuit=circuit,
                 kind=kind,
                 title=title[:200],
-                body=body,
+                body=body[: Notification._meta.get_field("body").max_length],
                 email_status=EmailStatusChoices.PENDING if user.email else EmailStatusChoices.NOT_NEEDED,
             )
             for user in sorted(recipients.values(), key=lambda user: user.pk)

@@ -39,6 +39,9 @@ class PeeringAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # no service removes a peering, so no delete could be audited
+
 
 class TicketEvidenceInline(admin.TabularInline):
     model = TicketEvidence
@@ -59,3 +62,6 @@ class PrefixValidationTicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tickets are withdrawn, never removed: their decisions are audited

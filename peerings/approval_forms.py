@@ -1,6 +1,7 @@
 from django import forms
 
 from .evidence import MAX_EVIDENCE_BYTES
+from .models import PrefixValidationTicket
 from .services import PASSING_PREFIX_STATES
 
 MAX_EVIDENCE_FILES = 5
@@ -29,6 +30,7 @@ class TicketOpenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, help_text="The prefixes you prove you may advertise."
     )
     note = forms.CharField(
+        max_length=PrefixValidationTicket._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the evidence shows, e.g. who holds the prefixes and the ASN, and since when.",
     )
@@ -48,7 +50,11 @@ class TicketOpenForm(forms.Form):
 class TicketDecisionForm(forms.Form):
     """Approve or withdraw (reason optional) and reject (reason required)."""
 
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        required=False,
+        max_length=PrefixValidationTicket._meta.get_field("decision_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, reason_required=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Evidence uploads: size-limited, and typed by their content, never by name or browser claim."""
 
+import unicodedata
+
 from core.errors import DomainError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -8,6 +10,8 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+MAX_NAME_STEM = 190  # plus the extension fits TicketEvidence.original_name
+_EXTENSIONS = {"application/pdf": (".pdf",), "image/png": (".png",), "image/jpeg": (".jpg", ".jpeg")}
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -23,4 +27,16 @@ def evidence_check(upload):
     upload.seek(0)
     if content_type is None:
         raise DomainError(f"{upload.name} is not a PDF, PNG or JPEG file.", field="evidence")
+    upload.name = evidence_name(upload.name, content_type)
     return upload, content_type
+
+
+def evidence_name(name: str, content_type: str) -> str:
+    """The name the file is stored and downloaded under: no control characters, and an extension
+    that says what the content is, so "loa.pdf.html" is never opened by a browser as a page."""
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C")).strip() or "evidence"
+    known = next((extension for extension in _EXTENSIONS[content_type] if name.lower().endswith(extension)), None)
+    if known is None:
+        return f"{name[:MAX_NAME_STEM]}{_EXTENSIONS[content_type][0]}"
+    stem, extension = name[: -len(known)], name[-len(known) :]
+    return f"{stem[:MAX_NAME_STEM]}{extension}"

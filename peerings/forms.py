@@ -35,6 +35,7 @@ class PeeringForm(forms.Form):
     )
     advertised_public_prefixes = forms.CharField(
         required=False,
+        max_length=10_000,
         label="Advertised public prefixes",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Microsoft peering: public prefixes you own, one per line.",

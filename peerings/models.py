@@ -148,13 +148,13 @@ class PrefixValidationTicket(models.Model):
 
     peering = models.ForeignKey(Peering, on_delete=models.PROTECT, related_name="validation_tickets")
     prefixes = models.ManyToManyField(AdvertisedPrefix, related_name="tickets")
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=2000, blank=True)
     status = models.CharField(max_length=16, choices=TicketStatusChoices.choices, default=TicketStatusChoices.OPEN)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -396,6 +396,19 @@ def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason:
     return session
 
 
+# Audit events (append-only, kept for ever) and notifications (e-mailed) point at the ticket rather
+# than copy its note or decision reason: people's text stays in one place, with its length limit.
+def _see_ticket(ticket):
+    return f"See ticket #{ticket.pk} for its note, evidence and decision."
+
+
+def _refuse_too_long(text, *, model_field, field):
+    """People's text is bounded (stored, shown and e-mailed): refuse more than the column holds."""
+    limit = PrefixValidationTicket._meta.get_field(model_field).max_length
+    if len(text) > limit:
+        raise DomainError(f"Keep this under {limit} characters (it has {len(text)}).", field=field)
+
+
 def _ticket_notify(*, ticket, actor, title, body, also=()):
     """Tell the circuit's watchers and the requester (and `also`) what happened, except whoever did it."""
     notify_circuit_watchers(
@@ -424,6 +437,7 @@ def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence
     """An engineer asks for manual validation of prefixes, with evidence (e.g. a Letter of Authorization)."""
     if actor.user is None:
         raise DomainError("A ticket is opened by a person, who answers for its evidence.")
+    _refuse_too_long(note, model_field="note", field="note")
     peering = lock(peering)
     if not peering.is_microsoft:
         raise DomainError("Only Microsoft peering prefixes need validation.")
@@ -442,7 +456,7 @@ def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence
     ticket.prefixes.set(rows)
     for upload, content_type in checked:
         TicketEvidence.objects.create(
-            ticket=ticket, file=upload, original_name=upload.name[:200], content_type=content_type, size=upload.size
+            ticket=ticket, file=upload, original_name=upload.name, content_type=content_type, size=upload.size
         )
     circuit_touch(peering.circuit_id)
     audit_event_record(
@@ -451,14 +465,14 @@ def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence
         from_value="",
         to_value=ticket.status,
         actor=actor,
-        reason=note or f"Manual validation requested for {len(rows)} prefixes.",
+        reason=f"Manual validation requested for {len(rows)} prefixes. {_see_ticket(ticket)}",
         circuit_id=peering.circuit_id,
     )
     _ticket_notify(
         ticket=ticket,
         actor=actor,
         title=f"{ticket} opened: manual validation of {', '.join(row.prefix for row in rows)}",
-        body=note,
+        body=f"{actor} asks for manual validation. {_see_ticket(ticket)}",
         also=get_user_model().objects.with_perm(DECIDE_PERMISSION, include_superusers=False),
     )
     return ticket
@@ -473,6 +487,7 @@ def _refuse_unless_another_approver(ticket, actor):
 
 
 def _ticket_decide(*, ticket, to, actor, reason):
+    _refuse_too_long(reason, model_field="decision_reason", field="reason")
     locked = lock(ticket)
     if not locked.is_open:
         who = locked.decided_by or locked.requested_by
@@ -484,12 +499,12 @@ def _ticket_decide(*, ticket, to, actor, reason):
         field="status",
         to=to,
         actor=actor,
-        reason=reason,
+        reason=_see_ticket(locked),
         allowed=TICKET_TRANSITIONS,
         extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_reason": reason},
         circuit_id=locked.peering.circuit_id,
     )
-    _ticket_notify(ticket=locked, actor=actor, title=f"{locked} {locked.status} by {actor}", body=reason)
+    _ticket_notify(ticket=locked, actor=actor, title=f"{locked} {locked.status} by {actor}", body=_see_ticket(locked))
     return locked
 
 

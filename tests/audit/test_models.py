@@ -1,7 +1,7 @@
 """The audit log is append-only: events are written once and never changed or removed."""
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from audit.models import AuditEvent
@@ -65,3 +65,26 @@ def test_events_cannot_be_changed_through_their_circuit(event):
 def test_circuit_with_events_cannot_be_removed_from_the_database(event):
     with pytest.raises(ProtectedError):
         event.circuit.delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_auditevent SET reason = 'rewritten' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"],
+    ids=["update", "delete"],
+)
+def test_the_database_refuses_to_change_events_behind_the_orm(event, statement):
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, [event.pk])
+
+    assert AuditEvent.objects.get(pk=event.pk).reason == event.reason
+
+
+def test_the_database_still_takes_new_events(event):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (created_at, circuit_id, object_type_id, object_id, object_repr, field,"
+            " from_value, to_value, actor_kind, reason) SELECT now(), circuit_id, object_type_id, object_id,"
+            " object_repr, field, to_value, from_value, actor_kind, reason FROM audit_auditevent WHERE id = %s",
+            [event.pk],
+        )
+    assert AuditEvent.objects.filter(circuit=event.circuit).count() == 2

@@ -116,7 +116,7 @@ def test_every_table_exports_as_csv(client, manager, table):
     response = client.get(reverse("billing:export", args=[table]), {"as_of": "2026-11-26"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"billing-{table}-2026-11-26.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) > 1
 
 
@@ -124,7 +124,8 @@ def test_the_wasting_export_lists_every_wasting_circuit_to_the_cent(client, mana
     for _ in range(12):
         CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC))
     client.force_login(manager)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("billing:export", args=["wasting"])).content.decode())))
+    response = client.get(reverse("billing:export", args=["wasting"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 13
     assert rows[1][4:7] == ["2026-10-31", "27", "391.93"]
 

@@ -346,7 +346,7 @@ def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, e
 
 def export(client, **filters):
     response = client.get(reverse("circuits:circuit_export"), filters)
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
