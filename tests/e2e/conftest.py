@@ -71,7 +71,8 @@ def other_user_page(browser, browser_context_args, browser_errors):
 
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP refused ${event.violatedDirective}: ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  console.error(`CSP refused ${event.violatedDirective}: ${event.blockedURI || "inline"} (${where})`);
 });
 """
 
@@ -94,6 +95,7 @@ def screenshot(page):
 def fast_live_polls(settings):
     """Poll every second so a test waits seconds, not minutes, for the page to update itself."""
     settings.ONRAMP_LIVE_POLL_SECONDS = 1
+    settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 1
 
 
 @pytest.fixture
