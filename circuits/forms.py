@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.html import format_html
 
 from accounts.models import Team
 from core.errors import DomainError
@@ -38,10 +39,18 @@ BANDWIDTH_CHOICES = [
 def form_add_domain_error(form, error):
     """Show a refusal next to the field it names, or above the form when it names none the form has."""
     if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_error(error.field if error.field in form.fields else None, _html_message(error))
         return
     for field, messages in getattr(error, "message_dict", {None: error.messages}).items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def _html_message(error):
+    """The refusal as shown in a form: one naming an existing circuit links to it."""
+    circuit = getattr(error, "circuit", None)
+    if circuit is None:
+        return error.message
+    return format_html('{} <a href="{}">Open {}</a>.', error.message, circuit.get_absolute_url(), circuit.name)
 
 
 ACTION_ERRORS = (DomainError, ValidationError)
