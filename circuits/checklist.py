@@ -178,7 +178,16 @@ def _step_provisioning(circuit):
             "Delete the circuit, or order again.",
             ENGINEER,
         )
-    return Step(3, NOT_STARTED, "Provider has not started.", "", PROVIDER)
+    if state == ProviderState.NOT_PROVISIONED:
+        return Step(3, NOT_STARTED, f"NotProvisioned: {provider} has not started provisioning.", "", PROVIDER)
+    return Step(
+        3,
+        BLOCKED,
+        f"The provider state is {state}, which Azure does not document "
+        "(NotProvisioned, Provisioning, Provisioned, Deprovisioning).",
+        f"Check the circuit in the Azure portal and ask {provider} what it means.",
+        ENGINEER,
+    )
 
 
 def _open_ticket(peering):
@@ -193,19 +202,21 @@ def _peering_step(circuit, peering):
         state = peering.advertised_public_prefixes_state
         if state == PrefixesState.VALIDATION_NEEDED:
             pending = [p.prefix for p in peering.advertised_prefixes.all() if p.validation_state != "Configured"]
+            count = _count(len(pending), "prefix", "prefixes")
             ticket = _open_ticket(peering)
             if ticket:
                 return Step(
                     4,
                     WAITING,
-                    f"{label}: {len(pending)} prefixes await manual validation (ticket #{ticket.pk}).",
+                    f"{label}: {count} {_verb(len(pending), 'awaits', 'await')} manual validation "
+                    f"(ticket #{ticket.pk}).",
                     "An approver decides the ticket.",
                     APPROVER,
                 )
             return Step(
                 4,
                 BLOCKED,
-                f"{label}: {len(pending)} prefixes need validation ({', '.join(pending[:3])}).",
+                f"{label}: {count} {_verb(len(pending), 'needs', 'need')} validation ({', '.join(pending[:3])}).",
                 f"Register route objects in {peering.routing_registry_name} or request manual validation.",
                 ENGINEER,
             )
@@ -233,8 +244,10 @@ def _peering_step(circuit, peering):
 
 
 def _step_routing(circuit, peerings):
+    """Done once a routing domain carries traffic: a peering added later to a working circuit shows
+    what it still needs without undoing the onboarding."""
     layer3 = circuit.service_provider.is_layer3
-    if not circuit.is_provisioned:
+    if not peerings and not circuit.is_provisioned:
         who = "the provider configures" if layer3 else "you configure"
         return Step(4, NOT_STARTED, f"Once the circuit is Provisioned, {who} the peerings.")
     if not peerings:
@@ -253,38 +266,58 @@ def _step_routing(circuit, peerings):
             "Configure Azure private peering and/or Microsoft peering.",
             ENGINEER,
         )
-    for peering in peerings:
-        step = _peering_step(circuit, peering)
-        if step:
-            return step
-    return Step(4, DONE, "BGP established on every peering: " + ", ".join(p.peering_type for p in peerings) + ".")
+    steps = [(peering, _peering_step(circuit, peering)) for peering in peerings]
+    pending = [step for _, step in steps if step]
+    up = [peering.peering_type for peering, step in steps if step is None]
+    if not up:
+        return pending[0]
+    if not pending:
+        return Step(4, DONE, "BGP established on every peering: " + ", ".join(up) + ".")
+    first = pending[0]
+    return Step(4, DONE, f"BGP established on {', '.join(up)}. {first.reason}", first.next_action, first.who)
 
 
 def _step_links(circuit, peerings, routing):
-    private = any(p.peering_type == PeeringTypeChoices.AZURE_PRIVATE for p in peerings)
+    """Follows the VNet links themselves: a link Connected is done whatever happens to routing."""
+    links = list(circuit.vnet_links.all())
+    if links:
+        return _links_status(links)
+    if peerings and not any(p.peering_type == PeeringTypeChoices.AZURE_PRIVATE for p in peerings):
+        return Step(5, DONE, "Microsoft peering only: no VNet links needed.")
     if routing.status != DONE:
         return Step(5, NOT_STARTED, "Once routing is up, link virtual networks.")
-    if not private:
-        return Step(5, DONE, "Microsoft peering only: no VNet links needed.")
-    links = list(circuit.vnet_links.all())
-    if not links:
-        return Step(
-            5,
-            NOT_STARTED,
-            "No VNet linked.",
-            "Link a VNet (another subscription needs an authorization key).",
-            ENGINEER,
-        )
+    return Step(
+        5,
+        NOT_STARTED,
+        "No VNet linked.",
+        "Link a VNet (another subscription needs an authorization key).",
+        ENGINEER,
+    )
+
+
+def _links_status(links):
     by_status = {}
     for link in links:
         by_status.setdefault(link.connection_status, []).append(link.name)
     if ConnectionStatusChoices.NOT_CONNECTED in by_status:
         names = ", ".join(by_status[ConnectionStatusChoices.NOT_CONNECTED])
-        return Step(5, BLOCKED, f"Not connected: {names}.", "Check the VNet gateway and the connection.", ENGINEER)
-    pending = by_status.get(ConnectionStatusChoices.CONNECTING, []) + by_status.get(ConnectionStatusChoices.UNKNOWN, [])
+        return Step(5, BLOCKED, f"NotConnected: {names}.", "Check the VNet gateway and the connection.", ENGINEER)
+    pending = [
+        f"{status}: {', '.join(by_status[status])}"
+        for status in (ConnectionStatusChoices.CONNECTING, ConnectionStatusChoices.UNKNOWN)
+        if status in by_status
+    ]
     if pending:
-        return Step(5, WAITING, f"Connecting: {', '.join(pending)}.", "Azure is connecting the links.", MICROSOFT)
-    return Step(5, DONE, f"{len(links)} VNet link{'s' if len(links) != 1 else ''} connected.")
+        return Step(5, WAITING, "; ".join(pending) + ".", "Azure is connecting the links.", MICROSOFT)
+    return Step(5, DONE, f"{_count(len(links), 'VNet link', 'VNet links')} Connected.")
+
+
+def _count(number, singular, plural):
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _verb(number, singular, plural):
+    return singular if number == 1 else plural
 
 
 def circuit_checklist(circuit) -> Checklist:

@@ -7,10 +7,11 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.html import format_html
 
 from accounts.models import Team
-from core.errors import DomainError
-from core.forms import split_prefixes
+from core.errors import DomainError, DomainErrors
+from core.forms import UncutForm, split_prefixes
 
 from .choices import ProviderOrderStatusChoices, SkuFamilyChoices, SkuTierChoices
 from .models import PeeringLocation, ProviderOrder, ServiceProvider
@@ -35,13 +36,28 @@ BANDWIDTH_CHOICES = [
 ]
 
 
-def form_add_domain_error(form, error):
-    """Show a refusal next to the field it names, or above the form when it names none the form has."""
+def form_add_domain_error(form, error, *, skip=()):
+    """Show each refusal next to the field it names, or above the form when it names none the form has.
+    Fields in `skip` keep only the errors they have."""
+    if isinstance(error, DomainErrors):
+        for refusal in error.errors:
+            form_add_domain_error(form, refusal, skip=skip)
+        return
     if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        field = error.field if error.field in form.fields else None
+        if field not in skip:
+            form.add_error(field, _html_message(error))
         return
     for field, messages in getattr(error, "message_dict", {None: error.messages}).items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def _html_message(error):
+    """The refusal as shown in a form: one naming an existing circuit links to it."""
+    circuit = getattr(error, "circuit", None)
+    if circuit is None:
+        return error.message
+    return format_html('{} <a href="{}">Open {}</a>.', error.message, circuit.get_absolute_url(), circuit.name)
 
 
 ACTION_ERRORS = (DomainError, ValidationError)
@@ -51,7 +67,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CircuitCreateForm(forms.Form):
+class CircuitCreateForm(UncutForm):
     name = forms.CharField(max_length=80, validators=[circuit_name_validator], help_text="e.g. er-ams-prod-01")
     team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text="The team that owns and watches it.")
     subscription_id = forms.UUIDField(label="Subscription ID")
@@ -73,7 +89,7 @@ class CircuitCreateForm(forms.Form):
             self.fields["team"].initial = teams[0]
 
 
-class ProviderOrderForm(forms.Form):
+class ProviderOrderForm(UncutForm):
     status = forms.ChoiceField(choices=ProviderOrderStatusChoices.choices(), initial=ProviderOrderStatusChoices.ORDERED)
     provider_reference = forms.CharField(max_length=100, required=False, help_text="The provider's order number.")
     contact_name = forms.CharField(max_length=100, required=False)
@@ -93,13 +109,13 @@ class ProviderOrderForm(forms.Form):
         return data
 
 
-class AuthorizationForm(forms.Form):
+class AuthorizationForm(UncutForm):
     name = forms.CharField(
         max_length=80, validators=[circuit_name_validator], help_text="e.g. the subscription or team it is for."
     )
 
 
-class VNetLinkForm(forms.Form):
+class VNetLinkForm(UncutForm):
     name = forms.CharField(max_length=80, validators=[circuit_name_validator], help_text="The connection's name.")
     vnet_resource_id = forms.CharField(
         max_length=400,
@@ -136,7 +152,7 @@ class VNetLinkForm(forms.Form):
         return value
 
 
-class UpgradeForm(forms.Form):
+class UpgradeForm(UncutForm):
     """SKU and bandwidth changes Azure allows: bandwidth up, MeteredData to UnlimitedData."""
 
     sku_tier = forms.ChoiceField(choices=SkuTierChoices.choices(), label="SKU tier")
@@ -145,5 +161,5 @@ class UpgradeForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(UncutForm):
     reason = forms.CharField(max_length=200, required=False, help_text="Recorded in the circuit's timeline.")

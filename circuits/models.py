@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .choices import (
@@ -145,6 +146,15 @@ class Circuit(models.Model):
             models.CheckConstraint(
                 condition=Q(deleted_at__isnull=True) | Q(deleted_at__gte=F("created_at")),
                 name="circuit_deleted_after_created",
+            ),
+            # One Azure resource, one circuit: Azure compares resource names and groups ignoring case.
+            models.UniqueConstraint(
+                Lower("name"),
+                "subscription_id",
+                Lower("resource_group"),
+                condition=Q(deleted_at__isnull=True),
+                name="circuit_one_undeleted_per_azure_resource",
+                violation_error_message="An undeleted circuit already has this name in this resource group.",
             ),
         ]
         permissions = [("view_billing", "Can see billing exposure")]

@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+from datetime import UTC, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -11,7 +12,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from audit.models import AuditEvent
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
 from peerings.choices import BgpStateChoices, PeeringTypeChoices, TicketStatusChoices
-from peerings.models import BgpSession, Peering, PrefixValidationTicket
+from peerings.models import ROUTE_FILTER_REQUIRED_SINCE, BgpSession, Peering, PrefixValidationTicket
 
 from .choices import CircuitProvisioningStateChoices, ConnectionStatusChoices
 from .choices import ServiceProviderProvisioningStateChoices as ProviderState
@@ -79,13 +80,20 @@ def user_can_change_circuit(user, circuit) -> bool:
 
 
 def _routing_done():
-    """Every peering's BGP is up, and every Microsoft peering's prefixes are Configured."""
-    peerings = Peering.objects.filter(circuit=OuterRef("pk"))
-    session_down = BgpSession.objects.filter(peering__circuit=OuterRef("pk")).exclude(state=BgpStateChoices.ESTABLISHED)
-    prefixes_pending = peerings.filter(peering_type=PeeringTypeChoices.MICROSOFT).exclude(
+    """Some peering carries traffic: its BGP is up and, for Microsoft peering, its prefixes are Configured."""
+    session_down = BgpSession.objects.filter(peering=OuterRef("pk")).exclude(state=BgpStateChoices.ESTABLISHED)
+    prefixes_pending = Q(peering_type=PeeringTypeChoices.MICROSOFT) & ~Q(
         advertised_public_prefixes_state=PrefixesState.CONFIGURED
     )
-    return Q(Exists(peerings)) & ~Q(Exists(session_down)) & ~Q(Exists(prefixes_pending))
+    since = datetime.combine(ROUTE_FILTER_REQUIRED_SINCE, time.min, tzinfo=UTC)  # Peering.needs_route_filter
+    filter_missing = Q(peering_type=PeeringTypeChoices.MICROSOFT, route_filter="", circuit__created_at__gte=since)
+    up = (
+        Peering.objects.filter(circuit=OuterRef("pk"))
+        .exclude(prefixes_pending)
+        .exclude(filter_missing)
+        .exclude(Exists(session_down))
+    )
+    return Q(Exists(up))
 
 
 def _links_done():
@@ -109,7 +117,7 @@ def with_workflow_step(queryset, *, selected=True):
         workflow_step=Case(
             When(deleted_at__isnull=False, then=Value(2)),
             When(**{state: ProviderState.NOT_PROVISIONED}, then=Value(2)),
-            When(**{state: ProviderState.DEPROVISIONED, "deprovisioned_at__isnull": False}, then=Value(2)),
+            When(**{state: ProviderState.DEPROVISIONED}, then=Value(2)),
             When(~Q(**{state: ProviderState.PROVISIONED}), then=Value(3)),
             When(~Q(circuit_provisioning_state=CircuitProvisioningStateChoices.ENABLED), then=Value(3)),
             When(deprovision_requested_at__isnull=False, then=Value(3)),

@@ -7,7 +7,7 @@ an audit event; refusals raise DomainError with a message that says what to do i
 import secrets as std_secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_event_record
@@ -76,6 +76,28 @@ def _record(*, obj, field, actor, reason="", from_value="", to_value="", circuit
     )
 
 
+class CircuitAlreadyExists(DomainError):
+    """The Azure resource already has an undeleted circuit; carries it so a page can link to it."""
+
+    def __init__(self, circuit):
+        super().__init__(
+            f"Circuit {circuit.name} (#{circuit.pk}) is already this Azure resource: the same name, subscription "
+            "and resource group. Open it, or choose another name.",
+            field="name",
+            code="conflict",
+        )
+        self.circuit = circuit
+
+
+def _refuse_second_circuit_for_resource(*, name, subscription_id, resource_group):
+    """Azure names a circuit by subscription, resource group and name, comparing names ignoring case."""
+    existing = Circuit.objects.filter(
+        name__iexact=name, subscription_id=subscription_id, resource_group__iexact=resource_group, deleted_at=None
+    ).first()
+    if existing:
+        raise CircuitAlreadyExists(existing)
+
+
 def _refuse_over_subscription_quota(*, subscription_id, region):
     """Azure refuses a circuit past its quota (default 50 a subscription, 10 a region in it)."""
     live = Circuit.objects.filter(subscription_id=subscription_id, deleted_at__isnull=True)
@@ -121,6 +143,8 @@ def circuit_create(
     )
     if not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
         raise DomainError(f"{service_provider} does not offer {peering_location}.", field="peering_location")
+    resource = {"name": name, "subscription_id": subscription_id, "resource_group": resource_group}
+    _refuse_second_circuit_for_resource(**resource)
     if actor.kind not in OBSERVING_ACTORS:
         _refuse_over_subscription_quota(subscription_id=subscription_id, region=region)
     now = created_at or timezone.now()
@@ -143,7 +167,12 @@ def circuit_create(
     if service_key:
         circuit.service_key = service_key
     full_clean_or_refuse(circuit, exclude=["service_key"])
-    circuit.save()
+    try:
+        with transaction.atomic():
+            circuit.save()
+    except IntegrityError:  # created by someone else since the check above
+        _refuse_second_circuit_for_resource(**resource)
+        raise
     audit_event_record(
         obj=circuit,
         field="created",

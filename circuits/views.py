@@ -54,12 +54,17 @@ PAGE_SIZE = 50
 STOP_POLLING = 286  # htmx 2: swap this answer, then stop polling
 
 
-def poll_seconds():
-    return getattr(settings, "ONRAMP_LIVE_POLL_SECONDS", 5)
+def poll_seconds(*, onboarded=False):
+    """How often a live page asks again: slower once onboarded, where changes are rare but still
+    matter (a BGP session dropping, a link disconnecting, the provider deprovisioning)."""
+    if onboarded:
+        return settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS
+    return settings.ONRAMP_LIVE_POLL_SECONDS
 
 
 def _live_response(request, template, context, *, finished=False):
-    """A live fragment for htmx polls, the whole page otherwise; polls stop once nothing can change."""
+    """A live fragment for htmx polls, the whole page otherwise; polls stop only once nothing can
+    change (a deleted circuit)."""
     if request.htmx:
         response = render(request, template + "#live", context, status=STOP_POLLING if finished else 200)
     else:
@@ -153,11 +158,12 @@ def _circuit_list_page(request):
         "query": query.urlencode(),
         "query_without_page": without_page.urlencode(),
         "fingerprint": circuits_fingerprint(circuit for circuit, _ in rows),
-        "polling": any(not (circuit.is_deleted or checklist.is_complete) for circuit, checklist in rows),
-        "poll_seconds": poll_seconds(),
+        # The list always polls: any row may change and new circuits may join the page.
+        "polling": True,
+        "poll_seconds": poll_seconds(onboarded=all(c.is_deleted or checklist.is_complete for c, checklist in rows)),
         "last_checked_at": max((c.last_checked_at for c, _ in rows if c.last_checked_at), default=None),
     }
-    return _live_response(request, "circuits/circuit_list.html", context, finished=not context["polling"])
+    return _live_response(request, "circuits/circuit_list.html", context)
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
@@ -187,7 +193,6 @@ def circuit_detail(request, pk):
 def _circuit_page(request, pk):
     circuit = get_object_or_404(circuits_visible_to(request.user, circuit_page_queryset()), pk=pk)
     checklist = circuit_checklist(circuit)
-    finished = circuit.is_deleted or checklist.is_complete
     context = {
         "circuit": circuit,
         "checklist": checklist,
@@ -195,11 +200,11 @@ def _circuit_page(request, pk):
         "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
         "order_needed": _order_needed(circuit, checklist),
         "fingerprint": circuits_fingerprint([circuit]),
-        "polling": not finished,
-        "poll_seconds": poll_seconds(),
+        "polling": not circuit.is_deleted,
+        "poll_seconds": poll_seconds(onboarded=checklist.is_complete),
         "validation_needed": AdvertisedPublicPrefixesStateChoices.VALIDATION_NEEDED,
     }
-    return _live_response(request, "circuits/circuit_detail.html", context, finished=finished)
+    return _live_response(request, "circuits/circuit_detail.html", context, finished=circuit.is_deleted)
 
 
 class CircuitCreateView(PermissionRequiredMixin, View):

@@ -184,6 +184,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Polling (circuits.tasks, README "Polling and background work"). Intervals in seconds.
 ONRAMP_STATE_SOURCE = env.str("ONRAMP_STATE_SOURCE", default="simulator")  # simulator | azure
+# How often open pages ask whether their circuits changed; onboarded circuits change rarely.
+ONRAMP_LIVE_POLL_SECONDS = env.int("ONRAMP_LIVE_POLL_SECONDS", default=5)
+ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = env.int("ONRAMP_LIVE_POLL_ONBOARDED_SECONDS", default=30)
 ONRAMP_POLL_INTERVAL = env.float("ONRAMP_POLL_INTERVAL", default=60)
 ONRAMP_POLL_MOTION_INTERVAL = env.float("ONRAMP_POLL_MOTION_INTERVAL", default=15)
 ONRAMP_SWEEP_INTERVAL = env.float("ONRAMP_SWEEP_INTERVAL", default=min(ONRAMP_POLL_MOTION_INTERVAL, 10))

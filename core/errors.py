@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -21,3 +23,39 @@ def full_clean_or_refuse(obj, **kwargs):
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise DomainError(" ".join(messages), field=None if field == NON_FIELD_ERRORS else field) from None
+
+
+class DomainErrors(DomainError):
+    """Several refusals found at once, so a form can show every one next to its field."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__(" ".join(error.message for error in self.errors), field=self.errors[0].field)
+
+
+class ErrorCollector:
+    """Runs independent checks and gathers their refusals instead of stopping at the first.
+
+    errors = ErrorCollector()
+    with errors.check():
+        validate_asn(asn)
+    errors.raise_any()
+    """
+
+    def __init__(self):
+        self.errors = []
+
+    @contextmanager
+    def check(self):
+        try:
+            yield
+        except DomainErrors as refusals:
+            self.errors.extend(refusals.errors)
+        except DomainError as refusal:
+            self.errors.append(refusal)
+
+    def raise_any(self):
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise DomainErrors(self.errors)

@@ -1,8 +1,21 @@
 import re
 
+from django import forms
+
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def split_prefixes(text):
     """Prefixes typed one per line, or separated by commas, semicolons or spaces."""
     return [item for item in _SEPARATORS.split(text) if item]
+
+
+class UncutForm(forms.Form):
+    """A form whose inputs the browser never cuts: `maxlength` would silently truncate a pasted
+    secret or identifier (a 40-character BGP MD5 key becomes 25 and BGP never comes up); the
+    server refuses what is too long instead, saying so next to the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -72,11 +73,20 @@ def _decide(request, pk, service, *, reason_required=False, done):
     else:
         error = " ".join(form.errors.get("reason", []))
     if request.htmx:
-        context = {"ticket": get_object_or_404(ticket_queryset(), pk=pk), "error": error, "reason": request.POST}
-        return render(request, "approvals/queue.html#ticket", context)
+        return _decision_fragment(request, pk, error)
     if error:
         messages.error(request, error)
     return redirect(_return_address(request) or "approvals:queue")
+
+
+def _decision_fragment(request, pk, error):
+    """The decided ticket's card; on the ticket's own page also its subtitle and history, which the
+    decision changed (the queue page has neither)."""
+    ticket = get_object_or_404(ticket_queryset(), pk=pk)
+    context = {"ticket": ticket, "error": error, "reason": request.POST}
+    if request.htmx.current_url_abs_path != reverse("approvals:ticket_detail", args=[pk]):
+        return render(request, "approvals/queue.html#ticket", context)
+    return render(request, "approvals/ticket_detail.html#decided", {**context, "history": ticket_history(ticket)})
 
 
 def _return_address(request):

@@ -2,13 +2,13 @@
 
 from django import forms
 
-from core.forms import split_prefixes
+from core.forms import UncutForm, split_prefixes
 
 from .choices import PeeringTypeChoices, RoutingRegistryChoices
 from .validators import MD5_KEY_MAX_LENGTH
 
 
-class PeeringForm(forms.Form):
+class PeeringForm(UncutForm):
     peering_type = forms.ChoiceField(choices=PeeringTypeChoices.choices(), label="Peering type")
     peer_asn = forms.IntegerField(
         label="Peer ASN", min_value=1, max_value=4294967295, help_text="Your side's AS number (not 12076)."
@@ -32,6 +32,10 @@ class PeeringForm(forms.Form):
         label="BGP MD5 key (optional)",
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=f"At most {MD5_KEY_MAX_LENGTH} characters. Stored as a digest, never shown again.",
+        error_messages={
+            "max_length": f"Azure accepts a BGP MD5 key of at most {MD5_KEY_MAX_LENGTH} characters; this one has "
+            "%(show_value)d. Nothing was cut: choose a shorter key and set it on your routers too."
+        },
     )
     advertised_public_prefixes = forms.CharField(
         required=False,
@@ -65,7 +69,7 @@ class PeeringForm(forms.Form):
         return data
 
 
-class RouteFilterForm(forms.Form):
+class RouteFilterForm(UncutForm):
     route_filter = forms.CharField(
         required=False,
         max_length=400,
@@ -75,7 +79,7 @@ class RouteFilterForm(forms.Form):
     )
 
 
-class PeeringPrefixesForm(forms.Form):
+class PeeringPrefixesForm(UncutForm):
     """Change what a Microsoft peering advertises; its fields are PeeringForm's own."""
 
     advertised_public_prefixes = PeeringForm.base_fields["advertised_public_prefixes"]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.services import audit_event_record
 from circuits.models import Circuit
 from core.actors import Actor
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCollector
 from core.secrets import secret_digest
 from core.statemachine import circuit_touch, lock, transition
 from notifications.services import notify_circuit_watchers
@@ -49,55 +49,85 @@ TICKET_TRANSITIONS = {
 }
 
 
-def _validate_peering_fields(
+def peering_fields_check(
     *,
-    peering_type,
-    peer_asn,
-    primary,
-    secondary,
-    vlan_id,
-    ipv6_primary,
-    ipv6_secondary,
-    shared_key,
-    advertised_public_prefixes,
-    customer_asn,
-    routing_registry_name,
-):
-    if peering_type not in PeeringTypeChoices.values():
-        raise DomainError(
-            f"“{peering_type}” is not a peering type for new circuits; use AzurePrivatePeering or MicrosoftPeering.",
-            field="peering_type",
-        )
+    circuit: Circuit,
+    peering_type=None,
+    peer_asn=None,
+    primary_peer_address_prefix=None,
+    secondary_peer_address_prefix=None,
+    vlan_id=None,
+    ipv6_primary_peer_address_prefix="",
+    ipv6_secondary_peer_address_prefix="",
+    shared_key="",
+    advertised_public_prefixes=(),
+    customer_asn=None,
+    routing_registry_name="",
+) -> list[str]:
+    """Every rule a new peering's fields break, all at once (DomainErrors); returns the advertised
+    prefixes. A field given as None failed its shape check already and is not judged again."""
+    errors = ErrorCollector()
     microsoft = peering_type == PeeringTypeChoices.MICROSOFT
-    validate_asn(peer_asn, field="peer_asn")
-    validate_vlan_id(vlan_id)
-    validate_shared_key(shared_key)
-    validate_peer_subnets(
-        primary,
-        secondary,
-        version=4,
-        public_only=microsoft,
-        fields=("primary_peer_address_prefix", "secondary_peer_address_prefix"),
-    )
-    if bool(ipv6_primary) != bool(ipv6_secondary):
+    with errors.check():
+        if peering_type is not None and peering_type not in PeeringTypeChoices.values():
+            raise DomainError(
+                f"“{peering_type}” is not a peering type for new circuits; "
+                "use AzurePrivatePeering or MicrosoftPeering.",
+                field="peering_type",
+            )
+        if peering_type and circuit.peerings.filter(peering_type=peering_type).exists():
+            raise DomainError(f"This circuit already has {peering_type}.", field="peering_type")
+    with errors.check():
+        if peer_asn is not None:
+            validate_asn(peer_asn, field="peer_asn")
+    with errors.check():
+        if vlan_id is not None:
+            validate_vlan_id(vlan_id)
+            if circuit.peerings.filter(vlan_id=vlan_id).exists():
+                raise DomainError("This VLAN ID is already used by another peering of this circuit.", field="vlan_id")
+    with errors.check():
+        validate_shared_key(shared_key)
+    with errors.check():
+        if primary_peer_address_prefix is not None and secondary_peer_address_prefix is not None:
+            validate_peer_subnets(
+                primary_peer_address_prefix,
+                secondary_peer_address_prefix,
+                version=4,
+                public_only=microsoft,
+                fields=("primary_peer_address_prefix", "secondary_peer_address_prefix"),
+            )
+    with errors.check():
+        _validate_ipv6_subnets(ipv6_primary_peer_address_prefix, ipv6_secondary_peer_address_prefix, microsoft)
+    prefixes = []
+    if microsoft:
+        with errors.check():
+            if customer_asn is not None:
+                validate_asn(customer_asn, field="customer_asn")
+        with errors.check():
+            if routing_registry_name is not None and routing_registry_name not in RoutingRegistryChoices.values():
+                raise DomainError(
+                    "Choose the routing registry where your prefixes are registered.", field="routing_registry_name"
+                )
+        with errors.check():
+            if advertised_public_prefixes is not None:
+                prefixes = parse_advertised_prefixes(advertised_public_prefixes)
+    errors.raise_any()
+    return prefixes
+
+
+def _validate_ipv6_subnets(primary, secondary, microsoft):
+    if primary is None or secondary is None:
+        return
+    if bool(primary) != bool(secondary):
         raise DomainError("Give both IPv6 subnets or neither.", field="ipv6_secondary_peer_address_prefix")
-    if ipv6_primary:
+    if primary:
         validate_peer_subnets(
-            ipv6_primary,
-            ipv6_secondary,
+            primary,
+            secondary,
             version=6,
             public_only=microsoft,
             fields=("ipv6_primary_peer_address_prefix", "ipv6_secondary_peer_address_prefix"),
         )
-    if not microsoft:
-        return []
-    if customer_asn is not None:
-        validate_asn(customer_asn, field="customer_asn")
-    if routing_registry_name not in RoutingRegistryChoices.values():
-        raise DomainError(
-            "Choose the routing registry where your prefixes are registered.", field="routing_registry_name"
-        )
-    return parse_advertised_prefixes(advertised_public_prefixes)
 
 
 def _refuse_people_on_layer3(circuit, actor):
@@ -136,23 +166,20 @@ def peering_configure(
             f"The circuit is {circuit.service_provider_provisioning_state}, not Provisioned: routing can be "
             "configured only once the provider has provisioned it (configuring earlier fails or hangs)."
         )
-    prefixes = _validate_peering_fields(
+    prefixes = peering_fields_check(
+        circuit=circuit,
         peering_type=peering_type,
         peer_asn=peer_asn,
-        primary=primary_peer_address_prefix,
-        secondary=secondary_peer_address_prefix,
+        primary_peer_address_prefix=primary_peer_address_prefix,
+        secondary_peer_address_prefix=secondary_peer_address_prefix,
         vlan_id=vlan_id,
-        ipv6_primary=ipv6_primary_peer_address_prefix,
-        ipv6_secondary=ipv6_secondary_peer_address_prefix,
+        ipv6_primary_peer_address_prefix=ipv6_primary_peer_address_prefix,
+        ipv6_secondary_peer_address_prefix=ipv6_secondary_peer_address_prefix,
         shared_key=shared_key,
         advertised_public_prefixes=advertised_public_prefixes,
         customer_asn=customer_asn,
         routing_registry_name=routing_registry_name,
     )
-    if circuit.peerings.filter(peering_type=peering_type).exists():
-        raise DomainError(f"This circuit already has {peering_type}.", field="peering_type")
-    if circuit.peerings.filter(vlan_id=vlan_id).exists():
-        raise DomainError("This VLAN ID is already used by another peering of this circuit.", field="vlan_id")
     microsoft = peering_type == PeeringTypeChoices.MICROSOFT
     # A private validation ASN can never match a registry: its prefixes need manual validation at once.
     manual = microsoft and is_private_asn(customer_asn or peer_asn)

@@ -2,7 +2,7 @@
 
 import ipaddress
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCollector
 
 from .models import AZURE_ASN, MAX_ASN
 
@@ -68,25 +68,32 @@ def validate_public(network, *, field):
 
 
 def validate_peer_subnets(primary, secondary, *, version=4, public_only=False, fields=("primary", "secondary")):
-    """Two /30s (IPv4) or /126s (IPv6), distinct and not overlapping; public on Microsoft peering."""
-    length = 30 if version == 4 else 126
+    """Two /30s (IPv4) or /126s (IPv6), distinct and not overlapping; public on Microsoft peering.
+    Each subnet is judged on its own, so both can be refused at once."""
+    errors = ErrorCollector()
     networks = []
     for value, field in zip((primary, secondary), fields, strict=True):
-        network = parse_network(value, field=field)
-        if network.version != version:
-            raise DomainError(f"Enter an IPv{version} subnet here.", field=field)
-        if network.prefixlen != length:
-            raise DomainError(
-                f"A peer subnet is a /{length} (a /{length - 1} split in two gives the pair); "
-                f"got /{network.prefixlen}.",
-                field=field,
-            )
-        if public_only:
-            validate_public(network, field=field)
-        networks.append(network)
+        with errors.check():
+            networks.append(_peer_subnet(value, version=version, public_only=public_only, field=field))
+    errors.raise_any()
     if networks[0].overlaps(networks[1]):
         raise DomainError("The primary and secondary subnets must be different and must not overlap.", field=fields[1])
     return networks
+
+
+def _peer_subnet(value, *, version, public_only, field):
+    length = 30 if version == 4 else 126
+    network = parse_network(value, field=field)
+    if network.version != version:
+        raise DomainError(f"Enter an IPv{version} subnet here.", field=field)
+    if network.prefixlen != length:
+        raise DomainError(
+            f"A peer subnet is a /{length} (a /{length - 1} split in two gives the pair); got /{network.prefixlen}.",
+            field=field,
+        )
+    if public_only:
+        validate_public(network, field=field)
+    return network
 
 
 def validate_vlan_id(vlan_id, *, field="vlan_id"):
@@ -100,13 +107,20 @@ def validate_shared_key(key, *, field="shared_key"):
 
 
 def parse_advertised_prefixes(values, *, field="advertised_public_prefixes"):
-    """Parse, de-duplicate and check advertised public prefixes; returns canonical strings."""
-    prefixes = []
+    """Parse, de-duplicate and check advertised public prefixes; returns canonical strings.
+    Every bad prefix is named in one refusal, not just the first."""
+    prefixes, problems = [], []
     for value in values:
-        network = parse_network(value, field=field)
-        validate_public(network, field=field)
+        try:
+            network = parse_network(value, field=field)
+            validate_public(network, field=field)
+        except DomainError as refusal:
+            problems.append(refusal.message)
+            continue
         if str(network) not in prefixes:
             prefixes.append(str(network))
+    if problems:
+        raise DomainError(" ".join(problems), field=field)
     if not prefixes:
         raise DomainError("Microsoft peering needs at least one advertised public prefix.", field=field)
     if len(prefixes) > MAX_PREFIXES_PER_SESSION:

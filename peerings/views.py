@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 
+from circuits.forms import ACTION_ERRORS, form_add_domain_error
 from circuits.views import CircuitActionView
 
 from . import services
@@ -24,6 +25,16 @@ class PeeringCreateView(CircuitActionView):
 
     def perform(self, data):
         return services.peering_configure(circuit=self.circuit, actor=self.actor, **data)
+
+    def render(self, form):
+        """A form with shape errors also shows the rule errors of its well-formed fields."""
+        if form.is_bound and form.errors:
+            judged = {name: form.cleaned_data.get(name) for name in form.fields}
+            try:
+                services.peering_fields_check(circuit=self.circuit, **judged)
+            except ACTION_ERRORS as error:
+                form_add_domain_error(form, error, skip=form.errors)
+        return super().render(form)
 
 
 class MicrosoftPeeringActionView(CircuitActionView):

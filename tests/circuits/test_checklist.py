@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from circuits.checklist import circuit_checklist
 from circuits.models import Circuit
-from circuits.selectors import circuit_onboarding_queryset
+from circuits.selectors import ONBOARDED, circuit_onboarding_queryset, with_workflow_step
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 
@@ -270,3 +272,97 @@ def test_circuits_older_than_august_2017_need_no_route_filter():
     )
 
     assert checklist_of(circuit).is_complete
+
+
+def test_a_new_microsoft_peering_needing_validation_keeps_an_onboarded_circuit_onboarded():
+    circuit = onboarded()
+    peering = PeeringFactory(circuit=circuit, microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
+    AdvertisedPrefixFactory(peering=peering, prefix="80.1.16.0/22", validation_state="ValidationNeeded")
+
+    checklist = checklist_of(circuit)
+
+    assert summary(checklist)[3:] == [(4, "done", "engineer"), (5, "done", "")]
+    assert checklist.is_complete
+    assert "Microsoft peering: 1 prefix needs validation (80.1.16.0/22)" in checklist.steps[3].reason
+    assert with_workflow_step(Circuit.objects.filter(pk=circuit.pk)).get().workflow_step == ONBOARDED
+
+
+def test_a_connected_vnet_link_is_done_whatever_routing_says():
+    circuit = PeeringFactory().circuit  # BGP down
+    VNetLinkFactory(circuit=circuit, connection_status="Connected")
+
+    assert summary(checklist_of(circuit))[3:] == [(4, "waiting", "engineer"), (5, "done", "")]
+
+
+@pytest.mark.parametrize(("count", "reason"), [(1, "1 prefix needs validation"), (2, "2 prefixes need validation")])
+def test_the_prefix_count_is_spelled_for_its_number(count, reason):
+    peering = PeeringFactory(microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
+    for n in range(count):
+        AdvertisedPrefixFactory(peering=peering, prefix=f"80.1.{n}.0/24", validation_state="ValidationNeeded")
+
+    assert reason in step(peering.circuit, 4).reason
+
+
+def test_a_provider_state_azure_does_not_document_is_not_called_not_started():
+    provisioning = step(CircuitFactory(service_provider_provisioning_state="Suspended"), 3)
+
+    assert (provisioning.status, provisioning.who) == ("blocked", "engineer")
+    assert "Suspended" in provisioning.reason and "has not started" not in provisioning.reason
+
+
+PROVIDER_STATES = ["NotProvisioned", "Provisioning", "Provisioned", "Deprovisioning", "DeProvisioned", "Suspended"]
+BGP_STATES = ["Idle", "Active", "Established"]
+PREFIX_STATES = ["NotConfigured", "Configuring", "Configured", "ValidationNeeded"]
+LINK_STATUSES = ["Unknown", "Connecting", "Connected", "NotConnected"]
+peering_shapes = st.fixed_dictionaries(
+    {"sessions": st.sampled_from(BGP_STATES), "prefixes": st.sampled_from(PREFIX_STATES), "filter": st.booleans()}
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    provider_state=st.sampled_from(PROVIDER_STATES),
+    enabled=st.booleans(),
+    layer=st.sampled_from(["Layer2", "Layer3"]),
+    order=st.sampled_from([None, "draft", "ordered", "cancelled"]),
+    private=st.one_of(st.none(), peering_shapes),
+    microsoft=st.one_of(st.none(), peering_shapes),
+    links=st.lists(st.sampled_from(LINK_STATUSES), max_size=3),
+)
+def test_no_step_reads_not_started_while_its_evidence_holds(
+    provider_state, enabled, layer, order, private, microsoft, links
+):
+    circuit = CircuitFactory(
+        service_provider=ServiceProviderFactory(layer=layer),
+        service_provider_provisioning_state=provider_state,
+        circuit_provisioning_state="Enabled" if enabled else "Disabled",
+    )
+    if order:
+        ProviderOrderFactory(circuit=circuit, status=order)
+    for shape, traits in ((private, {}), (microsoft, {"microsoft": True})):
+        if shape:
+            PeeringFactory(
+                circuit=circuit,
+                sessions=shape["sessions"],
+                advertised_public_prefixes_state=shape["prefixes"] if traits else "NotConfigured",
+                route_filter="rf" if shape["filter"] else "",
+                **traits,
+            )
+    for status in links:
+        VNetLinkFactory(circuit=circuit, connection_status=status)
+
+    checklist = checklist_of(circuit)
+    statuses = {s.number: s.status for s in checklist.steps}
+    evidence = {
+        2: (order and order != "cancelled") or provider_state != "NotProvisioned",
+        3: provider_state != "NotProvisioned",
+        4: bool(private or microsoft),
+        5: bool(links),
+    }
+    for number, holds in evidence.items():
+        assert not (holds and statuses[number] == "not_started"), (number, checklist.steps[number - 1].reason)
+    if links and set(links) == {"Connected"}:
+        assert statuses[5] == "done"
+    current = checklist.current
+    workflow_step = with_workflow_step(Circuit.objects.filter(pk=circuit.pk)).get().workflow_step
+    assert workflow_step == (current.number if current else ONBOARDED)

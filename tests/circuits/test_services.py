@@ -835,3 +835,26 @@ def test_database_refuses_a_second_circuit_with_the_same_service_key():
 
     with pytest.raises(IntegrityError):
         CircuitFactory(service_key=circuit.service_key)
+
+
+def test_the_database_holds_one_undeleted_circuit_per_azure_resource():
+    first = CircuitFactory(name="er-one", resource_group="rg-net")
+    with pytest.raises(IntegrityError):
+        CircuitFactory(name="ER-ONE", subscription_id=first.subscription_id, resource_group="RG-NET")
+
+
+def test_an_import_of_an_existing_azure_resource_is_refused_naming_the_circuit(refused):
+    first = CircuitFactory(name="er-one", resource_group="rg-net")
+    refusal = refused(
+        services.circuit_create,
+        actor=IMPORTER,
+        name="er-one",
+        subscription_id=first.subscription_id,
+        resource_group="rg-net",
+        region="westeurope",
+        service_provider=first.service_provider,
+        peering_location=first.peering_location,
+        bandwidth_mbps=first.bandwidth_mbps,
+        team=first.team,
+    )
+    assert (refusal.circuit, refusal.field, refusal.code) == (first, "name", "conflict")

@@ -227,11 +227,20 @@ def test_a_source_check_alone_refreshes_the_freshness_line(engineer_client, team
     assert "Checked <time" in response.content.decode()
 
 
-def test_polling_stops_once_a_circuit_is_onboarded(as_user, engineer):
+def test_an_onboarded_circuit_keeps_polling_more_slowly(as_user, engineer, settings):
+    settings.ONRAMP_LIVE_POLL_SECONDS, settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 5, 30
     circuit = onboarded_circuit()
     client = as_user(engineer)
-    assert "data-live" not in client.get(detail(circuit)).content.decode()
-    assert client.get(detail(circuit), {"v": "old"}, **HTMX).status_code == STOP_POLLING
+    assert 'hx-trigger="every 30s' in client.get(detail(circuit)).content.decode()
+    response = client.get(detail(circuit), {"v": "old"}, **HTMX)
+    assert response.status_code == 200
+    assert 'id="live-poller" hx-swap-oob="innerHTML"' in response.content.decode()
+
+
+def test_a_circuit_still_onboarding_polls_at_the_live_interval(as_user, engineer, settings):
+    settings.ONRAMP_LIVE_POLL_SECONDS, settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 5, 30
+    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=3))
+    assert 'hx-trigger="every 5s' in as_user(engineer).get(detail(circuit)).content.decode()
 
 
 def test_polling_stops_once_a_circuit_is_deleted(as_user, engineer):
@@ -261,9 +270,12 @@ def test_a_changed_list_poll_renders_the_rows(as_user, engineer):
     assert "<html" not in response.content.decode()
 
 
-def test_the_list_stops_polling_when_every_row_is_finished(as_user, engineer):
+def test_the_list_keeps_polling_more_slowly_when_every_row_is_onboarded(as_user, engineer, settings):
+    settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 30
     onboarded_circuit()
-    assert as_user(engineer).get(LIST, {"v": "old"}, **HTMX).status_code == STOP_POLLING
+    response = as_user(engineer).get(LIST, {"v": "old"}, **HTMX)
+    assert response.status_code == 200
+    assert 'hx-trigger="every 30s' in response.content.decode()
 
 
 def test_the_timeline_shows_audit_events_with_who_and_why(as_user, engineer, team, engineer_actor):

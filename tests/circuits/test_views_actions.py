@@ -134,6 +134,32 @@ def test_engineers_create_circuits_only_for_their_own_teams(engineer_client, ref
     assert "team" in response.context["form"].errors
 
 
+def test_a_second_circuit_for_the_same_azure_resource_is_refused_naming_the_first(engineer_client, team, refused_post):
+    provider = ServiceProviderFactory()
+    first = CircuitFactory(name="er-ams-prod-01", subscription_id=SUBSCRIPTION, resource_group="rg-network")
+    response = refused_post(
+        engineer_client,
+        reverse("circuits:circuit_create"),
+        create_data(provider, team, name="ER-AMS-PROD-01", resource_group="RG-Network"),
+    )
+    body = response.content.decode()
+    assert f"Circuit er-ams-prod-01 (#{first.pk}) is already this Azure resource" in body
+    assert f'<a href="{first.get_absolute_url()}">Open er-ams-prod-01</a>' in body
+
+
+def test_a_deleted_circuit_does_not_hold_its_azure_resource(engineer_client, team):
+    provider = ServiceProviderFactory()
+    CircuitFactory(
+        name="er-ams-prod-01",
+        subscription_id=SUBSCRIPTION,
+        resource_group="rg-network",
+        created_at=timezone.now() - timezone.timedelta(days=2),
+        deleted_at=timezone.now(),
+    )
+    engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, team))
+    assert Circuit.objects.filter(name="er-ams-prod-01", deleted_at=None).count() == 1
+
+
 # Step 2: the provider order
 
 

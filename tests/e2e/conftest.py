@@ -30,14 +30,51 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
 
 
-@pytest.fixture(autouse=True)
-def no_browser_errors(page):
-    """Every browser test also proves the pages run under the CSP: no script error, no refusal."""
-    errors = []
+def _collect_browser_errors(page, errors):
+    """Chromium logs a CSP refusal to the console only for some directives; every refusal reaches the
+    page's `securitypolicyviolation` event, which the init script (run by the browser, so exempt
+    from the CSP) turns into a console error."""
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+
+
+@pytest.fixture
+def browser_errors():
+    return []
+
+
+@pytest.fixture(autouse=True)
+def no_browser_errors(page, browser_errors):
+    """Every browser test also proves the pages run under the CSP: no script error, no refusal, on
+    `page` and on every page opened with `other_user_page`."""
+    _collect_browser_errors(page, browser_errors)
     yield
-    assert errors == []
+    assert browser_errors == []
+
+
+@pytest.fixture
+def other_user_page(browser, browser_context_args, browser_errors):
+    """A page in a browser context of its own (a second person, own cookies), watched like `page`."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context(**browser_context_args))
+        page = contexts[-1].new_page()
+        _collect_browser_errors(page, browser_errors)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  console.error(`CSP refused ${event.violatedDirective}: ${event.blockedURI || "inline"} (${where})`);
+});
+"""
 
 
 @pytest.fixture
@@ -58,6 +95,7 @@ def screenshot(page):
 def fast_live_polls(settings):
     """Poll every second so a test waits seconds, not minutes, for the page to update itself."""
     settings.ONRAMP_LIVE_POLL_SECONDS = 1
+    settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 1
 
 
 @pytest.fixture

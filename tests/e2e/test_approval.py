@@ -31,7 +31,9 @@ def stuck_peering(settings, tmp_path):
     return peering
 
 
-def test_an_approver_approves_a_manual_validation_ticket(page, browser, live_server, log_in, stuck_peering, tmp_path):
+def test_an_approver_approves_a_manual_validation_ticket(
+    page, other_user_page, live_server, log_in, stuck_peering, tmp_path
+):
     log_in("nina")
     page.goto(f"{live_server.url}/approvals/peerings/{stuck_peering.pk}/tickets/new/")
     page.get_by_label("Note").fill("The holder's Letter of Authorization for 80.10.5.0/24 is attached.")
@@ -41,7 +43,7 @@ def test_an_approver_approves_a_manual_validation_ticket(page, browser, live_ser
     page.get_by_role("button", name="Open ticket").click()
     expect(page.get_by_role("heading", name="Manual validation ticket")).to_be_visible()
 
-    approver = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    approver = other_user_page()
     approver.goto(f"{live_server.url}/accounts/login/")
     approver.get_by_label("Username").fill("omar")
     approver.get_by_label("Password").fill("pass-for-tests")

@@ -50,3 +50,23 @@ SHOW_TAB = """() => {
 def test_a_page_whose_session_ended_shows_the_log_in_page(watched_page):
     watched_page.context.clear_cookies()
     expect(watched_page.get_by_role("heading", name="Log in to Onramp")).to_be_visible(timeout=POLL_WAIT_MS)
+
+
+def test_an_onboarded_circuit_page_shows_a_bgp_session_dropping(page, live_server, log_in, catalog, fast_live_polls):
+    from circuits.models import Circuit
+    from peerings.models import BgpSession
+    from tests.circuits.factories import VNetLinkFactory
+    from tests.peerings.factories import PeeringFactory
+
+    peering = PeeringFactory(circuit__service_provider=catalog, sessions="Established")
+    VNetLinkFactory(circuit=peering.circuit, connection_status="Connected")
+    UserFactory(username="nina", role="engineer", team=peering.circuit.team)
+    log_in("nina")
+    page.goto(f"{live_server.url}{peering.circuit.get_absolute_url()}")
+    expect(page.locator("#circuit-head")).to_contain_text("Onboarded")
+
+    BgpSession.objects.filter(peering=peering, link="primary").update(state="Idle")
+    Circuit.objects.filter(pk=peering.circuit.pk).update(version=peering.circuit.version + 1)
+
+    expect(page.locator("#circuit-head")).not_to_contain_text("Onboarded", timeout=POLL_WAIT_MS)
+    expect(page.locator("#circuit-main")).to_contain_text("BGP not established on the primary link")

@@ -101,7 +101,7 @@ def test_a_new_engineer_onboards_a_circuit_through_all_five_steps(
     steps = page.locator(".stepper li")
     for number in range(5):
         expect(steps.nth(number)).to_contain_text("Done", timeout=POLL_WAIT_MS)
-    expect(page.locator("#circuit-main")).to_contain_text("1 VNet link connected.")
+    expect(page.locator("#circuit-main")).to_contain_text("1 VNet link Connected.")
     screenshot("04-onboarded")
     readme_shot = screenshot("circuit", full_page=False)
     if os.environ.get("ONRAMP_UPDATE_SCREENSHOTS"):

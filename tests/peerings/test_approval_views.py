@@ -240,3 +240,26 @@ def test_only_microsoft_peerings_take_tickets(client, engineer):
 def test_decisions_are_post_only(client, approver, ticket):
     client.force_login(approver)
     assert client.get(reverse("approvals:ticket_approve", args=[ticket.pk])).status_code == 405
+
+
+def test_a_decision_on_the_ticket_page_also_refreshes_its_subtitle_and_history(client, approver, ticket):
+    client.force_login(approver)
+    page = reverse("approvals:ticket_detail", args=[ticket.pk])
+    response = client.post(
+        reverse("approvals:ticket_approve", args=[ticket.pk]),
+        {"reason": "LOA checked."},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    )
+    body = response.content.decode()
+    assert f'id="ticket-{ticket.pk}"' in body
+    assert 'id="ticket-subtitle" hx-swap-oob="innerHTML"' in body and "peering prefixes are Configured" in body
+    assert 'id="ticket-history" hx-swap-oob="innerHTML"' in body and "open → approved" in body
+
+
+def test_a_decision_on_the_queue_swaps_only_the_ticket_card(client, approver, ticket):
+    client.force_login(approver)
+    response = client.post(
+        reverse("approvals:ticket_approve", args=[ticket.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{reverse('approvals:queue')}"},
+    )
+    assert "hx-swap-oob" not in response.content.decode()

@@ -88,6 +88,42 @@ def test_microsoft_peering_needs_public_prefixes(engineer_client, layer2_circuit
     assert "public addresses" in " ".join(response.context["form"].errors["advertised_public_prefixes"])
 
 
+def test_a_too_long_md5_key_is_refused_saying_so_and_never_cut_by_the_browser(
+    engineer_client, layer2_circuit, post_refused
+):
+    assert "maxlength" not in engineer_client.get(configure_url(layer2_circuit)).content.decode()
+    response = post_refused(engineer_client, layer2_circuit, {**PRIVATE, "shared_key": "k" * 40})
+    error = " ".join(response.context["form"].errors["shared_key"])
+    assert "at most 25 characters; this one has 40" in error
+    assert "k" * 40 not in response.content.decode()
+
+
+def test_every_error_of_a_peering_submit_is_shown_next_to_its_field(engineer_client, layer2_circuit, post_refused):
+    PeeringFactory(circuit=layer2_circuit, peering_type="MicrosoftPeering", vlan_id=100)
+    data = {
+        **MICROSOFT,
+        "peering_type": "AzurePrivatePeering",
+        "peer_asn": 65515,
+        "primary_peer_address_prefix": "192.168.100.128/29",
+        "secondary_peer_address_prefix": "not-a-subnet",
+    }
+    errors = post_refused(engineer_client, layer2_circuit, data).context["form"].errors
+    assert set(errors) == {"peer_asn", "vlan_id", "primary_peer_address_prefix", "secondary_peer_address_prefix"}
+
+
+def test_a_shape_error_does_not_hide_the_rule_errors_of_other_fields(engineer_client, layer2_circuit, post_refused):
+    data = {**MICROSOFT, "vlan_id": "ten", "peer_asn": 12076, "advertised_public_prefixes": "10.0.0.0/24"}
+    errors = post_refused(engineer_client, layer2_circuit, data).context["form"].errors
+    assert set(errors) == {"vlan_id", "peer_asn", "advertised_public_prefixes"}
+
+
+def test_the_private_prefix_error_names_every_bad_prefix(engineer_client, layer2_circuit, post_refused):
+    data = {**MICROSOFT, "advertised_public_prefixes": "10.0.0.0/24\n80.1.16.0/22\n192.168.0.0/24"}
+    errors = post_refused(engineer_client, layer2_circuit, data).context["form"].errors
+    error = " ".join(errors["advertised_public_prefixes"])
+    assert "10.0.0.0/24" in error and "192.168.0.0/24" in error
+
+
 def test_microsoft_peering_with_prefixes_one_per_line(engineer_client, layer2_circuit):
     data = {**MICROSOFT, "advertised_public_prefixes": "80.1.16.0/22\n80.1.20.0/24"}
     engineer_client.post(configure_url(layer2_circuit), data)
