@@ -178,9 +178,10 @@ ONRAMP_POLL_MAX_RETRIES = env.int("ONRAMP_POLL_MAX_RETRIES", default=3)
 ONRAMP_POLL_RETRY_BASE_DELAY = env.float("ONRAMP_POLL_RETRY_BASE_DELAY", default=5)
 ONRAMP_POLL_RETRY_MAX_DELAY = env.float("ONRAMP_POLL_RETRY_MAX_DELAY", default=300)
 ONRAMP_STALE_AFTER_FAILURES = env.int("ONRAMP_STALE_AFTER_FAILURES", default=3)
-ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=30)
-# Background work older than this shows a banner on every page and a "late" in /healthz.
-ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=300)
+ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=15)
+# Background work older than this shows a banner on every page and a "late" in /healthz. Three
+# missed heartbeats, plus the banner's 15 s poll: a dead worker shows within a minute.
+ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=3 * ONRAMP_HEARTBEAT_INTERVAL)
 # Beat's outbox relay publishes tasks queued while the broker was down (outbox.beat).
 ONRAMP_OUTBOX_RELAY_INTERVAL = env.float("ONRAMP_OUTBOX_RELAY_INTERVAL", default=5)
 ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)

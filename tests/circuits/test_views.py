@@ -227,6 +227,13 @@ def test_a_source_check_alone_refreshes_the_freshness_line(engineer_client, team
     assert "Checked <time" in response.content.decode()
 
 
+def test_the_freshness_line_says_live_only_as_the_health_banner_allows(engineer_client, team):
+    page = engineer_client.get(detail(CircuitFactory(team=team))).content.decode()
+    # onramp.css shows one of the two after the banner's answer (data-background="up" or "down")
+    assert '<span class="liveness-up"> · live</span>' in page
+    assert '<span class="liveness-down"> · not checking: worker down' in page
+
+
 def test_polling_stops_once_a_circuit_is_onboarded(as_user, engineer):
     circuit = onboarded_circuit()
     client = as_user(engineer)
