@@ -351,6 +351,19 @@ def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, e
     assert "Provider state: NotProvisioned → Provisioning" in page
 
 
+def test_the_timeline_reads_yes_no_changes_as_words(as_user, engineer, team):
+    from audit.services import audit_event_record
+    from core.actors import SYSTEM
+
+    circuit = CircuitFactory(team=team)
+    audit_event_record(
+        obj=circuit, field="is_stuck", from_value=False, to_value=True, actor=SYSTEM, circuit_id=circuit.pk
+    )
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert "Flagged stuck" in page
+    assert "False → True" not in page
+
+
 def export(client, **filters):
     response = client.get(reverse("circuits:circuit_export"), filters)
     assert response["Content-Type"] == "text/csv"
