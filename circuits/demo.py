@@ -145,16 +145,9 @@ def _advance(circuit, stage, rng, engineer, clock):
     peer_actor = SIMULATOR if circuit.service_provider.is_layer3 else person
     octet = circuit.pk % 250
     if stage in ("private_peering", "onboarded"):
-        with clock.after(days=2):
-            peering = peering_services.peering_configure(
-                circuit=circuit,
-                actor=peer_actor,
-                peering_type=PeeringTypeChoices.AZURE_PRIVATE,
-                peer_asn=65010 + octet,
-                primary_peer_address_prefix=f"10.{octet}.0.0/30",
-                secondary_peer_address_prefix=f"10.{octet}.0.4/30",
-                vlan_id=100 + octet,
-            )
+        peering = _configure_peering(
+            clock, circuit, peer_actor, PeeringTypeChoices.AZURE_PRIVATE, asn=65010 + octet, network=f"10.{octet}.0"
+        )
         _establish_sessions(peering, clock)
         if stage == "onboarded":
             with clock.after(days=1):
@@ -171,17 +164,31 @@ def _advance(circuit, stage, rng, engineer, clock):
                 services.vnet_link_set_status(link=link, to=ConnectionStatusChoices.CONNECTED, actor=SIMULATOR)
         return
     # Microsoft peering: validated against the demo's routing data once every circuit exists.
+    return _configure_peering(
+        clock,
+        circuit,
+        peer_actor,
+        PeeringTypeChoices.MICROSOFT,
+        asn=13335 + octet,
+        network=f"80.{octet}.1",
+        advertised_public_prefixes=[f"80.{octet}.16.0/22", f"80.{octet}.20.0/24"],
+        routing_registry_name="RIPENCC",
+    )
+
+
+def _configure_peering(clock, circuit, actor, peering_type, *, asn, network, **microsoft):
+    """A peering two days on, its two /30 links in `network` (a.b.c), VLAN by type and circuit."""
+    vlan_base = 200 if peering_type == PeeringTypeChoices.MICROSOFT else 100
     with clock.after(days=2):
         return peering_services.peering_configure(
             circuit=circuit,
-            actor=peer_actor,
-            peering_type=PeeringTypeChoices.MICROSOFT,
-            peer_asn=13335 + octet,
-            primary_peer_address_prefix=f"80.{octet}.1.0/30",
-            secondary_peer_address_prefix=f"80.{octet}.1.4/30",
-            vlan_id=200 + octet,
-            advertised_public_prefixes=[f"80.{octet}.16.0/22", f"80.{octet}.20.0/24"],
-            routing_registry_name="RIPENCC",
+            actor=actor,
+            peering_type=peering_type,
+            peer_asn=asn,
+            primary_peer_address_prefix=f"{network}.0/30",
+            secondary_peer_address_prefix=f"{network}.4/30",
+            vlan_id=vlan_base + circuit.pk % 250,
+            **microsoft,
         )
 
 
