@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -81,81 +82,120 @@ def _users():
     return users, teams
 
 
-def _advance(circuit, stage, rng, engineer):
+class _HistoricalClock:
+    """Plays one circuit's history at the times it happened, so its timeline agrees with its dates:
+    each step some days after the last, never later than the seed's "now"."""
+
+    def __init__(self, *, start, now, rng):
+        self.moment, self.now, self.rng = start, now, rng
+
+    def at(self, moment):
+        self.moment = min(moment, self.now)
+        return time_machine.travel(self.moment, tick=False)
+
+    def after(self, *, days):
+        return self.at(self.moment + timedelta(days=days, hours=self.rng.randint(1, 9)))
+
+
+def _create(clock, **fields):
+    with clock.at(clock.moment):
+        return services.circuit_create(created_at=clock.moment, **fields)
+
+
+def _advance(circuit, stage, rng, engineer, clock):
     person = Actor.person(engineer)
     if stage == "new":
         return
-    services.provider_order_save(
-        circuit=circuit,
-        actor=person,
-        provider_reference=f"{circuit.service_provider.name[:3].upper()}-{rng.randint(10000, 99999)}",
-        contact_name="Provider NOC",
-        contact_email="noc@provider.example",
-        requested_on=circuit.created_at.date(),
-        promised_on=(circuit.created_at + timedelta(days=21)).date(),
-        status="ordered",
-    )
+    with clock.after(days=1):
+        services.provider_order_save(
+            circuit=circuit,
+            actor=person,
+            provider_reference=f"{circuit.service_provider.name[:3].upper()}-{rng.randint(10000, 99999)}",
+            contact_name="Provider NOC",
+            contact_email="noc@provider.example",
+            requested_on=circuit.created_at.date(),
+            promised_on=(circuit.created_at + timedelta(days=21)).date(),
+            status="ordered",
+        )
     if stage == "ordered":
         return
-    services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONING, actor=SIMULATOR)
+    # Circuits still provisioning started recently (the stuck ones 25 days ago, for circuits_flag_stuck).
+    started = clock.now - timedelta(days=25 if stage == "stuck" else rng.randint(1, 6), hours=rng.randint(0, 23))
+    with clock.at(started) if stage in ("provisioning", "stuck") else clock.after(days=2):
+        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONING, actor=SIMULATOR)
     if stage in ("provisioning", "stuck"):
-        # The demo's history is compressed into "now"; spread the time in state so ages look real.
-        days_in_state = 25 if stage == "stuck" else rng.randint(1, 6)
-        # Only the history is backdated: flagging stuck is left to circuits_flag_stuck, which audits it.
-        Circuit.objects.filter(pk=circuit.pk).update(
-            state_changed_at=timezone.now() - timedelta(days=days_in_state, hours=rng.randint(0, 23))
-        )
         return
-    services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONED, actor=SIMULATOR)
+    with clock.after(days=rng.randint(3, 12)):
+        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.PROVISIONED, actor=SIMULATOR)
     if stage == "provisioned":
         return
     if stage in ("deprovisioning", "deprovisioned", "deleted"):
-        services.circuit_request_deprovision(circuit=circuit, actor=person, reason="Site closed.")
-        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.DEPROVISIONING, actor=SIMULATOR)
+        with clock.after(days=rng.randint(20, 90)):
+            services.circuit_request_deprovision(circuit=circuit, actor=person, reason="Site closed.")
+        with clock.after(days=1):
+            services.circuit_set_provider_state(circuit=circuit, to=ProviderState.DEPROVISIONING, actor=SIMULATOR)
         if stage == "deprovisioning":
             return
-        services.circuit_set_provider_state(circuit=circuit, to=ProviderState.NOT_PROVISIONED, actor=SIMULATOR)
+        with clock.after(days=3):
+            services.circuit_set_provider_state(circuit=circuit, to=ProviderState.NOT_PROVISIONED, actor=SIMULATOR)
         if stage == "deleted":
-            services.circuit_delete(circuit=circuit, actor=person, reason="No longer needed.")
+            with clock.after(days=2):
+                services.circuit_delete(circuit=circuit, actor=person, reason="No longer needed.")
         return
     peer_actor = SIMULATOR if circuit.service_provider.is_layer3 else person
     octet = circuit.pk % 250
     if stage in ("private_peering", "onboarded"):
-        peering = peering_services.peering_configure(
-            circuit=circuit,
-            actor=peer_actor,
-            peering_type=PeeringTypeChoices.AZURE_PRIVATE,
-            peer_asn=65010 + octet,
-            primary_peer_address_prefix=f"10.{octet}.0.0/30",
-            secondary_peer_address_prefix=f"10.{octet}.0.4/30",
-            vlan_id=100 + octet,
+        peering = _configure_peering(
+            clock, circuit, peer_actor, PeeringTypeChoices.AZURE_PRIVATE, asn=65010 + octet, network=f"10.{octet}.0"
         )
-        for session in peering.bgp_sessions.all():
-            peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
+        _establish_sessions(peering, clock)
         if stage == "onboarded":
-            link = services.vnet_link_create(
-                circuit=circuit,
-                name=f"vnet-hub-{octet}",
-                actor=person,
-                subscription_id=circuit.subscription_id,
-                vnet_resource_id=f"{circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
-                f"/providers/Microsoft.Network/virtualNetworks/vnet-hub-{octet}",
-                gateway_name=f"ergw-hub-{octet}",
-            )
-            services.vnet_link_set_status(link=link, to=ConnectionStatusChoices.CONNECTED, actor=SIMULATOR)
+            with clock.after(days=1):
+                link = services.vnet_link_create(
+                    circuit=circuit,
+                    name=f"vnet-hub-{octet}",
+                    actor=person,
+                    subscription_id=circuit.subscription_id,
+                    vnet_resource_id=f"{circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
+                    f"/providers/Microsoft.Network/virtualNetworks/vnet-hub-{octet}",
+                    gateway_name=f"ergw-hub-{octet}",
+                )
+            with clock.after(days=0):
+                services.vnet_link_set_status(link=link, to=ConnectionStatusChoices.CONNECTED, actor=SIMULATOR)
         return
     # Microsoft peering: validated against the demo's routing data once every circuit exists.
-    return peering_services.peering_configure(
-        circuit=circuit,
-        actor=peer_actor,
-        peering_type=PeeringTypeChoices.MICROSOFT,
-        peer_asn=13335 + octet,
-        primary_peer_address_prefix=f"80.{octet}.1.0/30",
-        secondary_peer_address_prefix=f"80.{octet}.1.4/30",
-        vlan_id=200 + octet,
+    return _configure_peering(
+        clock,
+        circuit,
+        peer_actor,
+        PeeringTypeChoices.MICROSOFT,
+        asn=13335 + octet,
+        network=f"80.{octet}.1",
         advertised_public_prefixes=[f"80.{octet}.16.0/22", f"80.{octet}.20.0/24"],
         routing_registry_name="RIPENCC",
     )
+
+
+def _configure_peering(clock, circuit, actor, peering_type, *, asn, network, **microsoft):
+    """A peering two days on, its two /30 links in `network` (a.b.c), VLAN by type and circuit."""
+    vlan_base = 200 if peering_type == PeeringTypeChoices.MICROSOFT else 100
+    with clock.after(days=2):
+        return peering_services.peering_configure(
+            circuit=circuit,
+            actor=actor,
+            peering_type=peering_type,
+            peer_asn=asn,
+            primary_peer_address_prefix=f"{network}.0/30",
+            secondary_peer_address_prefix=f"{network}.4/30",
+            vlan_id=vlan_base + circuit.pk % 250,
+            **microsoft,
+        )
+
+
+def _establish_sessions(peering, clock):
+    with clock.after(days=0):
+        for session in peering.bgp_sessions.all():
+            peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
 
 
 def _route(prefix, asn, source):
@@ -185,24 +225,26 @@ def _demo_routing_data(microsoft_peerings):
         roas_import(paths=[paths["roas.json"]])
 
 
-def _finish_microsoft_peering(stage, peering, engineer):
-    peering_validate(peering=peering, actor=SYSTEM, reason="Demo routing data imported.")
+def _finish_microsoft_peering(stage, peering, engineer, clock):
+    with clock.after(days=1):
+        peering_validate(peering=peering, actor=SYSTEM, reason="Demo routing data imported.")
     if stage == "microsoft_onboarded":
-        peering_services.peering_set_route_filter(
-            peering=peering,
-            route_filter=f"{peering.circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
-            "/providers/Microsoft.Network/routeFilters/rf-microsoft-365",
-            actor=Actor.person(engineer),
-        )
-        for session in peering.bgp_sessions.all():
-            peering_services.bgp_session_set_state(session=session, to=BgpStateChoices.ESTABLISHED, actor=SIMULATOR)
+        with clock.after(days=1):
+            peering_services.peering_set_route_filter(
+                peering=peering,
+                route_filter=f"{peering.circuit.azure_resource_id.rsplit('/providers/', 1)[0]}"
+                "/providers/Microsoft.Network/routeFilters/rf-microsoft-365",
+                actor=Actor.person(engineer),
+            )
+        _establish_sessions(peering, clock)
     elif stage == "microsoft_ticket":
-        peering_services.ticket_open(
-            peering=peering,
-            prefixes=list(peering.advertised_prefixes.all()),
-            actor=Actor.person(engineer),
-            note="The prefixes are ours; a Letter of Authorization from the holder is attached to our support case.",
-        )
+        with clock.after(days=1):
+            peering_services.ticket_open(
+                peering=peering,
+                prefixes=list(peering.advertised_prefixes.all()),
+                actor=Actor.person(engineer),
+                note="The prefixes are ours; a Letter of Authorization from the holder is attached to our case.",
+            )
 
 
 def _demo_prices():
@@ -243,7 +285,9 @@ def seed_demo_estate() -> tuple[int, dict]:
         stage = STAGES[index % len(STAGES)]
         team_name = "Network Engineering" if index % 3 else "Cloud Platform"
         engineer = users["engineer" if team_name == "Network Engineering" else "engineer2"]
-        circuit = services.circuit_create(
+        clock = _HistoricalClock(start=now - timedelta(days=rng.randint(40, 400)), now=now, rng=rng)
+        circuit = _create(
+            clock,
             actor=Actor.person(engineer),
             name=f"er-demo-{location.name.lower().replace(' ', '')}-{index:02d}",
             subscription_id=rng.choice(subscriptions),
@@ -254,13 +298,12 @@ def seed_demo_estate() -> tuple[int, dict]:
             bandwidth_mbps=rng.choice([b for b in provider.bandwidths_offered if b <= 2000]),
             team=teams[team_name],
             sku_tier=rng.choice(["Standard", "Standard", "Premium"]),
-            created_at=now - timedelta(days=rng.randint(2, 400)),
         )
-        peering = _advance(circuit, stage, rng, engineer)
+        peering = _advance(circuit, stage, rng, engineer, clock)
         if stage.startswith("microsoft_"):
-            microsoft_peerings.append((stage, peering, engineer))
-    _demo_routing_data([(stage, peering) for stage, peering, _ in microsoft_peerings])
-    for stage, peering, engineer in microsoft_peerings:
-        _finish_microsoft_peering(stage, peering, engineer)
+            microsoft_peerings.append((stage, peering, engineer, clock))
+    _demo_routing_data([(stage, peering) for stage, peering, _, _ in microsoft_peerings])
+    for stage, peering, engineer, clock in microsoft_peerings:
+        _finish_microsoft_peering(stage, peering, engineer, clock)
     circuits_flag_stuck()
     return CIRCUIT_COUNT, users

@@ -156,24 +156,15 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
-# Celery: Redis in production; the embedded demo uses Kombu's filesystem transport (no Redis).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-_queue_dir = VAR_DIR / "celery"
-if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in ("queue", "processed"):
-        (_queue_dir / folder).mkdir(parents=True, exist_ok=True)
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(_queue_dir / "queue"),
-        "data_folder_out": str(_queue_dir / "queue"),
-        "processed_folder": str(_queue_dir / "processed"),
-        "control_folder": str(_queue_dir / "control"),  # else kombu writes ./control in the checkout
-        "store_processed": False,
-        "polling_interval": 0.1,  # the default 1 s would cap the demo's worker at one task a second
-    }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
-)
+# Celery: Redis in production; the embedded demo uses a SQLite file of its own as the broker
+# (config.broker: Kombu's SQLAlchemy transport), so it needs no Redis.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+if CELERY_BROKER_URL.startswith("sqlite:"):
+    # A worker with nothing to do polls the file; Kombu's 1 s default would also cap it at one
+    # task a second, as it waits a poll between two tasks.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -197,9 +188,10 @@ ONRAMP_POLL_MAX_RETRIES = env.int("ONRAMP_POLL_MAX_RETRIES", default=3)
 ONRAMP_POLL_RETRY_BASE_DELAY = env.float("ONRAMP_POLL_RETRY_BASE_DELAY", default=5)
 ONRAMP_POLL_RETRY_MAX_DELAY = env.float("ONRAMP_POLL_RETRY_MAX_DELAY", default=300)
 ONRAMP_STALE_AFTER_FAILURES = env.int("ONRAMP_STALE_AFTER_FAILURES", default=3)
-ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=30)
-# Background work older than this shows a banner on every page and a "late" in /healthz.
-ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=300)
+ONRAMP_HEARTBEAT_INTERVAL = env.float("ONRAMP_HEARTBEAT_INTERVAL", default=15)
+# Background work older than this shows a banner on every page and a "late" in /healthz. Three
+# missed heartbeats, plus the banner's 15 s poll: a dead worker shows within a minute.
+ONRAMP_BACKGROUND_LATE_AFTER = env.float("ONRAMP_BACKGROUND_LATE_AFTER", default=3 * ONRAMP_HEARTBEAT_INTERVAL)
 # Beat's outbox relay publishes tasks queued while the broker was down (outbox.beat).
 ONRAMP_OUTBOX_RELAY_INTERVAL = env.float("ONRAMP_OUTBOX_RELAY_INTERVAL", default=5)
 ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)

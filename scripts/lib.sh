@@ -41,3 +41,30 @@ apt_install() {
   [ -n "${APT_UPDATED:-}" ] || { $SUDO apt-get update -qq; APT_UPDATED=1; }
   $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-upgrade "$@"
 }
+
+# supervise NAME LOG COMMAND...: run COMMAND (output to LOG) and run it again whenever it dies,
+# saying so on stderr with the end of LOG. Meant to run in the background; TERM stops it and COMMAND.
+# COMMAND gets a session of its own: it is not hit by the terminal's Ctrl-C, and what it leaves
+# behind when it dies (a Celery worker's pool and beat processes) is killed with it.
+supervise() {
+  local name="$1" log="$2" status
+  shift 2
+  # Globals, not locals: bash runs the trap outside the function's variables.
+  SUPERVISE_STOPPING=
+  # Its own process group, or the process itself when the TERM comes before it could make one.
+  trap 'SUPERVISE_STOPPING=1; kill -TERM -- "-$SUPERVISED_PID" 2>/dev/null || kill -TERM "$SUPERVISED_PID"' TERM
+  while [ -z "$SUPERVISE_STOPPING" ]; do
+    setsid "$@" >>"$log" 2>&1 &
+    SUPERVISED_PID=$!
+    echo "$name started (pid $SUPERVISED_PID, log: $log)."
+    { wait "$SUPERVISED_PID" && status=0 || status=$?; } 2>/dev/null # bash's own "Killed" notice: ours follows
+    if [ -n "$SUPERVISE_STOPPING" ]; then
+      wait "$SUPERVISED_PID" 2>/dev/null || true # the trap interrupted the wait: let it finish stopping
+      return 0
+    fi
+    kill -KILL -- "-$SUPERVISED_PID" 2>/dev/null || true
+    echo "!! $name died (exit status $status) at $(date -u +%H:%M:%S) UTC; restarting it. Last lines of $log:" >&2
+    tail -n "${SUPERVISE_LOG_LINES:-15}" "$log" | sed 's/^/!!   /' >&2
+    sleep "${SUPERVISE_RESTART_DELAY:-2}"
+  done
+}

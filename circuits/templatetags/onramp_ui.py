@@ -80,6 +80,24 @@ def event_field(field):
     return EVENT_FIELDS.get(field, field.replace("_", " ").capitalize())
 
 
+# Yes/no fields read as what happened ("flagged stuck"), not as "Stuck: False → True".
+FLAG_CHANGES = {
+    "is_stuck": ("flagged stuck", "no longer stuck"),
+    "is_stale": ("marked stale: its source keeps failing", "no longer stale"),
+}
+BOOLEAN_VALUES = ("True", "False")
+
+
+@register.filter
+def event_flag_change(event):
+    """A yes/no change in words, or "" when the event changed something else."""
+    if event.to_value not in BOOLEAN_VALUES or (event.from_value or "False") not in BOOLEAN_VALUES:
+        return ""
+    label = event_field(event.field)
+    turned_on, turned_off = FLAG_CHANGES.get(event.field, (f"{label}: on", f"{label}: off"))
+    return turned_on if event.to_value == "True" else turned_off
+
+
 @register.filter
 def event_subject(event, circuit):
     """What the event is about, without repeating the circuit's own name on its own page."""

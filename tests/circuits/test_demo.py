@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from circuits.checklist import circuit_checklist
 from circuits.demo import seed_demo_estate
 from circuits.models import Circuit
@@ -41,3 +45,31 @@ def test_seed_demo_flags_its_stuck_circuits_through_the_audited_service(db):
     stuck = Circuit.objects.filter(is_stuck=True)
     assert stuck.exists()
     assert AuditEvent.objects.filter(field="is_stuck", to_value="True").count() == stuck.count()
+
+
+def test_seed_demo_history_happens_at_its_dates_not_at_seed_time(db):
+    from audit.models import AuditEvent
+
+    started = timezone.now()
+    seed_demo_estate()
+    for circuit in Circuit.objects.filter(name__startswith="er-demo-"):
+        moments = list(
+            AuditEvent.objects.filter(circuit_id=circuit.pk)
+            .exclude(field="is_stuck")
+            .values_list("created_at", flat=True)
+        )
+        assert min(moments) == circuit.created_at, circuit.name  # the first event is the creation
+        assert max(moments) < started, circuit.name  # all history, none of it stamped at seed time
+    stuck = Circuit.objects.filter(is_stuck=True).first()
+    assert stuck.state_changed_at < started - timedelta(days=20)
+
+
+def test_seed_demo_timeline_events_follow_each_other_in_order(db):
+    from audit.models import AuditEvent
+
+    seed_demo_estate()
+    onboarded = next(c for c in circuit_list() if circuit_checklist(c).is_complete)
+    events = AuditEvent.objects.filter(circuit_id=onboarded.pk).order_by("pk")
+    moments = [event.created_at for event in events]
+    assert moments == sorted(moments)
+    assert moments[-1] - moments[0] > timedelta(days=5)

@@ -227,6 +227,13 @@ def test_a_source_check_alone_refreshes_the_freshness_line(engineer_client, team
     assert "Checked <time" in response.content.decode()
 
 
+def test_the_freshness_line_says_live_only_as_the_health_banner_allows(engineer_client, team):
+    page = engineer_client.get(detail(CircuitFactory(team=team))).content.decode()
+    # onramp.css shows one of the two after the banner's answer (data-background="up" or "down")
+    assert '<span class="liveness-up"> · live</span>' in page
+    assert '<span class="liveness-down"> · not checking: worker down' in page
+
+
 def test_an_onboarded_circuit_keeps_polling_more_slowly(as_user, engineer, settings):
     settings.ONRAMP_LIVE_POLL_SECONDS, settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 5, 30
     circuit = onboarded_circuit()
@@ -354,6 +361,19 @@ def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, e
     services.circuit_set_provider_state(circuit=circuit, to="Provisioning", actor=engineer_actor)
     page = as_user(engineer).get(detail(circuit)).content.decode()
     assert "Provider state: NotProvisioned → Provisioning" in page
+
+
+def test_the_timeline_reads_yes_no_changes_as_words(as_user, engineer, team):
+    from audit.services import audit_event_record
+    from core.actors import SYSTEM
+
+    circuit = CircuitFactory(team=team)
+    audit_event_record(
+        obj=circuit, field="is_stuck", from_value=False, to_value=True, actor=SYSTEM, circuit_id=circuit.pk
+    )
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert "Flagged stuck" in page
+    assert "False → True" not in page
 
 
 def export(client, **filters):

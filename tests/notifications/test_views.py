@@ -66,11 +66,27 @@ def test_the_banner_warns_when_background_work_never_ran(client, engineer):
     assert "has not run yet" in client.get(reverse("notifications:health_banner")).content.decode()
 
 
-def test_the_banner_is_empty_while_background_work_runs(client, engineer):
+def test_the_banner_warns_nothing_and_marks_background_work_up_while_it_runs(client, engineer):
     client.force_login(engineer)
     heartbeat_record(name="beat")
     heartbeat_record(name="worker")
-    assert client.get(reverse("notifications:health_banner")).content.decode().strip() == ""
+    banner = client.get(reverse("notifications:health_banner")).content.decode()
+    assert 'data-background="up"' in banner
+    assert "callout" not in banner
+
+
+def test_a_worker_silent_for_three_heartbeats_is_shown_down_within_a_minute(client, engineer, settings):
+    client.force_login(engineer)
+    assert settings.ONRAMP_BACKGROUND_LATE_AFTER + 15 <= 60  # the banner asks every 15 s
+    _beats(age=timedelta(seconds=3 * settings.ONRAMP_HEARTBEAT_INTERVAL + 1))
+    banner = client.get(reverse("notifications:health_banner")).content.decode()
+    assert 'data-background="down"' in banner
+    assert "Background work has not run since" in banner
+
+
+def test_pages_ask_for_the_banner_every_15_seconds(client, engineer):
+    client.force_login(engineer)
+    assert 'hx-trigger="load, every 15s"' in client.get(reverse("notifications:list")).content.decode()
 
 
 def test_the_list_shows_only_my_notifications_with_their_email_state(client, engineer, team):

@@ -1,6 +1,8 @@
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from io import StringIO
 
 import pytest
@@ -27,11 +29,12 @@ def test_outbox_relay_in_a_fresh_process_finds_tasks_no_module_of_it_imported_ye
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",  # the demo's broker (config.broker)
         "ONRAMP_VAR_DIR": str(tmp_path),
     }
     relay = subprocess.run(
         [sys.executable, "manage.py", "outbox_relay"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     assert relay.stdout == "1 outbox messages published.\n", relay.stderr
-    assert list((tmp_path / "celery" / "queue").iterdir())  # the message, waiting for a worker
+    with closing(sqlite3.connect(tmp_path / "broker.sqlite3")) as broker:
+        assert broker.execute("SELECT count(*) FROM kombu_message").fetchone() == (1,)  # waiting for a worker
