@@ -46,6 +46,7 @@ from .selectors import (
     circuits_readable_by,
     circuits_visible_to,
     service_key_display,
+    service_key_for,
     user_can_change_circuit,
     with_workflow_step,
 )
@@ -202,7 +203,7 @@ def _circuit_page(request, pk):
         "circuit": circuit,
         "checklist": checklist,
         "can_change": user_can_change_circuit(request.user, circuit),
-        "service_key": service_key_display(request.user)(circuit),
+        "service_key": service_key_for(request.user, circuit),
         "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
         "order_needed": _order_needed(circuit, checklist),
         "fingerprint": circuits_fingerprint([circuit]),
