@@ -89,7 +89,8 @@ def _since(moment):
 
 
 def _step_create(circuit):
-    return Step(1, DONE, f"Created {circuit.created_at:%Y-%m-%d}; service key {circuit.service_key} issued.")
+    # The key itself is not repeated here: the page shows it only to the team's engineers.
+    return Step(1, DONE, f"Created {circuit.created_at:%Y-%m-%d}; service key issued.")
 
 
 def _active_order(circuit):

@@ -70,8 +70,10 @@ def _users():
             user.set_password(password)
             user.save()
         user.groups.add(Group.objects.get(name=role))
-        if team:
-            teams[team].members.add(user)
+        # Without a team of their own, a reader (approver, manager) answers for the whole estate: a
+        # member of every team, since everyone sees only their teams' circuits (circuits_visible_to).
+        for member_of in [teams[team]] if team else teams.values():
+            member_of.members.add(user)
         users[username] = user
     admin, created = User.objects.get_or_create(
         username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.com"}

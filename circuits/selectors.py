@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
@@ -47,9 +48,18 @@ def circuit_list(*, include_deleted=False):
 
 
 def circuits_visible_to(user, queryset=None):
-    """Everyone allowed to view circuits reads the whole estate; others see nothing."""
+    """SECURITY: who may VIEW a circuit (and everything reached through it).
+
+    Superusers see every circuit. Anyone holding a role (circuits.view_circuit: engineer, approver,
+    manager) sees the circuits of the teams they are a member of, and nothing else; a user with no
+    role sees nothing. An estate-wide reader is a member of every team.
+    """
     queryset = Circuit.objects.all() if queryset is None else queryset
-    return queryset if user.has_perm("circuits.view_circuit") else queryset.none()
+    if user.is_superuser:
+        return queryset
+    if not user.has_perm("circuits.view_circuit"):
+        return queryset.none()
+    return queryset.filter(team__members=user)
 
 
 def circuits_readable_by(user, queryset):
@@ -60,11 +70,11 @@ def circuits_readable_by(user, queryset):
     permission = {"permission__content_type__app_label": "circuits", "permission__codename": "view_circuit"}
     own = get_user_model().user_permissions.through.objects.filter(user_id=user.pk, **permission)
     via_group = Group.permissions.through.objects.filter(group__user=user.pk, **permission)
-    return queryset.filter(Q(Exists(own)) | Q(Exists(via_group)))
+    return queryset.filter(Q(Exists(own)) | Q(Exists(via_group)), team__members=user.pk)
 
 
 def circuits_changeable_by(user, queryset=None):
-    """Engineers act only on their own teams' circuits; superusers on all; other roles on none."""
+    """SECURITY: who may CHANGE a circuit: engineers (circuits.change_circuit) of its team; superusers."""
     queryset = Circuit.objects.all() if queryset is None else queryset
     if user.is_superuser:
         return queryset
@@ -73,10 +83,44 @@ def circuits_changeable_by(user, queryset=None):
     return queryset.filter(team__members=user)
 
 
+CIRCUIT_SCOPES = {"view": circuits_visible_to, "change": circuits_changeable_by}
+
+
+def circuit_for(user, pk, *, action="view", queryset=None):
+    """The one entry point for a circuit named by id: 404 unless `user` may `action` ("view" or
+    "change") it, so ids outside the user's teams cannot even be probed. Child objects are looked up
+    through the circuit scope (`circuits_in_scope`)."""
+    return get_object_or_404(CIRCUIT_SCOPES[action](user, queryset), pk=pk)
+
+
+def circuits_in_scope(user, *, action="view"):
+    """The circuits `user` may `action`, as a subquery for child objects (peering__circuit__in=...)."""
+    return CIRCUIT_SCOPES[action](user).values("pk")
+
+
 def user_can_change_circuit(user, circuit) -> bool:
     return user.is_superuser or (
         user.has_perm("circuits.change_circuit") and any(member.pk == user.pk for member in circuit.team.members.all())
     )
+
+
+def service_key_for(user, circuit) -> str:
+    """SECURITY: a circuit's service key as `user` may see it. Only the engineers of its team (who hand
+    it to the provider) and superusers see it in full; everyone else sees it masked, enough to tell
+    circuits apart on a call, not to order one. No query once `team__members` is prefetched."""
+    return str(circuit.service_key) if user_can_change_circuit(user, circuit) else mask_service_key(circuit)
+
+
+def service_key_display(user):
+    """service_key_for as a function of the circuit, for lists: one query, whatever their length."""
+    if user.is_superuser:
+        return lambda circuit: str(circuit.service_key)
+    own_teams = set(user.teams.values_list("pk", flat=True)) if user.has_perm("circuits.change_circuit") else set()
+    return lambda circuit: str(circuit.service_key) if circuit.team_id in own_teams else mask_service_key(circuit)
+
+
+def mask_service_key(circuit) -> str:
+    return f"••••-{str(circuit.service_key)[-4:]}"
 
 
 def _routing_done():
@@ -165,8 +209,10 @@ def circuit_poll_fingerprint(queryset) -> str:
 
 @functools.cache
 def _readable_circuit_sql() -> str:
-    """One circuit's fingerprint columns, if the user (both %s) holds circuits.view_circuit."""
+    """One circuit's fingerprint columns, if the user (the three %s) is a member of its team and holds
+    circuits.view_circuit (circuits_visible_to)."""
     user_model, circuit = get_user_model(), Circuit._meta.db_table
+    members = Circuit._meta.get_field("team").related_model.members.through._meta.db_table
     own, groups = user_model.user_permissions.through._meta, user_model.groups.through._meta
     group_permissions = Group.permissions.through._meta
     permission = (
@@ -174,7 +220,8 @@ def _readable_circuit_sql() -> str:
         " ON t.id = p.content_type_id WHERE t.app_label = 'circuits' AND p.codename = 'view_circuit'"
     )
     return (
-        f"SELECT c.id, c.version, c.last_checked_at FROM {circuit} c WHERE c.id = %s AND EXISTS ("
+        f"SELECT c.id, c.version, c.last_checked_at FROM {circuit} c WHERE c.id = %s"
+        f" AND EXISTS (SELECT 1 FROM {members} m WHERE m.team_id = c.team_id AND m.user_id = %s) AND EXISTS ("
         f"SELECT 1 FROM {own.db_table} o WHERE o.user_id = %s AND o.permission_id IN ({permission})"
         f" UNION ALL SELECT 1 FROM {group_permissions.db_table} gp JOIN {groups.db_table} ug"
         f" ON ug.group_id = gp.group_id WHERE ug.user_id = %s AND gp.permission_id IN ({permission}))"
@@ -190,5 +237,5 @@ def circuit_poll_fingerprint_for(user, circuit_id) -> str:
     """
     if user.is_superuser:
         return circuit_poll_fingerprint(Circuit.objects.filter(pk=circuit_id))
-    rows = Circuit.objects.raw(_readable_circuit_sql(), [circuit_id, user.pk, user.pk])
+    rows = Circuit.objects.raw(_readable_circuit_sql(), [circuit_id, user.pk, user.pk, user.pk])
     return _fingerprint((row.pk, row.version, row.last_checked_at) for row in rows)

@@ -55,7 +55,7 @@ def sortable_headers(query: QueryDict) -> list[Header]:
 CSV_COLUMNS = (
     ("name", lambda c, s: c.name),
     ("resourceId", lambda c, s: c.azure_resource_id),
-    ("serviceKey", lambda c, s: c.service_key),
+    ("serviceKey", lambda c, s: c.service_key_shown),
     ("serviceProviderName", lambda c, s: c.service_provider.name),
     ("peeringLocation", lambda c, s: c.peering_location.name),
     ("bandwidthInMbps", lambda c, s: c.bandwidth_mbps),
@@ -75,8 +75,10 @@ CSV_COLUMNS = (
 )
 
 
-def csv_rows(circuits):
+def csv_rows(circuits, *, service_key):
+    """The CSV lines; `service_key(circuit)` is the key as the reader may see it (selectors.service_key_display)."""
     yield [header for header, _ in CSV_COLUMNS]
     for circuit in circuits:
+        circuit.service_key_shown = service_key(circuit)
         step = circuit_checklist(circuit).current
         yield [get(circuit, step) for _, get in CSV_COLUMNS]

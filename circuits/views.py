@@ -37,14 +37,16 @@ from .forms import (
 from .models import ProviderOrder
 from .selectors import (
     EMPTY_FINGERPRINT,
+    circuit_for,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
     circuit_poll_fingerprint_for,
-    circuits_changeable_by,
     circuits_fingerprint,
     circuits_readable_by,
     circuits_visible_to,
+    service_key_display,
+    service_key_for,
     user_can_change_circuit,
     with_workflow_step,
 )
@@ -168,10 +170,11 @@ def _circuit_list_page(request):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_export(request):
-    """The filtered list as CSV (all pages), streamed; no secrets."""
+    """The filtered list as CSV (all pages), streamed; no secrets, service keys masked where not the user's."""
     _, circuits = _filtered_circuits(request)
     return csv_response(
-        csv_rows(circuits.iterator(chunk_size=500)), filename=f"circuits-{timezone.now():%Y%m%d-%H%M}.csv"
+        csv_rows(circuits.iterator(chunk_size=500), service_key=service_key_display(request.user)),
+        filename=f"circuits-{timezone.now():%Y%m%d-%H%M}.csv",
     )
 
 
@@ -191,12 +194,13 @@ def circuit_detail(request, pk):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def _circuit_page(request, pk):
-    circuit = get_object_or_404(circuits_visible_to(request.user, circuit_page_queryset()), pk=pk)
+    circuit = circuit_for(request.user, pk, queryset=circuit_page_queryset())
     checklist = circuit_checklist(circuit)
     context = {
         "circuit": circuit,
         "checklist": checklist,
         "can_change": user_can_change_circuit(request.user, circuit),
+        "service_key": service_key_for(request.user, circuit),
         "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
         "order_needed": _order_needed(circuit, checklist),
         "fingerprint": circuits_fingerprint([circuit]),
@@ -254,7 +258,7 @@ class CircuitActionView(PermissionRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.circuit = get_object_or_404(circuits_changeable_by(request.user, circuit_page_queryset()), pk=kwargs["pk"])
+        self.circuit = circuit_for(request.user, kwargs["pk"], action="change", queryset=circuit_page_queryset())
         return super().dispatch(request, *args, **kwargs)
 
     @property

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from outbox.services import enqueue
@@ -9,21 +10,31 @@ from outbox.services import enqueue
 from .models import EmailStatusChoices, Heartbeat, Notification, Watch
 
 
-def circuit_watchers(circuit):
-    """Everyone watching a circuit: its owner team's members and anyone who chose to watch it."""
+def users_who_may_view(circuit):
+    """SECURITY: the active users allowed to view the circuit (circuits.selectors.circuits_visible_to):
+    superusers, and its team's members who hold a role. Nobody else hears about it."""
     User = get_user_model()
-    return User.objects.filter(is_active=True).filter(
+    readers = User.objects.with_perm("circuits.view_circuit").filter(Q(is_superuser=True) | Q(teams=circuit.team_id))
+    return User.objects.filter(pk__in=readers.values("pk"))
+
+
+def circuit_watchers(circuit):
+    """Everyone watching a circuit who may view it: its owner team's members and anyone who chose to watch it."""
+    return users_who_may_view(circuit).filter(
         pk__in=circuit.team.members.values("pk").union(Watch.objects.filter(circuit=circuit).values("user_id"))
     )
 
 
 @transaction.atomic
 def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", also=(), skip_user=None):
-    """Notify the circuit's watchers (plus `also`) in the app, and queue their e-mails on commit."""
+    """Notify the circuit's watchers (plus those of `also` who may view it) in the app, and queue their
+    e-mails on commit."""
     from .tasks import send_notification_email
 
     recipients = {user.pk: user for user in circuit_watchers(circuit)}
-    recipients.update({user.pk: user for user in also if user is not None})
+    also_ids = [user.pk for user in also if user is not None]
+    if also_ids:
+        recipients.update({user.pk: user for user in users_who_may_view(circuit).filter(pk__in=also_ids)})
     if skip_user is not None:
         recipients.pop(skip_user.pk, None)
     notifications = Notification.objects.bulk_create(

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from circuits.models import Circuit
+from circuits.selectors import circuit_for
 
 from . import services
 from .health import background_state, health_report
@@ -31,7 +31,7 @@ def notification_mark_read(request):
 
 @require_POST
 def circuit_watch(request, pk):
-    circuit = get_object_or_404(Circuit, pk=pk)
+    circuit = circuit_for(request.user, pk)  # watching needs view access: notifications tell what happens
     services.watch_set(user=request.user, circuit=circuit, watching=request.POST.get("watching") != "0")
     return redirect(circuit.get_absolute_url())
 

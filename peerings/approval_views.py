@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -14,33 +13,29 @@ from core.errors import DomainError
 
 from . import services
 from .approval_forms import TicketDecisionForm, TicketOpenForm
-from .approval_selectors import DECIDE_PERMISSION, ticket_history, ticket_queryset, ticket_queue, ticket_visible_to
-from .choices import PeeringTypeChoices
-from .models import Peering, TicketEvidence
+from .approval_selectors import (
+    DECIDE_PERMISSION,
+    evidence_for,
+    microsoft_peering_for,
+    ticket_for,
+    ticket_history,
+    ticket_queue,
+)
 
 
 @permission_required(DECIDE_PERMISSION, raise_exception=True)
 def approval_queue(request):
-    return render(request, "approvals/queue.html", {"tickets": ticket_queue()})
-
-
-def _visible_ticket(request, pk):
-    ticket = get_object_or_404(ticket_queryset(), pk=pk)
-    if not ticket_visible_to(request.user, ticket):
-        raise PermissionDenied
-    return ticket
+    return render(request, "approvals/queue.html", {"tickets": ticket_queue(request.user)})
 
 
 def ticket_detail(request, pk):
-    ticket = _visible_ticket(request, pk)
+    ticket = ticket_for(request.user, pk)
     return render(request, "approvals/ticket_detail.html", {"ticket": ticket, "history": ticket_history(ticket)})
 
 
 @permission_required("peerings.add_prefixvalidationticket", raise_exception=True)
 def ticket_create(request, peering_pk):
-    peering = get_object_or_404(
-        Peering.objects.select_related("circuit"), pk=peering_pk, peering_type=PeeringTypeChoices.MICROSOFT
-    )
+    peering = microsoft_peering_for(request.user, peering_pk, action="change")
     form = TicketOpenForm(request.POST or None, request.FILES or None, peering=peering)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +55,7 @@ def ticket_create(request, peering_pk):
 
 
 def _decide(request, pk, service, *, reason_required=False, done):
-    ticket = _visible_ticket(request, pk)
+    ticket = ticket_for(request.user, pk)
     form = TicketDecisionForm(request.POST, reason_required=reason_required)
     error = None
     if form.is_valid():
@@ -82,7 +77,7 @@ def _decide(request, pk, service, *, reason_required=False, done):
 def _decision_fragment(request, pk, error):
     """The decided ticket's card; on the ticket's own page also its subtitle and history, which the
     decision changed (the queue page has neither)."""
-    ticket = get_object_or_404(ticket_queryset(), pk=pk)
+    ticket = ticket_for(request.user, pk)
     context = {"ticket": ticket, "error": error, "reason": request.POST}
     if request.htmx.current_url_abs_path != reverse("approvals:ticket_detail", args=[pk]):
         return render(request, "approvals/queue.html#ticket", context)
@@ -116,9 +111,7 @@ def ticket_withdraw(request, pk):
 
 def evidence_download(request, pk):
     """Evidence lives outside the web root; it is streamed only to people who may see the ticket."""
-    evidence = get_object_or_404(TicketEvidence.objects.select_related("ticket__peering__circuit__team"), pk=pk)
-    if not ticket_visible_to(request.user, evidence.ticket):
-        raise PermissionDenied
+    evidence = evidence_for(request.user, pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -19,13 +19,13 @@ def engineer(db, team):
 
 
 @pytest.fixture
-def approver(db):
-    return UserFactory(username="appr", role="approver")
+def approver(db, team):
+    return UserFactory(username="appr", role="approver", team=team)
 
 
 @pytest.fixture
-def manager(db):
-    return UserFactory(username="mgr", role="manager")
+def manager(db, team):
+    return UserFactory(username="mgr", role="manager", team=team)
 
 
 @pytest.fixture

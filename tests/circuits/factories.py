@@ -50,7 +50,8 @@ class CircuitFactory(factory.django.DjangoModelFactory):
     service_provider = factory.SubFactory(ServiceProviderFactory)
     peering_location = factory.LazyAttribute(lambda c: c.service_provider.peering_locations.first())
     bandwidth_mbps = 1000
-    team = factory.SubFactory(TeamFactory)
+    # The `team` fixture's team unless a test says otherwise: everyone sees only their teams' circuits.
+    team = factory.SubFactory(TeamFactory, name="Network Engineering")
     created_at = factory.LazyFunction(timezone.now)
     state_changed_at = factory.LazyAttribute(lambda c: c.created_at)
 

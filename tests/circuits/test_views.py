@@ -74,11 +74,26 @@ def test_login_page_logs_an_engineer_in(client, engineer):
 
 
 @pytest.mark.parametrize("role", ["engineer", "approver", "manager", "superuser"])
-def test_every_role_reads_the_list_and_any_circuit(as_user, role, request):
-    circuit = CircuitFactory(team=TeamFactory(name="Elsewhere"))
+def test_every_role_reads_the_list_and_any_circuit_of_their_teams(as_user, role, request, team):
+    circuit = CircuitFactory(team=team)
     client = as_user(request.getfixturevalue(role))
     assert circuit.name in client.get(LIST).content.decode()
     assert client.get(detail(circuit)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["engineer", "approver", "manager"])
+def test_other_teams_circuits_are_neither_listed_nor_found(as_user, role, request):
+    circuit = CircuitFactory(team=TeamFactory(name="Elsewhere"))
+    client = as_user(request.getfixturevalue(role))
+    assert circuit.name not in client.get(LIST).content.decode()
+    export = client.get(reverse("circuits:circuit_export"))
+    assert circuit.name not in b"".join(export.streaming_content).decode()
+    assert client.get(detail(circuit)).status_code == 404
+
+
+def test_superusers_read_every_teams_circuits(as_user, superuser):
+    circuit = CircuitFactory(team=TeamFactory(name="Elsewhere"))
+    assert as_user(superuser).get(detail(circuit)).status_code == 200
 
 
 def test_users_without_a_role_get_403(as_user, db):
@@ -190,9 +205,9 @@ def test_a_poll_without_permission_to_view_circuits_is_refused_even_when_it_matc
     assert outsider.get(LIST, {"v": fingerprint}, **HTMX).status_code == 403
 
 
-def test_a_poll_by_someone_granted_the_view_permission_directly_is_answered_204(as_user):
-    circuit = CircuitFactory()
-    reader = UserFactory(username="reader")
+def test_a_poll_by_someone_granted_the_view_permission_directly_is_answered_204(as_user, team):
+    circuit = CircuitFactory(team=team)
+    reader = UserFactory(username="reader", team=team)
     reader.user_permissions.add(Permission.objects.get(codename="view_circuit"))
     client = as_user(reader)
     fingerprint = client.get(detail(circuit)).context["fingerprint"]

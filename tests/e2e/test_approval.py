@@ -27,7 +27,7 @@ def stuck_peering(settings, tmp_path):
         reason="IRR: no route object in RIPE covers 80.10.5.0/24. Register one, or request manual validation.",
     )
     UserFactory(username="nina", role="engineer", team=team)
-    UserFactory(username="omar", role="approver")
+    UserFactory(username="omar", role="approver", team=team)
     return peering
 
 

@@ -15,7 +15,7 @@ POLL_WAIT_MS = 15_000
 def watched_page(page, live_server, log_in, catalog, fast_live_polls):
     """An engineer looking at a circuit that is still onboarding (so its page polls)."""
     circuit = CircuitFactory(name="er-watched", service_provider=catalog)
-    UserFactory(username="nina", role="engineer")
+    UserFactory(username="nina", role="engineer", team=circuit.team)
     log_in("nina")
     page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
     return page

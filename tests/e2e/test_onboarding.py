@@ -119,7 +119,7 @@ def test_an_approver_opens_the_queue(page, log_in, screenshot, db):
 
 def test_a_manager_sees_the_list_read_only(page, log_in, screenshot, catalog):
     circuit = CircuitFactory(name="er-read-only", service_provider=catalog)
-    UserFactory(username="mia", role="manager")
+    UserFactory(username="mia", role="manager", team=circuit.team)
     log_in("mia")
     expect(page.get_by_role("link", name="er-read-only")).to_be_visible()
     expect(page.get_by_role("link", name="+ Create circuit")).to_have_count(0)

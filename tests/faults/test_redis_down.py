@@ -35,8 +35,8 @@ def estate():
         "circuit": peering.circuit,
         "ticket": ticket,
         "engineer": engineer,
-        "approver": UserFactory(username="appr", role="approver"),
-        "manager": UserFactory(username="mgr", role="manager"),
+        "approver": UserFactory(username="appr", role="approver", team=peering.circuit.team),
+        "manager": UserFactory(username="mgr", role="manager", team=peering.circuit.team),
     }
 
 

@@ -103,7 +103,7 @@ def test_ticket_open_survives_hostile_notes_prefixes_and_uploads(
 def test_decisions_survive_hostile_reasons_and_never_redirect_off_site(
     client, ticket, hostile_request, reason, back, decision
 ):
-    client.force_login(UserFactory(username="decider", role="approver"))
+    client.force_login(UserFactory(username="decider", role="approver", team=ticket.peering.circuit.team))
     url = reverse(f"approvals:ticket_{decision}", kwargs={"pk": ticket.pk})
     form = {"reason": reason, "next": back}
     response = hostile_request(client, "post", url, form, accepted=decided(ticket), shown_on=ticket_url(ticket))

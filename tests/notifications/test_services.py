@@ -37,13 +37,23 @@ def test_the_email_is_queued_only_on_commit(circuit, django_capture_on_commit_ca
 
 
 def test_watchers_outside_the_team_are_notified_too(circuit, engineer):
-    outsider = UserFactory(username="watcher")
+    outsider = UserFactory(username="watcher", is_superuser=True)
     watch_set(user=outsider, circuit=circuit, watching=True)
     notify_circuit_watchers(circuit=circuit, kind="test", title="t")
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"eng", "watcher"}
     watch_set(user=outsider, circuit=circuit, watching=False)
     notify_circuit_watchers(circuit=circuit, kind="test", title="t")
     assert Notification.objects.filter(user=outsider).count() == 1
+
+
+@pytest.mark.parametrize("role", [None, "engineer"])
+def test_only_people_who_may_view_the_circuit_are_notified(circuit, engineer, team, role):
+    """Issue 11 item 3: a watch made before watching needed view access, a role-less team member, or
+    someone named in `also` hear nothing about a circuit they may not view."""
+    stranger = UserFactory(username="stranger", role=role, team=None if role else team)
+    watch_set(user=stranger, circuit=circuit, watching=True)
+    notify_circuit_watchers(circuit=circuit, kind="test", title="t", also=[stranger])
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"eng"}
 
 
 def test_the_person_who_made_the_change_is_not_notified_of_it(circuit, engineer):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from notifications.models import Heartbeat, Notification
 from notifications.services import heartbeat_record, notify_circuit_watchers
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,17 @@ def test_watching_a_circuit(client, engineer):
     client.post(reverse("notifications:watch", args=[circuit.pk]))
     assert circuit.watches.filter(user=engineer).exists()
     client.post(reverse("notifications:watch", args=[circuit.pk]), {"watching": "0"})
+    assert not circuit.watches.exists()
+
+
+@pytest.mark.parametrize("role", [None, "engineer", "approver", "manager"])
+def test_watching_needs_view_access_to_the_circuit(client, team, role):
+    """Issue 11 item 3: a user with no role, or of another team, watched any circuit by id."""
+    circuit = CircuitFactory(team=team)
+    elsewhere = TeamFactory(name="Elsewhere")
+    client.force_login(UserFactory(username="outsider", role=role, team=team if role is None else elsewhere))
+    response = client.post(reverse("notifications:watch", args=[circuit.pk]))
+    assert response.status_code == 404
     assert not circuit.watches.exists()
 
 

@@ -6,7 +6,7 @@ from core.actors import Actor
 from notifications.models import Notification
 from peerings import services
 from peerings.models import PrefixValidationTicket
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -106,7 +106,7 @@ def test_an_engineer_cannot_approve(client, engineer, ticket):
 
 
 def test_an_approver_cannot_decide_a_ticket_they_opened(client, peering):
-    both = UserFactory(username="both", role="approver")
+    both = UserFactory(username="both", role="approver", team=peering.circuit.team)
     both.groups.add(*UserFactory(username="tmp-eng", role="engineer").groups.all())
     ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="n", actor=Actor.person(both))
     client.force_login(both)
@@ -146,7 +146,7 @@ def test_opening_a_ticket_notifies_the_approvers(approver, ticket):
 
 
 def test_the_second_decision_sees_who_decided_first(client, approver, ticket):
-    other = UserFactory(username="appr2", role="approver")
+    other = UserFactory(username="appr2", role="approver", team=ticket.peering.circuit.team)
     client.force_login(approver)
     client.post(reverse("approvals:ticket_approve", args=[ticket.pk]))
     client.force_login(other)
@@ -209,10 +209,39 @@ def test_evidence_is_served_as_an_attachment_with_its_checked_type(client, appro
     assert b"".join(response.streaming_content) == PDF
 
 
-def test_evidence_is_refused_to_people_outside_the_ticket(client, manager, ticket):
-    client.force_login(manager)
-    assert client.get(reverse("approvals:evidence_download", args=[ticket.evidence.get().pk])).status_code == 403
-    assert client.get(reverse("approvals:ticket_detail", args=[ticket.pk])).status_code == 403
+@pytest.mark.parametrize("role", ["engineer", "approver", "manager"])
+def test_evidence_and_tickets_of_another_team_answer_404(client, ticket, role):
+    client.force_login(UserFactory(username="outsider", role=role, team=TeamFactory(name="Elsewhere")))
+    assert client.get(reverse("approvals:evidence_download", args=[ticket.evidence.get().pk])).status_code == 404
+    assert client.get(reverse("approvals:ticket_detail", args=[ticket.pk])).status_code == 404
+
+
+def test_opening_a_ticket_on_another_teams_peering_answers_404_and_opens_nothing(client, peering):
+    """Issue 11 item 1: the permission alone let another team's engineer get this peering Configured."""
+    client.force_login(UserFactory(username="outsider", role="engineer", team=TeamFactory(name="Elsewhere")))
+    url = reverse("approvals:ticket_create", args=[peering.pk])
+    assert client.get(url).status_code == 404
+    evidence = SimpleUploadedFile("loa.pdf", PDF, content_type="application/pdf")
+    response = client.post(url, {"prefixes": ["80.10.5.0/24"], "note": "mine now", "evidence": evidence})
+    assert response.status_code == 404
+    assert not PrefixValidationTicket.objects.exists()
+
+
+def test_approvers_decide_only_their_own_teams_tickets(client, ticket):
+    client.force_login(UserFactory(username="outsider", role="approver", team=TeamFactory(name="Elsewhere")))
+    assert client.post(reverse("approvals:ticket_approve", args=[ticket.pk]), {"reason": "ok"}).status_code == 404
+    assert ticket.pk not in [t.pk for t in client.get(reverse("approvals:queue")).context["tickets"]]
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+
+
+def test_opening_a_ticket_notifies_only_the_approvers_of_the_team(ticket):
+    outsider = UserFactory(username="outsider", role="approver", team=TeamFactory(name="Elsewhere"))
+    AdvertisedPrefixFactory(peering=ticket.peering, prefix="80.10.7.0/24", validation_state="ValidationNeeded")
+    services.ticket_open(
+        peering=ticket.peering, prefixes=["80.10.7.0/24"], note="n", actor=Actor.person(ticket.requested_by)
+    )
+    assert not Notification.objects.filter(user=outsider).exists()
 
 
 def test_evidence_is_not_under_the_static_web_root(ticket, settings):
