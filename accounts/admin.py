@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
@@ -30,6 +31,13 @@ admin.site.unregister(User)
 @admin.register(User)
 class OnrampUserAdmin(UserAdmin):
     actions = ["end_sessions"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password an admin sets (a leak suspected) also ends that user's sessions."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user_sessions_end(user=self.get_object(request, unquote(id)), keep=request.session.session_key)
+        return response
 
     @admin.action(description="End this user's sessions", permissions=["change"])
     def end_sessions(self, request, queryset):

@@ -115,6 +115,23 @@ def test_an_admin_ends_a_users_sessions(engineer, log_in):
     assert "end_sessions" in site._registry[type(engineer)].actions
 
 
+def test_a_password_an_admin_sets_ends_the_users_sessions(engineer, log_in):
+    browser = log_in(Client(), engineer)
+    admin_client = Client()
+    admin_client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    new_password = "set-by-the-admin-42"
+
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[engineer.pk]),
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(user=engineer).exists()  # ended, not only made invalid
+    assert not _is_signed_in(browser)
+    assert _is_signed_in(admin_client)
+
+
 def test_last_seen_is_written_at_most_once_a_minute(engineer, client, log_in):
     with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as clock:
         log_in(client, engineer)
