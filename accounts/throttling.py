@@ -1,11 +1,14 @@
-"""Log-in throttling with django-axes: the authentication backend and the client address it counts by."""
+"""Log-in throttling with django-axes (the backend and the client address it counts by), and the
+password-reset rate limits kept in the cache."""
 
+import hashlib
 import ipaddress
 
 from axes.backends import AxesBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import Q
 
 
@@ -53,3 +56,33 @@ def attempted_username(request, credentials):
     """The username tried, cut to the 255 characters axes stores: Django's log-in form takes any length."""
     username = (request.POST if credentials is None else credentials).get("username")
     return username[:255] if isinstance(username, str) else username
+
+
+def within_rate(key, *, limit, window):
+    """Count one more use of `key` in the cache and say whether it is still within `limit` per
+    `window` seconds (the window starts at the first use)."""
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr: this is the first use of a new window
+        cache.add(key, 1, window)
+        return True
+
+
+def password_reset_client_allowed(request):
+    client = client_ip(request) or "unknown"
+    return within_rate(
+        f"onramp:reset:client:{client}",
+        limit=settings.ONRAMP_PASSWORD_RESET_PER_CLIENT,
+        window=settings.ONRAMP_PASSWORD_RESET_WINDOW,
+    )
+
+
+def password_reset_address_allowed(email):
+    # A digest, so the cache never holds the addresses people typed.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return within_rate(
+        f"onramp:reset:address:{digest}",
+        limit=settings.ONRAMP_PASSWORD_RESET_PER_ADDRESS,
+        window=settings.ONRAMP_PASSWORD_RESET_WINDOW,
+    )

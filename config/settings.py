@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_structlog.middlewares.RequestMiddleware",  # after auth: binds request id, user id, address
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SessionTrackingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (django-axes): 5 failures for one username from one address lock that pair out
 # for 15 minutes, even with the right password; others are unaffected. Locked-out logins get the
 # lockout page (429). The log names the username and address, never the password.
-AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.OnrampBackend"]  # passwords (throttled) and OIDC, one backend
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 ONRAMP_TRUSTED_PROXIES = env.int("ONRAMP_TRUSTED_PROXIES", default=0)  # reverse proxies adding X-Forwarded-For
 AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
@@ -113,10 +114,50 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_SENSITIVE_PARAMETERS = []  # the password is always masked; operators need the username and address
 AXES_VERBOSE = False  # no banner on every manage.py command; failures still log username and address
-# Sessions live in a signed cookie, so no request reads a session row: a live poll costs one query
-# for the user and one for its answer. Logging out clears the cookie; a password change ends every
-# session (the session holds an HMAC of the password hash, checked on each request).
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions are server-side, so logging out (or an admin, or the user on "Your sessions") ends them
+# for good: a copied cookie dies with its row. With a Redis cache (ONRAMP_CACHE_URL) they are
+# read from the cache and written through to the database (cached_db): a request reads no session
+# row, as with the signed cookie they replace (docs/PERFORMANCE.md); the demo has no Redis and uses
+# the database. accounts.middleware records device, address and last use, at most once a minute.
+ONRAMP_CACHE_URL = env.str("ONRAMP_CACHE_URL", default="")
+if ONRAMP_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ONRAMP_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if ONRAMP_CACHE_URL else 'db'}"
+ONRAMP_SESSION_SEEN_EVERY = 60  # seconds between two updates of a session's "last seen"
+# Local passwords (the demo, break-glass admins); ONRAMP_LOCAL_LOGIN=0 leaves single sign-on only
+# and turns password reset off.
+ONRAMP_LOCAL_LOGIN = env.bool("ONRAMP_LOCAL_LOGIN", default=True)
+# Password reset mails a link only when e-mail is configured (ONRAMP_EMAIL_BACKEND or
+# ONRAMP_SMTP_HOST set); otherwise the page answers the same and sends nothing. Throttled per
+# address asked for and per client, in the cache (README "Logging in").
+ONRAMP_PASSWORD_RESET_EMAIL = "ONRAMP_EMAIL_BACKEND" in env.ENVIRON or "ONRAMP_SMTP_HOST" in env.ENVIRON
+ONRAMP_PASSWORD_RESET_PER_ADDRESS = env.int("ONRAMP_PASSWORD_RESET_PER_ADDRESS", default=3)
+ONRAMP_PASSWORD_RESET_PER_CLIENT = env.int("ONRAMP_PASSWORD_RESET_PER_CLIENT", default=10)
+ONRAMP_PASSWORD_RESET_WINDOW = env.int("ONRAMP_PASSWORD_RESET_WINDOW_MINUTES", default=60) * 60
+# Single sign-on with OpenID Connect (mozilla-django-oidc; docs/SSO.md). On when a client ID and
+# an issuer (endpoints found by discovery) or explicit endpoints are set. The client secret is only
+# ever sent to the provider's token endpoint.
+ONRAMP_OIDC_ISSUER = env.str("ONRAMP_OIDC_ISSUER", default="")
+ONRAMP_OIDC_NAME = env.str("ONRAMP_OIDC_NAME", default="Microsoft Entra ID")
+ONRAMP_OIDC_GROUP_CLAIMS = env.list("ONRAMP_OIDC_GROUP_CLAIMS", default=["groups", "roles"])
+OIDC_RP_CLIENT_ID = env.str("ONRAMP_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("ONRAMP_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("ONRAMP_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("ONRAMP_OIDC_SCOPES", default="openid email profile")
+# Each endpoint left empty comes from the issuer's /.well-known/openid-configuration.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("ONRAMP_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("ONRAMP_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("ONRAMP_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("ONRAMP_OIDC_JWKS_ENDPOINT", default="")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+# Production reads sessions through the Redis cache (cached_db); the tests' single process does the
+# same with the local-memory cache, so query counts match production's.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
