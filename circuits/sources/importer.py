@@ -125,6 +125,13 @@ def _recreated(circuit: Circuit, record: CircuitRecord) -> bool:
     return bool(circuit.service_key and record.service_key and circuit.service_key != record.service_key)
 
 
+def circuit_is_known(record: CircuitRecord) -> bool:
+    """Whether Onramp has the circuit a record describes (live, by resource id or issued service key)."""
+    live = Circuit.objects.filter(deleted_at__isnull=True)
+    by_key = live.filter(service_key=record.service_key).exists() if record.service_key else False
+    return by_key or live.filter(resource_id__iexact=record.resource_id).exists()
+
+
 def circuit_match(record: CircuitRecord, *, actor: Actor) -> Circuit | None:
     """The live circuit a record describes, by resource id, else by service key (never an empty or
     all-zero one); a live circuit the record shows deleted and re-created is recorded deleted."""
