@@ -271,8 +271,9 @@ def _change_lines(events) -> dict[str, list[str]]:
 def _import_all(*, records, actor, team, ports, dry_run) -> ImportResult:
     result = ImportResult()
     first_event = (AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    this_import = AuditEvent.objects.filter(pk__gte=first_event, actor_kind=actor.kind)
     for record in records:
-        before = AuditEvent.objects.count()
+        before = this_import.count()
         try:
             with transaction.atomic():
                 _, created, problems = circuit_import(record=record, actor=actor, team=team, ports=ports)
@@ -282,15 +283,12 @@ def _import_all(*, records, actor, team, ports, dry_run) -> ImportResult:
         result.refused += [f"{_label(record)}: {problem}" for problem in problems]
         if created:
             result.created += 1
-        elif AuditEvent.objects.count() != before:
+        elif this_import.count() != before:
             result.updated += 1
         else:
             result.unchanged += 1
-    events = (
-        AuditEvent.objects.filter(pk__gte=first_event, actor_kind=actor.kind).select_related("circuit").order_by("pk")
-    )
-    result.deleted = events.filter(field="deleted").count()
-    result.changes = _change_lines(events.order_by("pk"))
+    result.deleted = this_import.filter(field="deleted").count()
+    result.changes = _change_lines(this_import.select_related("circuit").order_by("pk"))
     if dry_run or result.refused:
         raise _RolledBack(result)
     return result

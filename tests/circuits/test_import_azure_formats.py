@@ -90,7 +90,7 @@ def test_a_resource_id_whose_circuit_is_already_deleted_gets_its_recreated_circu
     assert Circuit.objects.filter(name="er-ams-prod").count() == 2
 
 
-def test_express_route_direct_circuits_import_with_their_port_and_gbps(team):
+def test_express_route_direct_circuits_import_with_their_port_and_gbps(team, engineer_client):
     PeeringLocation.objects.create(name="Equinix-Amsterdam-AM5", zone="Zone 1", azure_region="westeurope")
     out = _import(AZURE / "express_route_direct.json")
     assert "1 created" in out
@@ -99,6 +99,8 @@ def test_express_route_direct_circuits_import_with_their_port_and_gbps(team):
     assert circuit.bandwidth_display == "10 Gbps" and circuit.peering_location.name == "Equinix-Amsterdam-AM5"
     assert circuit.express_route_port_id.endswith("/expressRoutePorts/erport-ams-1")
     assert circuit.service_provider.name == "ExpressRoute Direct" and circuit.stag == 4
+    page = engineer_client.get(circuit.get_absolute_url()).content.decode()
+    assert "10 Gbps · ExpressRoute Direct" in page and "/expressRoutePorts/erport-ams-1" in page
 
 
 def test_an_express_route_direct_circuit_without_its_port_is_refused_with_the_reason(team, tmp_path):
