@@ -10,6 +10,7 @@ are, and fields Onramp does not model are kept (`unknown`) to be shown, never dr
 """
 
 import ipaddress
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -70,17 +71,40 @@ class Fields:
             raise RecordError(f"{name} is not a list of objects")
         return [Fields(item) for item in value]
 
+    def text(self, name: str, max_length: int) -> str:
+        """A string field ("" when absent) that fits its column."""
+        value = self.get(name, "")
+        if not isinstance(value, str) or len(value) > max_length or not storable(value):
+            raise RecordError(f"{name} is not a text of at most {max_length} characters")
+        return value
+
     def reference(self, name: str) -> str:
         """The id of a `{"id": ...}` sub-resource reference, "" when absent."""
         found = self.object(name)
-        return (found.get("id") or "") if found else ""
+        return found.text("id", MAX_ID_LENGTH) if found else ""
 
     def unknown(self) -> dict:
-        return {
+        kept = {
             self._names[key]: value
             for key, value in self._values.items()
             if key not in self._read and value not in (None, "", [], {})
         }
+        if not storable(kept):
+            raise RecordError("a field holds a NUL character or text that is not Unicode")
+        return kept
+
+
+MAX_ID_LENGTH = 400  # the resource id columns
+
+
+def storable(value) -> bool:
+    """Whether PostgreSQL can store the value: no NUL character, no lone surrogate."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode()
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return False
+    return "\\u0000" not in text
 
 
 @dataclass
@@ -194,7 +218,7 @@ def parse_circuit(raw) -> CircuitRecord:
     authorizations = fields.objects("authorizations")
     record = CircuitRecord(
         resource_id=resource_id,
-        name=fields.get("name") or match["name"],
+        name=fields.text("name", 80) or match["name"],
         subscription_id=_uuid(match["subscription"], "subscription id"),
         resource_group=match["group"],
         region=_require(fields, "location", str),
@@ -207,17 +231,19 @@ def parse_circuit(raw) -> CircuitRecord:
         express_route_direct=bool(port_id or fields.get("bandwidthInGbps")),
         observation=_observation(fields, authorizations),
         authorization_keys={
-            auth.get("name"): auth.get("authorizationKey") or "" for auth in authorizations if auth.get("name")
+            auth.text("name", 80): auth.text("authorizationKey", 200) for auth in authorizations if auth.get("name")
         },
     )
     stag = fields.get("stag")
+    if stag is not None and (isinstance(stag, bool) or not isinstance(stag, int) or not 0 <= stag < 2**31):
+        raise RecordError(f"stag {stag!r:.30} is not an S-Tag number")
     record.attributes = {
         "express_route_port_id": port_id,
-        "allow_classic_operations": bool(fields.get("allowClassicOperations")),
-        "global_reach_enabled": bool(fields.get("globalReachEnabled")),
-        "gateway_manager_etag": fields.get("gatewayManagerEtag") or "",
-        "stag": stag if isinstance(stag, int) and not isinstance(stag, bool) else None,
-        "service_provider_notes": fields.get("serviceProviderNotes") or "",
+        "allow_classic_operations": fields.get("allowClassicOperations") is True,
+        "global_reach_enabled": fields.get("globalReachEnabled") is True,
+        "gateway_manager_etag": fields.text("gatewayManagerEtag", 100),
+        "stag": stag,
+        "service_provider_notes": fields.text("serviceProviderNotes", 500),
     }
     fields.get("authorizationKey")  # the key a Direct circuit was created with: a secret, never kept
     record.attributes["arm_unknown"] = fields.unknown()
@@ -250,11 +276,11 @@ def _peering_config(props: Fields, ipv6: Fields | None, microsoft: list[Fields])
         "vlan_id": props.get("vlanId"),
         "primary_peer_address_prefix": props.get("primaryPeerAddressPrefix"),
         "secondary_peer_address_prefix": props.get("secondaryPeerAddressPrefix") or "",
-        "shared_key": props.get("sharedKey") or "",
+        "shared_key": props.text("sharedKey", 200),
     }
     if ipv6:
-        config["ipv6_primary_peer_address_prefix"] = ipv6.get("primaryPeerAddressPrefix") or ""
-        config["ipv6_secondary_peer_address_prefix"] = ipv6.get("secondaryPeerAddressPrefix") or ""
+        config["ipv6_primary_peer_address_prefix"] = ipv6.text("primaryPeerAddressPrefix", 43)
+        config["ipv6_secondary_peer_address_prefix"] = ipv6.text("secondaryPeerAddressPrefix", 43)
     if microsoft:
         config.update(
             advertised_public_prefixes=[p for each in microsoft for p in each.get("advertisedPublicPrefixes") or []],
@@ -297,12 +323,15 @@ def _connection(item: Fields) -> dict:
     """A Global Reach connection (ExpressRouteCircuitConnection), never its authorization key."""
     item.get("authorizationKey")
     ipv6 = item.object("ipv6CircuitConnectionConfig")
+    name = item.text("name", 80)
+    if not name:
+        raise RecordError("a Global Reach connection has no name")
     return {
-        "name": _require(item, "name", str, "a Global Reach connection's "),
+        "name": name,
         "peer_peering_id": item.reference("peerExpressRouteCircuitPeering"),
-        "address_prefix": item.get("addressPrefix") or "",
+        "address_prefix": item.text("addressPrefix", 43),
         "status": _state(item.get("circuitConnectionStatus")) or "",
-        "ipv6_address_prefix": (ipv6.get("addressPrefix") or "") if ipv6 else "",
+        "ipv6_address_prefix": ipv6.text("addressPrefix", 43) if ipv6 else "",
         "ipv6_status": (_state(ipv6.get("circuitConnectionStatus")) or "") if ipv6 else "",
         "provisioning_state": _state(item.get("provisioningState")) or "",
     }
@@ -323,8 +352,8 @@ def _peering(props: Fields) -> PeeringObservation:
         "ipv6_route_filter": ipv6.reference("routeFilter") if ipv6 else "",
     }
     if ipv6:
-        recorded["ipv6_primary_peer_address_prefix"] = ipv6.get("primaryPeerAddressPrefix") or ""
-        recorded["ipv6_secondary_peer_address_prefix"] = ipv6.get("secondaryPeerAddressPrefix") or ""
+        recorded["ipv6_primary_peer_address_prefix"] = ipv6.text("primaryPeerAddressPrefix", 43)
+        recorded["ipv6_secondary_peer_address_prefix"] = ipv6.text("secondaryPeerAddressPrefix", 43)
     observation = PeeringObservation(
         peering_type=peering_type,
         config=config,
