@@ -11,6 +11,9 @@ class PortPrice(models.Model):
     sku_tier = models.CharField(max_length=20, choices=SkuTierChoices.choices)
     sku_family = models.CharField(max_length=20, choices=SkuFamilyChoices.choices)
     bandwidth_mbps = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    express_route_direct = models.BooleanField(
+        default=False, help_text="A price of ExpressRoute Direct circuits, which Microsoft prices apart."
+    )
     zone = models.CharField(max_length=10, choices=ZoneChoices.choices)
     monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, default="USD")
@@ -23,7 +26,15 @@ class PortPrice(models.Model):
         ordering = ["sku_tier", "sku_family", "zone", "bandwidth_mbps", "valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["sku_tier", "sku_family", "bandwidth_mbps", "zone", "currency", "valid_from"],
+                fields=[
+                    "express_route_direct",
+                    "sku_tier",
+                    "sku_family",
+                    "bandwidth_mbps",
+                    "zone",
+                    "currency",
+                    "valid_from",
+                ],
                 name="port_price_unique_per_key_and_date",
                 violation_error_message="There is already a price for this SKU, bandwidth, zone and date.",
             ),

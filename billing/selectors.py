@@ -56,8 +56,9 @@ def report_currency() -> str:
 
 
 def _prices_of(*, zone, currency):
-    """Price rows of the outer row's SKU and bandwidth in the given zone and currency."""
+    """Price rows of the outer row's SKU, bandwidth and kind (provider or Direct) in the given zone and currency."""
     return PortPrice.objects.filter(
+        express_route_direct=OuterRef("express_route_direct"),
         sku_tier=OuterRef("sku_tier"),
         sku_family=OuterRef("sku_family"),
         bandwidth_mbps=OuterRef("bandwidth_mbps"),

@@ -95,7 +95,8 @@ class Circuit(models.Model):
     sku_family = models.CharField(
         max_length=20, choices=SkuFamilyChoices.choices, default=SkuFamilyChoices.METERED_DATA
     )
-    service_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Null while Azure has not issued a key yet (its create response carries all zeros).
+    service_key = models.UUIDField(default=uuid.uuid4, unique=True, null=True, editable=False)
     service_provider_provisioning_state = models.CharField(
         max_length=32,
         choices=ServiceProviderProvisioningStateChoices.choices,
@@ -106,11 +107,20 @@ class Circuit(models.Model):
     provisioning_state = models.CharField(
         max_length=32, choices=ProvisioningStateChoices.choices, default=ProvisioningStateChoices.SUCCEEDED
     )
-    resource_id = models.CharField(max_length=400, null=True, blank=True, unique=True)
+    # Unique among live circuits only: a circuit deleted and re-created in Azure keeps its resource id.
+    resource_id = models.CharField(max_length=400, null=True, blank=True)
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="circuits")
     allow_classic_operations = models.BooleanField(default=False)
     global_reach_enabled = models.BooleanField(default=False)
     service_provider_notes = models.CharField(max_length=500, blank=True)
+    express_route_port_id = models.CharField(
+        max_length=400, blank=True, help_text="ExpressRoute Direct: the port resource the circuit runs on."
+    )
+    gateway_manager_etag = models.CharField(max_length=100, blank=True)
+    stag = models.PositiveIntegerField(null=True, blank=True, help_text="Azure's S-Tag of the circuit (QinQ).")
+    arm_unknown = models.JSONField(
+        default=dict, blank=True, help_text="Fields of the imported ARM JSON that Onramp does not model, as given."
+    )
 
     created_at = models.DateTimeField(help_text="When the service key was issued: billing starts here.")
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -156,6 +166,9 @@ class Circuit(models.Model):
                 name="circuit_one_undeleted_per_azure_resource",
                 violation_error_message="An undeleted circuit already has this name in this resource group.",
             ),
+            models.UniqueConstraint(
+                fields=["resource_id"], condition=Q(deleted_at__isnull=True), name="circuit_resource_id_unique_live"
+            ),
         ]
         permissions = [("view_billing", "Can see billing exposure")]
 
@@ -173,6 +186,15 @@ class Circuit(models.Model):
     def bandwidth_display(self):
         mbps = self.bandwidth_mbps
         return f"{mbps // 1000} Gbps" if mbps >= 1000 and mbps % 1000 == 0 else f"{mbps} Mbps"
+
+    @property
+    def unknown_values(self):
+        """(field label, value) of enum fields holding a value Onramp does not know (Azure's are open)."""
+        return [
+            (field.verbose_name, getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.choices and getattr(self, field.attname) not in {value for value, _ in field.choices}
+        ]
 
     @property
     def is_deleted(self):
@@ -247,6 +269,32 @@ class Authorization(models.Model):
 
     def __str__(self):
         return f"{self.circuit} / {self.name}"
+
+
+class GlobalReachConnection(models.Model):
+    """A Global Reach connection from this circuit's private peering to another circuit's
+    (ExpressRouteCircuitConnection); its authorization key is never stored."""
+
+    circuit = models.ForeignKey(Circuit, on_delete=models.PROTECT, related_name="global_reach_connections")
+    name = models.CharField(max_length=80)
+    peer_peering_id = models.CharField(max_length=400, help_text="The peer circuit's private peering resource id.")
+    address_prefix = models.CharField(max_length=43, blank=True)
+    status = models.CharField(max_length=32, blank=True, help_text="circuitConnectionStatus, e.g. Connected.")
+    ipv6_address_prefix = models.CharField(max_length=43, blank=True)
+    ipv6_status = models.CharField(max_length=32, blank=True)
+    provisioning_state = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["circuit", "name"], name="global_reach_name_unique_per_circuit")]
+
+    def __str__(self):
+        return f"{self.circuit} / {self.name}"
+
+    @property
+    def peer_circuit_name(self):
+        parts = self.peer_peering_id.split("/")
+        return parts[-3] if len(parts) >= 3 else self.peer_peering_id
 
 
 class VNetLink(models.Model):

@@ -108,19 +108,24 @@ def service_key_for(user, circuit) -> str:
     """SECURITY: a circuit's service key as `user` may see it. Only the engineers of its team (who hand
     it to the provider) and superusers see it in full; everyone else sees it masked, enough to tell
     circuits apart on a call, not to order one. No query once `team__members` is prefetched."""
-    return str(circuit.service_key) if user_can_change_circuit(user, circuit) else mask_service_key(circuit)
+    return _full_key(circuit) if user_can_change_circuit(user, circuit) else mask_service_key(circuit)
 
 
 def service_key_display(user):
     """service_key_for as a function of the circuit, for lists: one query, whatever their length."""
     if user.is_superuser:
-        return lambda circuit: str(circuit.service_key)
+        return _full_key
     own_teams = set(user.teams.values_list("pk", flat=True)) if user.has_perm("circuits.change_circuit") else set()
-    return lambda circuit: str(circuit.service_key) if circuit.team_id in own_teams else mask_service_key(circuit)
+    return lambda circuit: _full_key(circuit) if circuit.team_id in own_teams else mask_service_key(circuit)
+
+
+def _full_key(circuit) -> str:
+    # No key until Azure issues one (imported circuits still being created): nothing to show or mask.
+    return str(circuit.service_key) if circuit.service_key else ""
 
 
 def mask_service_key(circuit) -> str:
-    return f"••••-{str(circuit.service_key)[-4:]}"
+    return f"••••-{str(circuit.service_key)[-4:]}" if circuit.service_key else ""
 
 
 def _routing_done():

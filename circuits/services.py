@@ -135,13 +135,19 @@ def circuit_create(
     resource_id: str | None = None,
     created_at=None,
     service_key=None,
+    awaiting_service_key: bool = False,
 ) -> Circuit:
-    """Step 1: create the circuit; Azure issues the service key and billing starts now."""
-    validate_sku(tier=sku_tier, family=sku_family)
+    """Step 1: create the circuit; Azure issues the service key and billing starts now.
+
+    `awaiting_service_key`: an observed circuit Azure has not issued a key for yet (no key stored).
+    """
+    if actor.kind not in OBSERVING_ACTORS:  # Azure's enums are open: what it reports is recorded
+        validate_sku(tier=sku_tier, family=sku_family)
     validate_bandwidth(
         bandwidth_mbps=bandwidth_mbps, provider=service_provider, express_route_direct=express_route_direct
     )
-    if not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
+    # A Direct circuit runs on the customer's own port: no provider has to offer its location.
+    if not express_route_direct and not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
         raise DomainError(f"{service_provider} does not offer {peering_location}.", field="peering_location")
     resource = {"name": name, "subscription_id": subscription_id, "resource_group": resource_group}
     _refuse_second_circuit_for_resource(**resource)
@@ -164,9 +170,11 @@ def circuit_create(
         created_at=now,
         state_changed_at=now,
     )
-    if service_key:
+    if service_key or awaiting_service_key:
         circuit.service_key = service_key
-    full_clean_or_refuse(circuit, exclude=["service_key"])
+    # Azure's SKU values are open: an observed one Onramp does not know yet is recorded as it is.
+    unchecked = ["service_key"] + (["sku_tier", "sku_family"] if actor.kind in OBSERVING_ACTORS else [])
+    full_clean_or_refuse(circuit, exclude=unchecked)
     try:
         with transaction.atomic():
             circuit.save()
@@ -176,10 +184,12 @@ def circuit_create(
     audit_event_record(
         obj=circuit,
         field="created",
-        to_value=str(circuit.service_key),
+        to_value=str(circuit.service_key or ""),
         from_value="",
         actor=actor,
-        reason="Circuit created; service key issued, billing starts.",
+        reason="Circuit created; "
+        + ("Azure has not issued its service key yet" if circuit.service_key is None else "service key issued")
+        + ", billing starts.",
         circuit_id=circuit.pk,
     )
     return circuit
@@ -269,14 +279,18 @@ def circuit_delete_blockers(circuit: Circuit) -> list[str]:
 
 
 @transaction.atomic
-def circuit_delete(*, circuit: Circuit, actor: Actor, reason: str = "") -> Circuit:
-    """Delete in Azure; the row stays (deleted_at) for billing and audit. Billing stops here."""
+def circuit_delete(*, circuit: Circuit, actor: Actor, reason: str = "", deleted_at=None) -> Circuit:
+    """Delete in Azure; the row stays (deleted_at) for billing and audit. Billing stops here.
+
+    A source that found the circuit already deleted in Azure records it (Azure's own checks ran),
+    at `deleted_at` when it knows better than now.
+    """
     circuit = lock(circuit)
     _refuse_if_deleted(circuit)
-    blockers = circuit_delete_blockers(circuit)
+    blockers = circuit_delete_blockers(circuit) if actor.kind not in OBSERVING_ACTORS else []
     if blockers:
         raise DomainError("Azure would refuse the deletion (ConflictError). " + " ".join(blockers), code="conflict")
-    circuit.deleted_at = timezone.now()
+    circuit.deleted_at = max(deleted_at or timezone.now(), circuit.created_at)
     circuit.version += 1
     circuit.save(update_fields=["deleted_at", "version"])
     audit_event_record(

@@ -65,14 +65,26 @@ def azure_sync() -> str:
     from accounts.models import Team
 
     from .sources.azure import AzureSource
-    from .sources.importer import circuit_match, circuits_import
+    from .sources.importer import ImportRefused, circuit_is_known, circuits_import
 
     team = Team.objects.filter(name=settings.ONRAMP_AZURE_TEAM).first()
-    records = AzureSource.from_settings().list_circuits()
+    source = AzureSource.from_settings()
+    records, ports = source.list_circuits(), source.list_ports()
     if team is None:
-        records = [record for record in records if circuit_match(record) is not None]
-    result = circuits_import(records=records, actor=AZURE, team=team)
-    return f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        records = [record for record in records if circuit_is_known(record)]
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "refused": 0}
+    # One circuit at a time: a circuit Onramp cannot apply must not hold back the others.
+    for record in records:
+        try:
+            result = circuits_import(records=[record], ports=ports, actor=AZURE, team=team)
+        except ImportRefused as refused:
+            logger.warning("Azure sync refused %s", refused.message)
+            counts["refused"] += 1
+            continue
+        for outcome in ("created", "updated", "unchanged"):
+            counts[outcome] += getattr(result, outcome)
+    summary = f"{counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
+    return summary + (f", {counts['refused']} refused" if counts["refused"] else "")
 
 
 @shared_task(name="circuits.flag_stuck")

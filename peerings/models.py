@@ -34,6 +34,11 @@ class Peering(models.Model):
     secondary_peer_address_prefix = models.CharField(max_length=43)
     ipv6_primary_peer_address_prefix = models.CharField(max_length=43, blank=True)
     ipv6_secondary_peer_address_prefix = models.CharField(max_length=43, blank=True)
+    ipv6_state = models.CharField(max_length=16, blank=True, help_text="ipv6PeeringConfig.state, when configured.")
+    ipv6_route_filter = models.CharField(max_length=400, blank=True, help_text="ipv6PeeringConfig.routeFilter id.")
+    arm_unknown = models.JSONField(
+        default=dict, blank=True, help_text="Fields of the imported ARM JSON that Onramp does not model, as given."
+    )
     vlan_id = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4094)])
     shared_key_digest = models.CharField(max_length=64, blank=True, editable=False)
     provisioning_state = models.CharField(max_length=32, default="Succeeded")

@@ -161,7 +161,9 @@ def peering_configure(
     if circuit.is_deleted:
         raise DomainError("This circuit was deleted.")
     _refuse_people_on_layer3(circuit, actor)
-    if not circuit.is_provisioned:
+    # Azure and the importer report peerings that exist, whatever the circuit's state: recorded,
+    # and the circuit page explains why they cannot carry traffic yet.
+    if not circuit.is_provisioned and actor.kind not in (Actor.AZURE, Actor.IMPORT):
         raise DomainError(
             f"The circuit is {circuit.service_provider_provisioning_state}, not Provisioned: routing can be "
             "configured only once the provider has provisioned it (configuring earlier fails or hangs)."

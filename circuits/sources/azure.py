@@ -14,7 +14,7 @@ from django.conf import settings
 
 from core.actors import AZURE
 
-from .arm import CircuitRecord, RecordError, parse_circuit
+from .arm import CircuitRecord, PortRecord, RecordError, parse_circuit, parse_port
 from .base import Observation, SourceError
 
 RETRY_TOTAL = 4
@@ -77,6 +77,22 @@ class AzureSource:
         except RecordError as error:
             raise SourceError(f"Azure answered something Onramp cannot read: {error}") from error
         return observation
+
+    def list_ports(self) -> list[PortRecord]:
+        """The ExpressRoute Direct ports of the configured subscriptions: where Direct circuits are."""
+        ports = []
+        for subscription_id in self.subscriptions:
+            try:
+                ports += [
+                    parse_port(found.as_dict()) for found in self._client(subscription_id).express_route_ports.list()
+                ]
+            except AzureError as error:
+                raise SourceError(
+                    f"Listing ExpressRoute ports of subscription {subscription_id}: {error.message}"
+                ) from error
+            except RecordError as error:
+                raise SourceError(f"Azure answered a port Onramp cannot read: {error}") from error
+        return ports
 
     def list_circuits(self) -> list[CircuitRecord]:
         """Every circuit in the configured subscriptions (for the sync that adds new ones)."""

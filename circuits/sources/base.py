@@ -26,6 +26,9 @@ class PeeringObservation:
     prefixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # prefix → (state, reason)
     provisioning_state: str | None = None
     route_filter: str | None = None  # Microsoft peering: the attached route filter's id ("" when none)
+    # Peering fields recorded as reported (ARM import): state, IPv6 configuration, unknown fields.
+    recorded: dict = field(default_factory=dict)
+    connections: list[dict] | None = None  # Global Reach connections; None when not reported
 
 
 @dataclass

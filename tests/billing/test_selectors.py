@@ -237,3 +237,12 @@ def test_circuit_billing_defaults_to_today():
         billing = circuit_billing(circuit)
     assert (billing.category, billing.accrued, billing.days_wasted) == ("idle", Decimal("436.00"), 1)
     assert billing.saving_per_year == Decimal("5232.00")
+
+
+def test_an_express_route_direct_circuit_is_billed_by_direct_prices_only():
+    direct = CircuitFactory(created_at=at(2026, 3, 1), express_route_direct=True, bandwidth_mbps=1000)
+    assert figures(direct, date(2026, 3, 31)).monthly_fee is None  # the provider circuit's price is not its price
+    PortPriceFactory(express_route_direct=True, monthly_fee=Decimal("5000.00"), valid_from=date(2026, 1, 1))
+    assert figures(direct, date(2026, 3, 31)).monthly_fee == Decimal("5000.00")
+    provider = CircuitFactory(created_at=at(2026, 3, 1), bandwidth_mbps=1000)
+    assert figures(provider, date(2026, 3, 31)).monthly_fee == Decimal("436.00")

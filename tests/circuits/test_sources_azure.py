@@ -27,6 +27,7 @@ BASE = f"/subscriptions/{SUBSCRIPTION}"
 CIRCUIT_PATH = f"{BASE}/resourceGroups/rg-network-gwc/providers/Microsoft.Network/expressRouteCircuits/er-fra-prod"
 CONNECTION_PATH = f"{BASE}/resourceGroups/rg-hub/providers/Microsoft.Network/connections/conn-hub"
 LIST_PATH = f"{BASE}/providers/Microsoft.Network/expressRouteCircuits"
+PORTS_PATH = f"{BASE}/providers/Microsoft.Network/ExpressRoutePorts"
 
 
 class FakeCredential:
@@ -175,7 +176,13 @@ def test_a_check_records_what_azure_says_with_azure_as_actor_and_keeps_unknown_v
 def test_the_azure_sync_adds_new_circuits_for_the_configured_team(settings, team):
     settings.ONRAMP_AZURE_TEAM = team.name
     page2 = f"{LIST_PATH}?api-version=2026-03-01&%24skiptoken=page2"
-    source, _ = _source({LIST_PATH: [_ok("circuits_list_page1.json")], page2: [_ok("circuits_list_page2.json")]})
+    source, _ = _source(
+        {
+            LIST_PATH: [_ok("circuits_list_page1.json")],
+            page2: [_ok("circuits_list_page2.json")],
+            PORTS_PATH: [_ok("express_route_ports_list.json")],
+        }
+    )
     with mock.patch("circuits.sources.azure.AzureSource.from_settings", return_value=source):
         assert tasks.azure_sync() == "2 created, 0 updated, 0 unchanged"
         assert tasks.azure_sync() == "0 created, 0 updated, 2 unchanged"
@@ -195,3 +202,10 @@ def test_an_unknown_source_name_is_a_clear_configuration_error(settings):
     settings.ONRAMP_STATE_SOURCE = "carrier-pigeon"
     with pytest.raises(ValueError, match="ONRAMP_STATE_SOURCE must be one of simulator, azure"):
         get_source()
+
+
+def test_the_express_route_direct_ports_are_listed_with_their_peering_location():
+    source, _ = _source({PORTS_PATH: [_ok("express_route_ports_list.json")]})
+    [port] = source.list_ports()
+    assert port.peering_location_name == "Equinix-Amsterdam-AM5"
+    assert port.resource_id.endswith("/expressRoutePorts/erport-ams-1")

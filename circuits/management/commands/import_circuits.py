@@ -1,12 +1,14 @@
-"""python manage.py import_circuits FILE... [--team NAME]: circuits from az CLI or REST JSON."""
+"""python manage.py import_circuits FILE... [--team NAME] [--dry-run]: circuits from Azure's JSON."""
 
 import json
+import logging
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
-from circuits.sources.arm import RecordError, parse_circuit, records_in
-from circuits.sources.importer import ImportRecordError, circuits_import
+from circuits.sources.arm import RecordError, is_port, parse_circuit, parse_port, records_in
+from circuits.sources.importer import ImportRefused, circuits_import
 from core.actors import IMPORTER
 
 
@@ -16,7 +18,7 @@ def _record_label(index, raw):
 
 
 def read_records(path):
-    """Parse every record of one file, or raise CommandError naming the file and the record."""
+    """(circuits, Direct ports) of one file, or CommandError naming the file and every bad record."""
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -28,53 +30,86 @@ def read_records(path):
         raws = records_in(data)
     except RecordError as error:
         raise CommandError(f"{path}: {error}") from error
-    records = []
+    circuits, ports, errors = [], [], []
     for index, raw in enumerate(raws):
         try:
-            records.append(parse_circuit(raw))
+            if is_port(raw):
+                ports.append(parse_port(raw))
+            else:
+                circuits.append(parse_circuit(raw))
         except RecordError as error:
-            raise CommandError(
-                f"{path}: {_record_label(index, raw)}: {error}. Nothing from this file was saved."
-            ) from error
-    return records
+            errors.append(f"{path}: {_record_label(index, raw)}: {error}.")
+    if errors:
+        raise CommandError("\n".join([*errors, f"{path}: nothing from this file was saved."]))
+    return circuits, ports
+
+
+@contextmanager
+def _refusals_reported_once():
+    """The sources log each refused change; here the command reports them, once, per record."""
+    polling_log = logging.getLogger("circuits.polling")
+    level = polling_log.level
+    polling_log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        polling_log.setLevel(level)
 
 
 class Command(BaseCommand):
     help = (
-        "Import ExpressRoute circuits from the JSON `az network express-route list/show -o json` prints, "
-        "or the REST form. Matches existing circuits by resource id, then service key; re-importing "
-        "changes nothing. Each file is all or nothing."
+        "Import ExpressRoute circuits (and the ExpressRoute Direct ports they run on) from the JSON "
+        "`az network express-route list/show -o json` prints, the REST form or the SDK's. A circuit is "
+        "its resource id; re-importing changes nothing. Each file is all or nothing: records that cannot "
+        "be applied are listed with the reason and the command fails."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--team", help="Owner team of circuits not known yet.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print what the import would change, per circuit; save nothing."
+        )
 
-    def handle(self, *args, files, team=None, **options):
-        owner = None
-        if team:
-            if not team.isprintable():  # e.g. bytes that are not UTF-8, which no team name holds
-                raise CommandError(f"No team named {team!r}: that is not a name.")
-            owner = Team.objects.filter(name=team).first()
-            if owner is None:
-                raise CommandError(
-                    f"No team named {team!r}; teams: {', '.join(Team.objects.values_list('name', flat=True))}."
-                )
+    def handle(self, *args, files, team=None, dry_run=False, **options):
+        owner = self._team(team)
         failed = []
-        for path in files:
-            try:
-                records = read_records(path)
-                result = circuits_import(records=records, actor=IMPORTER, team=owner)
-            except ImportRecordError as error:
-                failed.append(f"{path}: {error.message} Nothing from this file was saved.")
-                continue
-            except CommandError as error:
-                failed.append(str(error))
-                continue
-            for warning in result.warnings:
-                self.stderr.write(f"{path}: warning: {warning}")
-            self.stdout.write(
-                f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
-            )
+        with _refusals_reported_once():
+            for path in files:
+                try:
+                    circuits, ports = read_records(path)
+                    result = circuits_import(records=circuits, ports=ports, actor=IMPORTER, team=owner, dry_run=dry_run)
+                except ImportRefused as refused:
+                    failed += [f"{path}: {line}" for line in refused.result.refused]
+                    failed.append(f"{path}: nothing from this file was saved.")
+                    continue
+                except CommandError as error:
+                    failed.append(str(error))
+                    continue
+                self._report(path, result, dry_run)
+                failed += [f"{path}: refused: {line}" for line in result.refused]
         if failed:
             raise CommandError("\n".join(failed))
+
+    def _team(self, name):
+        if not name:
+            return None
+        if not name.isprintable():  # e.g. bytes that are not UTF-8, which no team name holds
+            raise CommandError(f"No team named {name!r}: that is not a name.")
+        owner = Team.objects.filter(name=name).first()
+        if owner is None:
+            raise CommandError(
+                f"No team named {name!r}; teams: {', '.join(Team.objects.values_list('name', flat=True))}."
+            )
+        return owner
+
+    def _report(self, path, result, dry_run):
+        if dry_run:
+            for circuit, lines in result.changes.items():
+                self.stdout.write(f"{circuit}:")
+                for line in lines:
+                    self.stdout.write(f"  {line}")
+        summary = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        if result.deleted:
+            summary += f", {result.deleted} deleted"
+        self.stdout.write(f"{path}: {summary}" + (" (dry run: nothing saved)" if dry_run else ""))

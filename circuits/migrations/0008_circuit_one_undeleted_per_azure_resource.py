@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_roles"),
-        ("circuits", "0006_circuit_name_order_index"),
+        ("circuits", "0007_provider_order_notes_max_length"),
     ]
 
     operations = [
