@@ -18,6 +18,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mo
 from django.db.models.lookups import Exact, In
 
 UNITS_PER_MONTH = 377_580  # lcm(28, 29, 30, 31)
+FAR = 10**12  # a position beyond any date: open-ended periods, "never"
 EPOCH_YEAR = 2000  # positions count from January of this year; keeps them small
 LONG_MONTHS = (1, 3, 5, 7, 8, 10, 12)
 SHORT_MONTHS = (4, 6, 9, 11)

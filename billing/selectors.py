@@ -38,10 +38,10 @@ from peerings.choices import BgpStateChoices, PeeringStateChoices
 from peerings.models import BgpSession
 
 from .choices import BillingCategoryChoices as Category
+from .history import accrued_by_category, price_periods, with_history
 from .models import PortPrice
-from .proration import cents, day_end, day_end_sql, day_start, day_start_sql, money_sql
+from .proration import FAR, cents, day_end, day_end_sql, day_start, day_start_sql, money_sql
 
-FAR = 10**12  # a position beyond any date, for open-ended price periods
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CHART_MONTHS = 12
 
@@ -132,29 +132,41 @@ def _per_category(conditions, values, *, output_field):
     )
 
 
+ORPHANED_SINCE = Coalesce("deprovisioned_at", "deprovision_requested_at", "state_changed_at")
+
+
+def _idle_since(idle_days):
+    return ExpressionWrapper(F("created_at") + timedelta(days=idle_days), output_field=DateTimeField())
+
+
+def _billed_days(*, as_of: date, idle_days: int):
+    """Circuits that existed on `as_of`, with the positions of their billed days: from creation to
+    the deletion day or `as_of`, and where idle and orphaned waste would start."""
+    return Circuit.objects.filter(created_at__date__lte=as_of).alias(
+        start_units=day_start_sql("created_at"),
+        end_units=Case(When(deleted_at__date__lte=as_of, then=day_end_sql("deleted_at")), default=day_end(as_of)),
+        orphaned_units=day_start_sql(ORPHANED_SINCE),
+        idle_units=day_start_sql(_idle_since(idle_days)),
+    )
+
+
 def billing_circuits(*, as_of: date, idle_days: int | None = None):
     """Circuits that existed on `as_of`, annotated with category, accrued, monthly_fee (null: price
     unknown), waste_from and waste (idle and orphaned only)."""
     idle_days = idle_after_days() if idle_days is None else idle_days
     conditions = _category_conditions(as_of, idle_days)
-    orphaned_since = Coalesce("deprovisioned_at", "deprovision_requested_at", "state_changed_at")
-    idle_since = ExpressionWrapper(F("created_at") + timedelta(days=idle_days), output_field=DateTimeField())
     end = OuterRef("end_units")
     return (
-        Circuit.objects.filter(created_at__date__lte=as_of)
+        _billed_days(as_of=as_of, idle_days=idle_days)
         .annotate(
             category=_per_category(
                 conditions, {category: Value(category) for category in Category.values()}, output_field=CharField()
             ),
             waste_from=_per_category(
-                conditions, {Category.ORPHANED: orphaned_since, Category.IDLE: idle_since}, output_field=DateTimeField()
+                conditions,
+                {Category.ORPHANED: ORPHANED_SINCE, Category.IDLE: _idle_since(idle_days)},
+                output_field=DateTimeField(),
             ),
-        )
-        .alias(
-            start_units=day_start_sql("created_at"),
-            end_units=Case(When(deleted_at__date__lte=as_of, then=day_end_sql("deleted_at")), default=day_end(as_of)),
-            orphaned_units=day_start_sql(orphaned_since),
-            idle_units=day_start_sql(idle_since),
         )
         .annotate(
             monthly_fee=_monthly_fee(as_of),
@@ -211,18 +223,23 @@ def _months_ending(as_of: date):
 
 
 def monthly_accrued(*, as_of, idle_days=None):
-    """Accrued cost of each of the last 12 months (up to as_of), per circuit category as of as_of
-    (deleted circuits included: they were billed). Returns (months, {category: [amount, ...]})."""
+    """Accrued cost of each of the last 12 months (up to as_of), each day in the category the
+    circuit was in that day (billing/history.py), deleted circuits until their deletion day.
+    Returns (months, {category: [amount, ...]}) with the categories that cost anything."""
+    idle_days = idle_after_days() if idle_days is None else idle_days
+    conditions = dict(_category_conditions(as_of, idle_days))
+    circuits = with_history(
+        _billed_days(as_of=as_of, idle_days=idle_days),
+        orphaned=conditions[Category.ORPHANED],
+        in_use=conditions[Category.IN_USE],
+    )
     months = _months_ending(as_of)
-    columns = {}
-    for index, first in enumerate(months):
-        last = min(first.replace(day=calendar.monthrange(first.year, first.month)[1]), as_of)
-        start = Greatest(OuterRef("start_units"), Value(day_start(first)))
-        end = Least(OuterRef("end_units"), Value(day_end(last)))
-        columns[f"month_{index}"] = Sum(_accrued(start, end), output_field=MONEY)
-    rows = billing_circuits(as_of=as_of, idle_days=idle_days).values("category").annotate(**columns).order_by()
-    series = {row["category"]: [cents(row[f"month_{i}"] or 0) for i in range(len(months))] for row in rows}
-    return months, series
+    windows = [
+        (day_start(first), day_end(min(first.replace(day=calendar.monthrange(first.year, first.month)[1]), as_of)))
+        for first in months
+    ]
+    totals = accrued_by_category(circuits.iterator(chunk_size=2000), price_periods(report_currency()), windows)
+    return months, {category: totals[category] for category in Category.values() if any(totals.get(category, ()))}
 
 
 def wasting_circuits(*, as_of, idle_days=None):

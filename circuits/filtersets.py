@@ -32,6 +32,16 @@ SORTS = (
 )
 
 
+SORT_VALUES = {prefix + name for _, name in SORTS for prefix in ("", "-")}
+
+
+def known_sorts(value: str) -> tuple[list[str], list[str]]:
+    """The parts of a ?sort= value the list can sort by, and the ones it cannot (to be ignored and
+    said so, rather than turning the whole list into "0 circuits")."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    return [part for part in parts if part in SORT_VALUES], [part for part in parts if part not in SORT_VALUES]
+
+
 def uses_workflow_step(params) -> bool:
     """Whether these filters need the workflow_step alias (filtering or sorting by step): building it
     costs more than the rest of the list's query, so it is added only then."""
@@ -93,8 +103,13 @@ class CircuitFilterSet(django_filters.FilterSet):
         model = Circuit
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        self.ignored_sorts = []
+        if data is not None and data.get("sort"):
+            data = data.copy()
+            sorts, self.ignored_sorts = known_sorts(data["sort"])
+            data["sort"] = ",".join(sorts)
+        super().__init__(data, *args, request=request, **kwargs)
         # Read when the form is shown or one of these filters is used, so a live poll does not pay for it.
         menus = functools.cache(menu_choices)
         for name, kind in (("service_provider", "provider"), ("peering_location", "location"), ("team", "team")):
@@ -133,6 +148,11 @@ class CircuitFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("deleted"):
             queryset = queryset.filter(deleted_at__isnull=True)
         return queryset
+
+    @property
+    def applied_sort(self) -> str:
+        """The sort actually applied (unknown parts dropped)."""
+        return self.data.get("sort", "")
 
     @property
     def active_count(self):

@@ -26,6 +26,49 @@ COLUMNS = (
 )
 
 
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+# Smaller than the demo's 48 circuits, so the pages (and their navigation) show from the start.
+DEFAULT_PER_PAGE = 25
+COMPACT = "compact"
+
+
+def per_page(query: QueryDict) -> int:
+    """Rows per page from ?per_page=, one of PER_PAGE_CHOICES; anything else gets the default."""
+    value = query.get("per_page", "")
+    return int(value) if value in {str(choice) for choice in PER_PAGE_CHOICES} else DEFAULT_PER_PAGE
+
+
+def _link(query: QueryDict, **changes) -> str:
+    """The same list with some parameters changed (None removes one), back on its first page."""
+    params = query.copy()
+    for name in ("page", "v", *changes):
+        params.pop(name, None)
+    for name, value in changes.items():
+        if value is not None:
+            params[name] = value
+    return f"?{params.urlencode()}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    url: str
+    current: bool
+
+
+def per_page_choices(query: QueryDict) -> list[Choice]:
+    current = per_page(query)
+    return [Choice(str(size), _link(query, per_page=str(size)), size == current) for size in PER_PAGE_CHOICES]
+
+
+def density_choices(query: QueryDict) -> list[Choice]:
+    compact = query.get("density") == COMPACT
+    return [
+        Choice("Comfortable", _link(query, density=None), not compact),
+        Choice("Compact", _link(query, density=COMPACT), compact),
+    ]
+
+
 @dataclass(frozen=True)
 class Header:
     column: Column
@@ -42,11 +85,8 @@ def sortable_headers(query: QueryDict) -> list[Header]:
             headers.append(Header(column, "", ""))
             continue
         direction = {column.sort: "ascending", f"-{column.sort}": "descending"}.get(current, "")
-        params = query.copy()
-        params.pop("page", None)
-        params.pop("v", None)
-        params["sort"] = f"-{column.sort}" if direction == "ascending" else column.sort
-        headers.append(Header(column, f"?{params.urlencode()}", direction))
+        sort = f"-{column.sort}" if direction == "ascending" else column.sort
+        headers.append(Header(column, _link(query, sort=sort), direction))
     return headers
 
 

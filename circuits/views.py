@@ -50,9 +50,8 @@ from .selectors import (
     user_can_change_circuit,
     with_workflow_step,
 )
-from .tables import COLUMNS, csv_rows, sortable_headers
+from .tables import COLUMNS, COMPACT, csv_rows, density_choices, per_page, per_page_choices, sortable_headers
 
-PAGE_SIZE = 50
 STOP_POLLING = 286  # htmx 2: swap this answer, then stop polling
 
 
@@ -127,16 +126,33 @@ def _page_number(value):
     return (int(text) or None) if text.isdecimal() and len(text) <= 9 else None
 
 
-def _page_slice(circuits, page_number):
+def _page_slice(circuits, page_number, size):
     """The circuits on page `page_number`, without counting them all (for the poll check)."""
-    offset = ((_page_number(page_number) or 1) - 1) * PAGE_SIZE
-    return circuits[offset : offset + PAGE_SIZE]
+    offset = ((_page_number(page_number) or 1) - 1) * size
+    return circuits[offset : offset + size]
+
+
+def _list_notices(request, filterset, page):
+    """What the list did not do as asked, said rather than shown as a wrong or empty list."""
+    notices = [f"Unknown sort “{sort}” ignored." for sort in filterset.ignored_sorts]
+    if request.GET.get("per_page") and str(page.paginator.per_page) != request.GET["per_page"]:
+        notices.append(f"Rows per page “{request.GET['per_page']}” is not offered; showing {page.paginator.per_page}.")
+    asked = request.GET.get("page")
+    if asked and _page_number(asked) is None:
+        notices.append(f"“{asked}” is not a page number; showing page {page.number}.")
+    elif asked and _page_number(asked) != page.number:
+        pages = page.paginator.num_pages
+        notices.append(
+            f"Page {asked} is past the end ({pages} page{'s' if pages != 1 else ''}); showing page {page.number}."
+        )
+    return notices
 
 
 def circuit_list(request):
     if _is_poll(request):
         _, circuits = _filtered_circuits(request, visible=circuits_readable_by)
-        if _unchanged(request, circuit_poll_fingerprint(_page_slice(circuits, request.GET.get("page") or 1))):
+        page = _page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET))
+        if _unchanged(request, circuit_poll_fingerprint(page)):
             return HttpResponse(status=NOTHING_CHANGED)
     return _circuit_list_page(request)
 
@@ -144,10 +160,13 @@ def circuit_list(request):
 @permission_required("circuits.view_circuit", raise_exception=True)
 def _circuit_list_page(request):
     filterset, circuits = _filtered_circuits(request)
-    page = CountingPaginator(circuits, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    page = CountingPaginator(circuits, per_page(request.GET)).get_page(request.GET.get("page") or 1)
     rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
     query = request.GET.copy()
     query.pop("v", None)
+    query["sort"] = filterset.applied_sort
+    if not query["sort"]:
+        del query["sort"]
     without_page = query.copy()
     without_page.pop("page", None)
     context = {
@@ -155,7 +174,14 @@ def _circuit_list_page(request):
         "page": page,
         "rows": rows,
         "headers": sortable_headers(query),
-        "sort": query.get("sort", ""),
+        "sort": filterset.applied_sort,
+        "notices": _list_notices(request, filterset, page),
+        "per_page_choices": per_page_choices(query),
+        "density_choices": density_choices(query),
+        "compact": query.get("density") == COMPACT,
+        "view_params": [(name, query[name]) for name in ("per_page", "density") if query.get(name)],
+        # Open only when the list is narrowed (or a filter value was refused: its error is inside).
+        "filters_open": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
         "column_count": len(COLUMNS),
         "query": query.urlencode(),
         "query_without_page": without_page.urlencode(),

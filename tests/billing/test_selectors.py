@@ -219,7 +219,12 @@ def test_monthly_accrued_splits_cost_by_calendar_month_and_category():
 def test_monthly_accrued_includes_deleted_circuits_while_they_were_billed():
     CircuitFactory(created_at=at(2026, 3, 1, 0), deleted_at=at(2026, 3, 31))
     _, series = monthly_accrued(as_of=date(2026, 4, 10))
-    assert series["deleted"][-2:] == [Decimal("436.00"), Decimal("0.00")]
+    # Waiting for 30 days, idle on the 31st (its deletion day): the category of each day, never "deleted".
+    assert "deleted" not in series
+    assert (series["waiting"][-2:], series["idle"][-2:]) == (
+        [Decimal("421.94"), Decimal("0.00")],
+        [Decimal("14.06"), Decimal("0.00")],
+    )
 
 
 def test_wasting_circuits_are_ordered_by_money_wasted():

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DASHBOARD = reverse("billing:dashboard")
 # User (the session is a signed cookie), permissions, then one query per table: categories,
-# providers, teams, subscriptions, months (chart), top wasting circuits.
-DASHBOARD_QUERIES = 8
+# providers, teams, subscriptions, months (chart: the circuits' history, then the price table),
+# top wasting circuits.
+DASHBOARD_QUERIES = 9
 
 
 @pytest.fixture(autouse=True)

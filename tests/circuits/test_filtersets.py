@@ -102,3 +102,14 @@ def test_the_workflow_step_annotation_agrees_with_the_checklist(db):
     for circuit in with_workflow_step(circuit_onboarding_queryset()):
         current = circuit_checklist(circuit).current
         assert circuit.workflow_step == (current.number if current else ONBOARDED), circuit.name
+
+
+def test_an_unknown_sort_is_ignored_not_an_empty_list(estate):
+    assert names({"sort": "sideways"}) == ["er-new", "er-provisioning", "er-stale", "er-stuck"]
+
+
+def test_the_known_parts_of_a_mixed_sort_still_apply(estate):
+    ProviderOrderFactory(circuit=estate["new"])
+    filterset = CircuitFilterSet({"sort": "sideways,-step"}, queryset=with_workflow_step(Circuit.objects.all()))
+    assert (filterset.applied_sort, filterset.ignored_sorts) == ("-step", ["sideways"])
+    assert [circuit.name for circuit in filterset.qs] == ["er-stale", "er-provisioning", "er-stuck", "er-new"]
