@@ -11,7 +11,7 @@ from circuits.demo import seed_demo_estate
 from circuits.filtersets import CircuitFilterSet
 from circuits.models import Circuit
 from circuits.selectors import ONBOARDED, circuit_onboarding_queryset, with_workflow_step
-from tests.accounts.factories import TeamFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory
 
 
@@ -74,9 +74,10 @@ def test_deleted_circuits_are_hidden_unless_asked_for(estate):
     assert names({"deleted": "only"}) == ["er-deleted"]
 
 
-def test_my_teams_shows_the_circuits_of_the_users_teams(estate, engineer, team):
-    CircuitFactory(name="er-mine", team=team)
-    assert names({"team": "mine"}, user=engineer) == ["er-mine"]
+def test_my_teams_shows_the_circuits_of_the_users_teams(estate):
+    mine = TeamFactory(name="Mine")
+    CircuitFactory(name="er-mine", team=mine)
+    assert names({"team": "mine"}, user=UserFactory(username="mine", role="engineer", team=mine)) == ["er-mine"]
 
 
 def test_filter_by_one_team(estate):

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from billing.templatetags.billing_tags import money
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,8 @@ def test_an_engineer_sees_the_billing_panel_of_their_teams_circuits(engineer, ci
 
 
 def test_an_engineer_does_not_see_the_billing_of_another_teams_circuit(engineer):
-    assert "Billing" not in panel(engineer, CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC)))
+    elsewhere = TeamFactory(name="Elsewhere")
+    assert "Billing" not in panel(engineer, CircuitFactory(team=elsewhere, created_at=datetime(2026, 3, 1, tzinfo=UTC)))
 
 
 def test_an_approver_does_not_see_circuit_billing(approver, circuit):
