@@ -179,9 +179,11 @@ def with_workflow_step(queryset, *, selected=True):
 
 
 def circuit_page_queryset():
-    """One circuit's page: the checklist's prefetches plus authorizations, team members and timeline."""
+    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections,
+    team members and timeline."""
     return circuit_onboarding_queryset().prefetch_related(
         "authorizations",
+        "global_reach_connections",
         "team__members",
         "vnet_links__authorization",
         Prefetch(

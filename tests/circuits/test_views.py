@@ -162,9 +162,9 @@ def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, 
         VNetLinkFactory(circuit=circuit, name=f"extra-{index}")
         ProviderOrderFactory(circuit=circuit)
     client = as_user(engineer)
-    # user, permissions, circuit, 6 checklist prefetches, authorizations, team members,
-    # links' authorizations, timeline, deletion blockers (route filters), billing panel
-    with django_assert_num_queries(15):
+    # user, permissions, circuit, 6 checklist prefetches, authorizations, Global Reach connections,
+    # team members, links' authorizations, timeline, deletion blockers (route filters), billing panel
+    with django_assert_num_queries(16):
         response = client.get(detail(circuit))
     assert response.status_code == 200
 
