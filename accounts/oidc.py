@@ -9,7 +9,6 @@ import logging
 import requests
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
@@ -88,7 +87,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         email = claims_email(claims)
-        user = get_user_model().objects.create_user(
+        user = self.UserModel.objects.create_user(
             username=email[:150],
             email=email,
             first_name=str(claims.get("given_name", ""))[:150],
