@@ -63,12 +63,18 @@ def check_circuit(circuit_id: int, attempt: int = 0) -> None:
 def azure_sync() -> str:
     """Add circuits found in the configured subscriptions (owned by ONRAMP_AZURE_TEAM) and refresh the rest."""
     from accounts.models import Team
+    from billing.services import subscription_names_record
 
     from .sources.azure import AzureSource
     from .sources.importer import circuit_match, circuits_import
 
     team = Team.objects.filter(name=settings.ONRAMP_AZURE_TEAM).first()
-    records = AzureSource.from_settings().list_circuits()
+    source = AzureSource.from_settings()
+    try:
+        subscription_names_record(names=source.subscription_names())
+    except SourceError as error:  # names are only labels: the circuits are still synced
+        logger.warning("Subscription names not refreshed: %s", error)
+    records = source.list_circuits()
     if team is None:
         records = [record for record in records if circuit_match(record) is not None]
     result = circuits_import(records=records, actor=AZURE, team=team)
