@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PortPrice
+from .models import PortPrice, SubscriptionName
 
 
 @admin.register(PortPrice)
@@ -21,3 +21,9 @@ class PortPriceAdmin(admin.ModelAdmin):
     search_fields = ("source",)
     date_hierarchy = "valid_from"
     ordering = ("sku_tier", "sku_family", "zone", "bandwidth_mbps", "-valid_from")
+
+
+@admin.register(SubscriptionName)
+class SubscriptionNameAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "subscription_id", "updated_at")
+    search_fields = ("display_name", "subscription_id")

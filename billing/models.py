@@ -43,3 +43,18 @@ class PortPrice(models.Model):
     def __str__(self):
         sku = f"{self.sku_tier}_{self.sku_family}"
         return f"{sku} {self.bandwidth_mbps} Mbps {self.zone} from {self.valid_from}: {self.monthly_fee}"
+
+
+class SubscriptionName(models.Model):
+    """What people call an Azure subscription, shown instead of its GUID. Filled by the Azure sync
+    (the subscription's displayName) and editable in the admin."""
+
+    subscription_id = models.UUIDField(unique=True)
+    display_name = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.subscription_id})"

@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
 
 from circuits.choices import CircuitProvisioningStateChoices, ConnectionStatusChoices
@@ -39,7 +39,7 @@ from peerings.models import BgpSession
 
 from .choices import BillingCategoryChoices as Category
 from .history import accrued_by_category, price_periods, with_history
-from .models import PortPrice
+from .models import PortPrice, SubscriptionName
 from .proration import FAR, cents, day_end, day_end_sql, day_start, day_start_sql, money_sql
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -208,9 +208,18 @@ def summary_by_category(*, as_of, idle_days=None):
     return rows
 
 
-def summary_by(key: str, *, as_of, idle_days=None):
-    """Totals grouped by a circuit field path: service_provider__name, team__name, subscription_id."""
-    return list(_summary(billing_circuits(as_of=as_of, idle_days=idle_days), key))
+def summary_by(*keys: str, as_of, idle_days=None):
+    """Totals grouped by circuit field paths (service_provider__name, team__name, subscription_id, …),
+    or by subscription_display_name: the subscription's name where one is known, else its id."""
+    circuits = billing_circuits(as_of=as_of, idle_days=idle_days).annotate(
+        subscription_display_name=Coalesce(
+            Subquery(
+                SubscriptionName.objects.filter(subscription_id=OuterRef("subscription_id")).values("display_name")[:1]
+            ),
+            Cast("subscription_id", CharField()),
+        )
+    )
+    return list(_summary(circuits, *keys))
 
 
 def _months_ending(as_of: date):
@@ -249,6 +258,16 @@ def wasting_circuits(*, as_of, idle_days=None):
         .filter(category__in=Category.WASTING)
         .select_related("service_provider", "team", "peering_location")
         .order_by(F("waste").desc(nulls_last=True), "waste_from", "name")
+    )
+
+
+def unpriced_circuits(*, as_of, idle_days=None):
+    """Billed circuits whose SKU, bandwidth and zone have no price (in the report currency)."""
+    return (
+        billing_circuits(as_of=as_of, idle_days=idle_days)
+        .filter(category__in=Category.BILLED, monthly_fee__isnull=True)
+        .select_related("service_provider", "team", "peering_location")
+        .order_by("name", "pk")
     )
 
 

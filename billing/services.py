@@ -1,4 +1,5 @@
-"""Writes for billing: refreshing the price table from the Azure Retail Prices API."""
+"""Writes for billing: refreshing the price table from the Azure Retail Prices API, and the
+subscriptions' display names."""
 
 import re
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from django.db import transaction
 from circuits.choices import SkuFamilyChoices, SkuTierChoices, ZoneChoices
 from core.errors import DomainError
 
-from .models import PortPrice
+from .models import PortPrice, SubscriptionName
 
 # "Standard Metered Data 1 Gbps Circuit", "Premium Unlimited Data 50 Mbps Circuit", "Local 10 Gbps Circuit"
 PORT_METER = re.compile(
@@ -103,3 +104,18 @@ def prices_import(*, items: list, source: str) -> PriceImportResult:
         else:
             result.unchanged += 1
     return result
+
+
+@transaction.atomic
+def subscription_names_record(*, names: dict) -> int:
+    """Record subscriptions' display names ({subscription id: name}); blank names are skipped, so a
+    name is never replaced by nothing. Returns how many were recorded."""
+    rows = [
+        SubscriptionName(subscription_id=subscription_id, display_name=name.strip()[:200])
+        for subscription_id, name in names.items()
+        if name and name.strip()
+    ]
+    SubscriptionName.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["subscription_id"], update_fields=["display_name", "updated_at"]
+    )
+    return len(rows)

@@ -1,6 +1,9 @@
 """The billing page's tables, one definition each for the HTML page and its CSV export."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from .choices import BillingCategoryChoices as Category
 from .proration import cents
@@ -9,6 +12,7 @@ from .selectors import (
     monthly_accrued,
     summary_by,
     summary_by_category,
+    unpriced_circuits,
     wasting_circuits,
 )
 
@@ -84,18 +88,39 @@ def category_table(*, as_of, idle_days=None):
     return table
 
 
+@dataclass(frozen=True)
+class Grouping:
+    title: str
+    key_header: str
+    label_path: str  # the circuit field path shown
+    filter_path: str  # the circuit field path the circuit list filters on
+    list_filter: str  # that filter's name in the circuit list's query string
+
+
 GROUPINGS = {
-    # slug: (title, key header, circuit field path)
-    "providers": ("By provider", "Provider", "service_provider__name"),
-    "teams": ("By team", "Team", "team__name"),
-    "subscriptions": ("By subscription", "Subscription", "subscription_id"),
+    "providers": Grouping("By provider", "Provider", "service_provider__name", "service_provider", "service_provider"),
+    "teams": Grouping("By team", "Team", "team__name", "team", "team"),
+    "subscriptions": Grouping(
+        "By subscription", "Subscription", "subscription_display_name", "subscription_id", "subscription"
+    ),
 }
 
 
+def _circuit_list_url(**filters):
+    return f"{reverse('circuits:circuit_list')}?{urlencode(filters)}"
+
+
 def grouped_table(slug, *, as_of, idle_days=None):
-    title, key_header, path = GROUPINGS[slug]
-    rows = [Row(str(row[path]), _summary_cells(row)) for row in summary_by(path, as_of=as_of, idle_days=idle_days)]
-    return _summary_table(slug, title, key_header, rows)
+    grouping = GROUPINGS[slug]
+    rows = [
+        Row(
+            str(row[grouping.label_path]),
+            _summary_cells(row),
+            url=_circuit_list_url(**{grouping.list_filter: row[grouping.filter_path]}),
+        )
+        for row in summary_by(grouping.label_path, grouping.filter_path, as_of=as_of, idle_days=idle_days)
+    ]
+    return _summary_table(slug, grouping.title, grouping.key_header, rows)
 
 
 def monthly_table(*, as_of, idle_days=None):
@@ -156,6 +181,31 @@ def wasting_table(*, as_of, idle_days=None, limit=None):
     )
 
 
+def unpriced_table(*, as_of, idle_days=None):
+    """The circuits behind the "price unknown" counts, with the key a price row needs."""
+    rows = [
+        Row(
+            circuit.name,
+            [
+                circuit.sku_name,
+                circuit.bandwidth_display,
+                circuit.peering_location.zone,
+                circuit.service_provider.name,
+                circuit.team.name,
+                Category.label(circuit.category),
+            ],
+            url=circuit.get_absolute_url(),
+        )
+        for circuit in unpriced_circuits(as_of=as_of, idle_days=idle_days)
+    ]
+    return Table(
+        slug="unpriced",
+        title="Circuits without a price",
+        headers=["Circuit", "SKU", "Bandwidth", "Zone", "Provider", "Team", "Category"],
+        rows=rows,
+    )
+
+
 def export_table(slug, *, as_of, idle_days=None):
     """The whole table named by `slug` for CSV (every wasting circuit, not only the top ones)."""
     if slug == "categories":
@@ -166,4 +216,6 @@ def export_table(slug, *, as_of, idle_days=None):
         return monthly_table(as_of=as_of, idle_days=idle_days)[0]
     if slug == "wasting":
         return wasting_table(as_of=as_of, idle_days=idle_days)
+    if slug == "unpriced":
+        return unpriced_table(as_of=as_of, idle_days=idle_days)
     return None

@@ -8,7 +8,16 @@ from core.csv_export import csv_response
 from .chart import stacked_month_chart
 from .forms import AsOfForm
 from .selectors import idle_after_days, report_currency
-from .tables import GROUPINGS, TOP_WASTING, category_table, export_table, grouped_table, monthly_table, wasting_table
+from .tables import (
+    GROUPINGS,
+    TOP_WASTING,
+    category_table,
+    export_table,
+    grouped_table,
+    monthly_table,
+    unpriced_table,
+    wasting_table,
+)
 
 
 @permission_required("circuits.view_billing", raise_exception=True)
@@ -23,6 +32,7 @@ def billing_dashboard(request):
         "currency": report_currency(),
         "categories": category_table(as_of=as_of),
         "wasting": wasting_table(as_of=as_of, limit=TOP_WASTING),
+        "unpriced": unpriced_table(as_of=as_of),
         "groupings": [grouped_table(slug, as_of=as_of) for slug in GROUPINGS],
         "months": months_table,
         "chart": stacked_month_chart(months, series, report_currency()),

@@ -94,6 +94,7 @@ class CircuitFilterSet(django_filters.FilterSet):
         field_name="is_stale", method="filter_flag", choices=YES_NO, label="Stale", empty_label="Stale or not"
     )
     team = django_filters.ChoiceFilter(method="filter_team", label="Team", empty_label="Any team")
+    subscription = django_filters.UUIDFilter(field_name="subscription_id", label="Subscription ID")
     deleted = django_filters.ChoiceFilter(
         method="filter_deleted", choices=DELETED_CHOICES, label="Deleted", empty_label="Hide deleted"
     )

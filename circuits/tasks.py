@@ -63,12 +63,17 @@ def check_circuit(circuit_id: int, attempt: int = 0) -> None:
 def azure_sync() -> str:
     """Add circuits found in the configured subscriptions (owned by ONRAMP_AZURE_TEAM) and refresh the rest."""
     from accounts.models import Team
+    from billing.services import subscription_names_record
 
     from .sources.azure import AzureSource
     from .sources.importer import ImportRefused, circuit_is_known, circuits_import
 
     team = Team.objects.filter(name=settings.ONRAMP_AZURE_TEAM).first()
     source = AzureSource.from_settings()
+    try:
+        subscription_names_record(names=source.subscription_names())
+    except SourceError as error:  # names are only labels: the circuits are still synced
+        logger.warning("Subscription names not refreshed: %s", error)
     records, ports = source.list_circuits(), source.list_ports()
     if team is None:
         records = [record for record in records if circuit_is_known(record)]

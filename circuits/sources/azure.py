@@ -10,6 +10,7 @@ the poller backs off and eventually marks the circuit stale.
 import functools
 
 from azure.core.exceptions import AzureError, ResourceNotFoundError
+from azure.core.rest import HttpRequest
 from django.conf import settings
 
 from core.actors import AZURE
@@ -93,6 +94,20 @@ class AzureSource:
             except RecordError as error:
                 raise SourceError(f"Azure answered a port Onramp cannot read: {error}") from error
         return ports
+
+    def subscription_names(self) -> dict[str, str]:
+        """{subscription id: displayName} of the configured subscriptions (ARM's Subscriptions API,
+        through the network client's authenticated pipeline: no extra SDK)."""
+        names = {}
+        for subscription_id in self.subscriptions:
+            request = HttpRequest("GET", f"/subscriptions/{subscription_id}", params={"api-version": "2022-12-01"})
+            try:
+                response = self._client(subscription_id).send_request(request)
+                response.raise_for_status()
+                names[subscription_id] = response.json().get("displayName", "")
+            except (AzureError, ValueError) as error:
+                raise SourceError(f"Reading the name of subscription {subscription_id}: {error}") from error
+        return names
 
     def list_circuits(self) -> list[CircuitRecord]:
         """Every circuit in the configured subscriptions (for the sync that adds new ones)."""

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from billing.models import SubscriptionName
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import CircuitFactory, VNetLinkFactory
 from tests.peerings.factories import PeeringFactory
@@ -16,8 +17,8 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DASHBOARD = reverse("billing:dashboard")
 # User (the session is a signed cookie), permissions, then one query per table: categories,
 # providers, teams, subscriptions, months (chart: the circuits' history, then the price table),
-# top wasting circuits.
-DASHBOARD_QUERIES = 9
+# top wasting circuits, circuits without a price.
+DASHBOARD_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
@@ -134,3 +135,41 @@ def test_the_wasting_export_lists_every_wasting_circuit_to_the_cent(client, mana
 def test_an_unknown_table_is_not_found(client, manager):
     client.force_login(manager)
     assert client.get("/billing/export/nothing.csv").status_code == 404
+
+
+def test_the_circuits_without_a_price_are_listed_and_linked(client, manager):
+    unpriced = CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC), sku_tier="Premium")
+    CircuitFactory(created_at=datetime(2026, 10, 1, tzinfo=UTC))
+    client.force_login(manager)
+    table = client.get(DASHBOARD).context["unpriced"]
+    assert [(row.label, row.url, row.cells[:3]) for row in table.rows] == [
+        (unpriced.name, unpriced.get_absolute_url(), ["Premium_MeteredData", "1 Gbps", "Zone 1"])
+    ]
+
+
+def test_amounts_are_right_aligned(client, manager):
+    CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    client.force_login(manager)
+    page = client.get(DASHBOARD, {"as_of": "2026-03-31"}).content.decode()
+    assert '<td class="nowrap num">436.00</td>' in page
+    assert '<th scope="col" class="num">Accrued</th>' in page
+
+
+def test_provider_and_team_rows_link_to_the_filtered_circuit_list(client, manager):
+    circuit = CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    client.force_login(manager)
+    groupings = {table.slug: table for table in client.get(DASHBOARD).context["groupings"]}
+    assert groupings["providers"].rows[0].url == f"/circuits/?service_provider={circuit.service_provider_id}"
+    assert groupings["teams"].rows[0].url == f"/circuits/?team={circuit.team_id}"
+    assert groupings["subscriptions"].rows[0].url == f"/circuits/?subscription={circuit.subscription_id}"
+    listed = client.get(groupings["providers"].rows[0].url).context["rows"]
+    assert [c.pk for c, _ in listed] == [circuit.pk]
+
+
+def test_subscriptions_show_their_display_name_where_one_is_known(client, manager):
+    named = CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    unnamed = CircuitFactory(created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    SubscriptionName.objects.create(subscription_id=named.subscription_id, display_name="Contoso Production")
+    client.force_login(manager)
+    subscriptions = {table.slug: table for table in client.get(DASHBOARD).context["groupings"]}["subscriptions"]
+    assert {row.label for row in subscriptions.rows} == {"Contoso Production", str(unnamed.subscription_id)}
