@@ -409,6 +409,12 @@ class UpgradeView(CircuitActionView):
     submit_label = "Apply upgrade"
     success_message = "Circuit upgraded."
 
+    def succeed(self, result):
+        if result is None:
+            messages.info(self.request, "Nothing changed: the circuit already has this SKU and bandwidth.")
+            return redirect(self.circuit)
+        return super().succeed(result)
+
     def get_initial(self):
         circuit = self.circuit
         return {
@@ -418,6 +424,13 @@ class UpgradeView(CircuitActionView):
         }
 
     def perform(self, data):
+        circuit = self.circuit
+        if (circuit.sku_tier, circuit.sku_family, circuit.bandwidth_mbps) == (
+            data["sku_tier"],
+            data["sku_family"],
+            data["bandwidth_mbps"],
+        ):
+            return None
         # Both changes or neither: a refused SKU change rolls back the bandwidth change.
         with transaction.atomic():
             circuit = services.circuit_change_bandwidth(
@@ -454,8 +467,19 @@ class CircuitDeleteView(CircuitActionView):
     success_message = "Circuit deleted; billing stops."
     permission_required = ("circuits.change_circuit",)
 
+    @cached_property
+    def blockers(self):
+        return [] if self.circuit.is_deleted else services.circuit_delete_blockers(self.circuit)
+
     def get_context(self):
-        return {"blockers": [] if self.circuit.is_deleted else services.circuit_delete_blockers(self.circuit)}
+        return {"blockers": self.blockers}
+
+    def post(self, request, **kwargs):
+        # The page already lists the blockers next to a disabled button: repeating them as a form
+        # error would say it twice. The service still refuses a deletion that races a new blocker.
+        if self.blockers:
+            return self.render(self.get_form(request.POST))
+        return super().post(request, **kwargs)
 
     def perform(self, data):
         return services.circuit_delete(circuit=self.circuit, actor=self.actor, reason=data["reason"])

@@ -297,7 +297,17 @@ def test_deleting_a_provisioned_circuit_is_refused_with_azures_reason(engineer_c
     page = engineer_client.get(url("circuit_delete", circuit)).content.decode()
     assert "ask the provider to deprovision first" in page
     response = refused_post(engineer_client, url("circuit_delete", circuit), {"reason": "x"})
-    assert "ConflictError" in " ".join(response.context["form"].non_field_errors())
+    assert "ConflictError" in response.content.decode()
+
+
+def test_the_delete_button_is_disabled_while_azure_would_refuse_and_the_refusal_shows_once(
+    engineer_client, team, refused_post
+):
+    circuit = CircuitFactory(team=team, provisioned=True)
+    page = engineer_client.get(url("circuit_delete", circuit)).content.decode()
+    assert 'class="btn btn-danger solid" disabled' in page
+    response = refused_post(engineer_client, url("circuit_delete", circuit), {"reason": "x"})
+    assert response.content.decode().count("ask the provider to deprovision first") == 1
 
 
 def test_deleting_a_not_provisioned_circuit_stops_billing(engineer_client, own_circuit):
@@ -323,6 +333,18 @@ def test_bandwidth_and_sku_upgrade(engineer_client, own_circuit):
     )
     circuit = Circuit.objects.get(pk=own_circuit.pk)
     assert (circuit.sku_tier, circuit.sku_family, circuit.bandwidth_mbps) == ("Premium", "UnlimitedData", 2000)
+
+
+def test_an_upgrade_with_no_change_says_nothing_changed(engineer_client, own_circuit):
+    circuit = own_circuit
+    response = engineer_client.post(
+        url("circuit_upgrade", circuit),
+        {"sku_tier": circuit.sku_tier, "sku_family": circuit.sku_family, "bandwidth_mbps": circuit.bandwidth_mbps},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Nothing changed" in page and "Circuit upgraded." not in page
+    assert not circuit.audit_events.exists()
 
 
 def test_a_bandwidth_downgrade_is_refused_next_to_the_field(engineer_client, own_circuit, refused_post):

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from core.actors import Actor
+from peerings import services
 from peerings.models import Peering
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
@@ -58,3 +60,17 @@ def test_an_approver_approves_a_manual_validation_ticket(
     expect(approver.locator("article", has_text="er-ams-m365")).to_contain_text("Approved by omar")
     peering = Peering.objects.get(pk=stuck_peering.pk)
     assert peering.advertised_public_prefixes_state == "Configured"
+
+
+def test_a_decision_on_the_ticket_page_refreshes_its_subtitle_and_history(page, live_server, log_in, stuck_peering):
+    engineer = UserFactory._meta.model.objects.get(username="nina")
+    ticket = services.ticket_open(
+        peering=stuck_peering, prefixes=["80.10.5.0/24"], note="LOA attached.", actor=Actor.person(engineer)
+    )
+    log_in("omar")
+    page.goto(f"{live_server.url}/approvals/tickets/{ticket.pk}/")
+    expect(page.locator("#ticket-subtitle")).to_contain_text("peering prefixes are ValidationNeeded")
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page.locator("#ticket-subtitle")).to_contain_text("peering prefixes are Configured")
+    expect(page.locator("#ticket-history")).to_contain_text("open → approved")
