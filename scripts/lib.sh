@@ -43,7 +43,7 @@ apt_install() {
 }
 
 # supervise NAME LOG COMMAND...: run COMMAND (output to LOG) and run it again whenever it dies,
-# saying so on stderr with the end of LOG. Meant to run in the background; TERM stops it and COMMAND.
+# saying so on stderr with the end of LOG. Meant to run in the background; TERM, INT (the terminal's Ctrl-C reaches it too) or HUP stops it and COMMAND.
 # COMMAND gets a session of its own: it is not hit by the terminal's Ctrl-C, and what it leaves
 # behind when it dies (a Celery worker's pool and beat processes) is killed with it.
 supervise() {
@@ -51,8 +51,8 @@ supervise() {
   shift 2
   # Globals, not locals: bash runs the trap outside the function's variables.
   SUPERVISE_STOPPING=
-  # Its own process group, or the process itself when the TERM comes before it could make one.
-  trap 'SUPERVISE_STOPPING=1; kill -TERM -- "-$SUPERVISED_PID" 2>/dev/null || kill -TERM "$SUPERVISED_PID"' TERM
+  # Its own process group, or the process itself when the signal comes before it could make one.
+  trap 'SUPERVISE_STOPPING=1; kill -TERM -- "-$SUPERVISED_PID" 2>/dev/null || kill -TERM "$SUPERVISED_PID"' TERM INT HUP
   while [ -z "$SUPERVISE_STOPPING" ]; do
     setsid "$@" >>"$log" 2>&1 &
     SUPERVISED_PID=$!
