@@ -33,6 +33,9 @@ class PeeringAdmin(admin.ModelAdmin):
         "advertised_public_prefixes_state",
         "provisioning_state",
         "configured_by",
+        # What Azure reports of the IPv6 side: written by the import and the sync, never by hand.
+        "ipv6_state",
+        "arm_unknown",
     )
     inlines = (BgpSessionInline, AdvertisedPrefixInline)
 

@@ -7,7 +7,7 @@ import pytest
 from billing.models import SubscriptionName
 from billing.services import subscription_names_record
 from circuits import tasks
-from tests.circuits.test_sources_azure import BASE, LIST_PATH, SUBSCRIPTION, _ok, _source
+from tests.circuits.test_sources_azure import BASE, LIST_PATH, PORTS_PATH, SUBSCRIPTION, _ok, _source
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ SUBSCRIPTION_GET = {
 LISTING = {
     LIST_PATH: [_ok("circuits_list_page1.json")],
     f"{LIST_PATH}?api-version=2026-03-01&%24skiptoken=page2": [_ok("circuits_list_page2.json")],
+    PORTS_PATH: [_ok("express_route_ports_list.json")],
 }
 
 
