@@ -90,7 +90,8 @@ def _since(moment):
 
 def _step_create(circuit):
     # The key itself is not repeated here: the page shows it only to the team's engineers.
-    return Step(1, DONE, f"Created {circuit.created_at:%Y-%m-%d}; service key issued.")
+    issued = "service key issued" if circuit.service_key else "Azure has not issued its service key yet"
+    return Step(1, DONE, f"Created {circuit.created_at:%Y-%m-%d}; {issued}.")
 
 
 def _active_order(circuit):

@@ -52,7 +52,12 @@ def test_new_circuit_waits_for_the_engineer_to_order():
         (5, "not_started", ""),
     ]
     assert checklist.current.number == 2
-    assert "service key" in checklist.steps[0].reason
+    assert "service key issued" in checklist.steps[0].reason
+
+
+def test_a_circuit_whose_key_azure_has_not_issued_does_not_claim_one():
+    checklist = checklist_of(CircuitFactory(service_key=None))
+    assert "has not issued its service key yet" in checklist.steps[0].reason
 
 
 def test_draft_order_is_in_progress_for_the_engineer():
