@@ -218,26 +218,13 @@ class Simulator:
             arp.insert(
                 0, ArpEntry(age=rng.randint(0, 59), interface="On-Prem", ip_address=peer_address, mac_address=_mac(rng))
             )
-        if state == BgpStateChoices.ESTABLISHED:
-            received = (
-                sum(
-                    1
-                    for prefix in peering.advertised_prefixes.all()
-                    if prefix.validation_state == PrefixState.CONFIGURED
-                )
-                if peering.is_microsoft
-                else rng.randint(*SIMULATED_PRIVATE_ROUTES)
-            )
-            state_or_prefixes = str(received)
-        else:
-            state_or_prefixes = state
-        since = now - session.changed_at if session else None
         route = RouteSummary(
             neighbor=peer_address,
             version=BGP_VERSION,
             asn=peering.peer_asn,
-            up_down=bgp_up_down(since),
-            state_or_prefixes=state_or_prefixes,
+            up_down=bgp_up_down(now - session.changed_at if session else None),
+            # Azure's statePfxRcd: the prefix count while Established, else the state's name.
+            state_or_prefixes=str(_prefixes_received(peering, rng)) if state == BgpStateChoices.ESTABLISHED else state,
         )
         return LinkDiagnostics(arp_table=tuple(arp), routes=(route,))
 
@@ -283,6 +270,15 @@ def _peering_config(circuit, peering_type, *, used_vlans):
         "advertised_public_prefixes": [f"81.{block}.{octet}.0/24"],
         "routing_registry_name": "RIPENCC",
     }
+
+
+def _prefixes_received(peering, rng) -> int:
+    """Microsoft peering: the advertised prefixes Microsoft accepted; private: a simulated network."""
+    if peering.is_microsoft:
+        return sum(
+            1 for prefix in peering.advertised_prefixes.all() if prefix.validation_state == PrefixState.CONFIGURED
+        )
+    return rng.randint(*SIMULATED_PRIVATE_ROUTES)
 
 
 def _mac(rng):

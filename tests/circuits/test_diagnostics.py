@@ -235,3 +235,10 @@ def test_the_circuit_page_offers_check_now_to_its_engineers_only(client, enginee
     client.force_login(UserFactory(role="manager", team=team))
     page = client.get(team_circuit.get_absolute_url()).content.decode()
     assert 'id="diagnostics"' in page and 'id="action-check-now"' not in page
+
+
+def test_a_deleted_circuit_is_not_checked(engineer_client, team_circuit, simulated):
+    Circuit.objects.filter(pk=team_circuit.pk).update(deleted_at=timezone.now())
+    response = engineer_client.post(check_url(team_circuit), follow=True)
+    assert "there is nothing left to check" in response.content.decode()
+    assert diagnostics.circuit_last_reading(circuit_id=team_circuit.pk) is None
