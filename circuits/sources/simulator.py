@@ -282,7 +282,10 @@ def _prefixes_received(peering, rng) -> int:
 
 
 def _mac(rng):
-    return ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+    # A unicast, locally administered address (first octet xxxxxx10), as no real vendor's.
+    octets = [rng.randrange(256) for _ in range(6)]
+    octets[0] = octets[0] & 0xFC | 0x02
+    return ":".join(f"{octet:02x}" for octet in octets)
 
 
 def bgp_up_down(elapsed: timedelta | None) -> str:
