@@ -8,7 +8,7 @@ Resource Manager, and `circuits.sources.arm` parses ARM JSON for the importer an
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import Observation, PeeringObservation, SourceError, StateSource
+from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError, StateSource
 
 SOURCES = {
     "simulator": "circuits.sources.simulator.Simulator",
@@ -23,4 +23,13 @@ def get_source() -> StateSource:
     return import_string(SOURCES[name]).from_settings()
 
 
-__all__ = ["Observation", "PeeringObservation", "SourceError", "StateSource", "get_source"]
+__all__ = [
+    "ArpEntry",
+    "LinkDiagnostics",
+    "Observation",
+    "RouteSummary",
+    "PeeringObservation",
+    "SourceError",
+    "StateSource",
+    "get_source",
+]

@@ -16,7 +16,7 @@ from django.conf import settings
 from core.actors import AZURE
 
 from .arm import CircuitRecord, PortRecord, RecordError, parse_circuit, parse_port
-from .base import Observation, SourceError
+from .base import ArpEntry, LinkDiagnostics, Observation, RouteSummary, SourceError
 
 RETRY_TOTAL = 4
 
@@ -79,6 +79,21 @@ class AzureSource:
             raise SourceError(f"Azure answered something Onramp cannot read: {error}") from error
         return observation
 
+    def read_link_diagnostics(self, circuit, *, peering_type, device_path, now) -> LinkDiagnostics:
+        """listArpTable and listRoutesTableSummary of one link: long-running POSTs, awaited here."""
+        operations = self._client(circuit.subscription_id).express_route_circuits
+        where = (circuit.resource_group, circuit.name, peering_type, device_path)
+        try:
+            arp = operations.begin_list_arp_table(*where).result()
+            routes = operations.begin_list_routes_table_summary(*where).result()
+            return parse_link_diagnostics(arp=arp.as_dict(), routes=routes.as_dict())
+        except ResourceNotFoundError as error:
+            raise SourceError(f"Azure does not know {peering_type} of {circuit.name}: {error.reason}") from error
+        except AzureError as error:
+            raise SourceError(f"Azure Resource Manager: {error.message}") from error
+        except (KeyError, TypeError, ValueError) as error:
+            raise SourceError(f"Azure answered a {device_path} link reading Onramp cannot read: {error!r}") from error
+
     def list_ports(self) -> list[PortRecord]:
         """The ExpressRoute Direct ports of the configured subscriptions: where Direct circuits are."""
         ports = []
@@ -119,3 +134,29 @@ class AzureSource:
             except AzureError as error:
                 raise SourceError(f"Listing circuits of subscription {subscription_id}: {error.message}") from error
         return records
+
+
+def parse_link_diagnostics(*, arp: dict, routes: dict) -> LinkDiagnostics:
+    """ExpressRouteCircuitsArpTableListResult and ExpressRouteCircuitsRoutesTableSummaryListResult
+    (ARM JSON) as one link's diagnostics. statePfxRcd may come as a number or a state name."""
+    return LinkDiagnostics(
+        arp_table=tuple(
+            ArpEntry(
+                age=int(entry.get("age") or 0),
+                interface=entry.get("interface", ""),
+                ip_address=entry["ipAddress"],
+                mac_address=entry.get("macAddress", ""),
+            )
+            for entry in arp.get("value") or ()
+        ),
+        routes=tuple(
+            RouteSummary(
+                neighbor=row["neighbor"],
+                version=row.get("v"),
+                asn=row.get("as"),
+                up_down=str(row.get("upDown", "")),
+                state_or_prefixes=str(row.get("statePfxRcd", "")),
+            )
+            for row in routes.get("value") or ()
+        ),
+    )

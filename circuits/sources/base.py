@@ -43,6 +43,44 @@ class Observation:
     plan: tuple[str, datetime | None] | None = None
 
 
+@dataclass(frozen=True)
+class ArpEntry:
+    """One row of a link's ARP table (listArpTable): `interface` is "On-Prem" or "Microsoft"."""
+
+    age: int  # minutes
+    interface: str
+    ip_address: str
+    mac_address: str
+
+
+@dataclass(frozen=True)
+class RouteSummary:
+    """One BGP neighbour of a link (listRoutesTableSummary). `state_or_prefixes` is Azure's
+    statePfxRcd: the number of prefixes received while Established, else the BGP state ("Idle")."""
+
+    neighbor: str
+    version: int | None
+    asn: int | None
+    up_down: str
+    state_or_prefixes: str
+
+    @property
+    def is_established(self) -> bool:
+        return self.state_or_prefixes.isdecimal()
+
+    @property
+    def prefixes_received(self) -> int | None:
+        return int(self.state_or_prefixes) if self.is_established else None
+
+
+@dataclass(frozen=True)
+class LinkDiagnostics:
+    """What the Microsoft edge of one link (device path "primary"/"secondary") of a peering reports."""
+
+    arp_table: tuple[ArpEntry, ...] = ()
+    routes: tuple[RouteSummary, ...] = ()
+
+
 class StateSource(Protocol):
     actor: Actor
 
@@ -51,4 +89,9 @@ class StateSource(Protocol):
 
     def observe(self, circuit, *, now: datetime) -> Observation:
         """Read the circuit's state; raise SourceError when the read should be retried."""
+        ...
+
+    def read_link_diagnostics(self, circuit, *, peering_type: str, device_path: str, now: datetime) -> LinkDiagnostics:
+        """The ARP table and route table summary of one link of a peering, read now (Step 4's
+        verification); raise SourceError when the read failed."""
         ...

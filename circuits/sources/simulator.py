@@ -15,6 +15,7 @@ routing-registry validator (registry.validator) judges them; ONRAMP_SIMULATOR_PR
 may name any callable `(peering) -> {prefix: (state, reason)}`.
 """
 
+import ipaddress
 import random
 from datetime import timedelta
 
@@ -27,8 +28,13 @@ from peerings.choices import PrefixValidationStateChoices as PrefixState
 
 from ..choices import ConnectionStatusChoices, ProviderOrderStatusChoices
 from ..choices import ServiceProviderProvisioningStateChoices as ProviderState
-from .base import Observation, PeeringObservation, SourceError
+from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError
 
+BGP_VERSION = 4
+SIMULATED_PRIVATE_ROUTES = (1, 40)  # how many routes a simulated on-premises network announces
+# Below Active, no packet crossed the link yet: the edge knows only its own address (Azure's sign
+# of a provider-side problem in the portal's ARP view).
+LAYER2_DOWN = (BgpStateChoices.IDLE,)
 SLOW_FACTOR = 20  # a slow provider takes this many times its usual delay
 MICROSOFT_PEERING_SHARE = 0.5  # share of Layer 3 circuits that also get Microsoft peering
 OPEN_ORDER_STATUSES = (ProviderOrderStatusChoices.ORDERED, ProviderOrderStatusChoices.ACKNOWLEDGED)
@@ -196,6 +202,32 @@ class Simulator:
             )
         return None
 
+    def read_link_diagnostics(self, circuit, *, peering_type, device_path, now):
+        """The ARP table and BGP summary the Microsoft edge would show, derived from the peering's
+        /30 (peer router .1, Microsoft .2), its ASN and the BGP session Onramp knows for the link."""
+        peering = next((p for p in circuit.peerings.all() if p.peering_type == peering_type), None)
+        if peering is None:
+            raise SourceError(f"{peering_type} is not configured on {circuit.name}.")
+        subnet = ipaddress.ip_network(getattr(peering, f"{device_path}_peer_address_prefix"), strict=False)
+        peer_address, microsoft_address = str(subnet[1]), str(subnet[2])
+        session = next((s for s in peering.bgp_sessions.all() if s.link == device_path), None)
+        state = session.state if session else BgpStateChoices.IDLE
+        rng = self._rng(circuit, "edge", peering_type, device_path)
+        arp = [ArpEntry(age=0, interface="Microsoft", ip_address=microsoft_address, mac_address=_mac(rng))]
+        if circuit.is_provisioned and state not in LAYER2_DOWN:
+            arp.insert(
+                0, ArpEntry(age=rng.randint(0, 59), interface="On-Prem", ip_address=peer_address, mac_address=_mac(rng))
+            )
+        route = RouteSummary(
+            neighbor=peer_address,
+            version=BGP_VERSION,
+            asn=peering.peer_asn,
+            up_down=bgp_up_down(now - session.changed_at if session else None),
+            # Azure's statePfxRcd: the prefix count while Established, else the state's name.
+            state_or_prefixes=str(_prefixes_received(peering, rng)) if state == BgpStateChoices.ESTABLISHED else state,
+        )
+        return LinkDiagnostics(arp_table=tuple(arp), routes=(route,))
+
     def _peerings_wanted(self, circuit):
         wanted = [PeeringTypeChoices.AZURE_PRIVATE]
         if self._rng(circuit, "microsoft").random() < MICROSOFT_PEERING_SHARE:
@@ -238,3 +270,32 @@ def _peering_config(circuit, peering_type, *, used_vlans):
         "advertised_public_prefixes": [f"81.{block}.{octet}.0/24"],
         "routing_registry_name": "RIPENCC",
     }
+
+
+def _prefixes_received(peering, rng) -> int:
+    """Microsoft peering: the advertised prefixes Microsoft accepted; private: a simulated network."""
+    if peering.is_microsoft:
+        return sum(
+            1 for prefix in peering.advertised_prefixes.all() if prefix.validation_state == PrefixState.CONFIGURED
+        )
+    return rng.randint(*SIMULATED_PRIVATE_ROUTES)
+
+
+def _mac(rng):
+    # A unicast, locally administered address (first octet xxxxxx10), as no real vendor's.
+    octets = [rng.randrange(256) for _ in range(6)]
+    octets[0] = octets[0] & 0xFC | 0x02
+    return ":".join(f"{octet:02x}" for octet in octets)
+
+
+def bgp_up_down(elapsed: timedelta | None) -> str:
+    """A duration as a router's BGP summary prints it: hh:mm:ss within a day, then 3d04h, then 2w1d."""
+    if elapsed is None:
+        return "never"
+    seconds = max(int(elapsed.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    if days >= 7:
+        return f"{days // 7}w{days % 7}d"
+    if days:
+        return f"{days}d{rest // 3600:02d}h"
+    return f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
