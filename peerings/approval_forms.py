@@ -1,5 +1,7 @@
 from django import forms
 
+from core.forms import UncutForm
+
 from .evidence import MAX_EVIDENCE_BYTES
 from .models import PrefixValidationTicket
 from .services import PASSING_PREFIX_STATES
@@ -25,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
 
 
-class TicketOpenForm(forms.Form):
+class TicketOpenForm(UncutForm):
     prefixes = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, help_text="The prefixes you prove you may advertise."
     )
@@ -47,7 +49,7 @@ class TicketOpenForm(forms.Form):
         self.fields["prefixes"].initial = [p.prefix for p in pending]
 
 
-class TicketDecisionForm(forms.Form):
+class TicketDecisionForm(UncutForm):
     """Approve or withdraw (reason optional) and reject (reason required)."""
 
     reason = forms.CharField(

@@ -292,3 +292,9 @@ def test_a_decision_on_the_queue_swaps_only_the_ticket_card(client, approver, ti
         headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{reverse('approvals:queue')}"},
     )
     assert "hx-swap-oob" not in response.content.decode()
+
+
+def test_the_browser_never_cuts_a_ticket_note(client, engineer, peering):
+    client.force_login(engineer)
+    page = client.get(reverse("approvals:ticket_create", args=[peering.pk])).content.decode()
+    assert 'name="note"' in page and "maxlength" not in page
