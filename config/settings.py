@@ -9,7 +9,7 @@ from pathlib import Path
 
 import environ
 
-from core.logs import logging_config
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ONRAMP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -211,7 +211,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too (core.logs: JSON, escaped)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too (config.logs: JSON, escaped)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Polling (circuits.tasks, README "Polling and background work"). Intervals in seconds.
@@ -270,7 +270,7 @@ if not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {}
 DEFAULT_FROM_EMAIL = env.str("ONRAMP_FROM_EMAIL", default="onramp@localhost")
 
-# Structured logs (core.logs): one JSON object per line unless ONRAMP_LOG_FORMAT=console (DEBUG's
+# Structured logs (config.logs): one JSON object per line unless ONRAMP_LOG_FORMAT=console (DEBUG's
 # default); either way a control character in logged text is escaped, never a new line.
 LOGGING = logging_config(
     json=env.str("ONRAMP_LOG_FORMAT", default="console" if DEBUG else "json") == "json",

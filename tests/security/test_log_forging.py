@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from structlog.processors import JSONRenderer
 
-from core.logs import escape_control_characters, logging_config
+from config.logs import escape_control_characters, logging_config
 
 pytestmark = pytest.mark.django_db
 
