@@ -23,7 +23,7 @@ from .choices import (
 from .choices import (
     ServiceProviderProvisioningStateChoices as ProviderState,
 )
-from .models import Authorization, Circuit, ProviderOrder, VNetLink
+from .models import Authorization, Circuit, GlobalReachConnection, ProviderOrder, VNetLink
 from .validators import (
     validate_bandwidth,
     validate_bandwidth_change,
@@ -531,3 +531,57 @@ def vnet_link_delete(*, link: VNetLink, actor: Actor, reason: str = "") -> None:
         circuit_id=link.circuit_id,
     )
     link.delete()
+
+
+# What Azure or an import reports of a circuit, recorded as reported (no transition table).
+
+
+@transaction.atomic
+def reported_fields_record(*, obj, values: dict, actor: Actor, circuit_id: int):
+    """Record each field a machine source reports differently, one audit event each (`transition`)."""
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            obj, _ = transition(
+                obj=obj, field=name, to=value, actor=actor, reason=f"Reported by {actor}.", circuit_id=circuit_id
+            )
+    return obj
+
+
+@transaction.atomic
+def authorizations_record(*, circuit: Circuit, keys: dict[str, str], actor: Actor) -> None:
+    """Make the circuit's authorizations the ones Azure lists; a key is kept only as its digest."""
+    known = {authorization.name: authorization for authorization in circuit.authorizations.all()}
+    for name, key in keys.items():
+        if name not in known:
+            authorization_create(circuit=circuit, name=name, actor=actor, authorization_key=key or None)
+    for name, authorization in known.items():
+        if name not in keys:
+            authorization_delete(authorization=authorization, actor=actor, reason="No longer in Azure.")
+
+
+@transaction.atomic
+def global_reach_record(*, circuit: Circuit, connections: list[dict], actor: Actor) -> None:
+    """Make the circuit's Global Reach connections the ones Azure lists, one audit event per change."""
+    known = {connection.name: connection for connection in circuit.global_reach_connections.all()}
+    for values in connections:
+        connection = known.pop(values["name"], None)
+        if connection is None:
+            connection = GlobalReachConnection.objects.create(circuit=circuit, **values)
+            _global_reach_event(connection, "created", to_value=connection.peer_circuit_name, actor=actor)
+        else:
+            reported_fields_record(obj=connection, values=values, actor=actor, circuit_id=circuit.pk)
+    for connection in known.values():
+        _global_reach_event(connection, "removed", from_value=connection.peer_circuit_name, actor=actor)
+        connection.delete()
+
+
+def _global_reach_event(connection, what, *, actor, **values):
+    circuit_touch(connection.circuit_id)
+    audit_event_record(
+        obj=connection,
+        field=what,
+        actor=actor,
+        reason=f"Reported by {actor}.",
+        circuit_id=connection.circuit_id,
+        **values,
+    )

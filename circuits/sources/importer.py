@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit.models import AuditEvent
-from audit.services import audit_event_record
 from core.actors import Actor
 from core.errors import DomainError
-from core.statemachine import circuit_touch, transition
 from peerings.models import Peering
 
 from .. import services
 from ..choices import ProviderLayerChoices
-from ..models import Circuit, GlobalReachConnection, PeeringLocation, ServiceProvider
+from ..models import Circuit, PeeringLocation, ServiceProvider
 from ..polling import circuit_apply_observation
 from .arm import CircuitRecord, PortRecord
 
@@ -155,16 +153,6 @@ def circuit_match(record: CircuitRecord, *, actor: Actor) -> Circuit | None:
     return circuit
 
 
-def _record_fields(obj, values: dict, *, actor: Actor, circuit_id: int):
-    """Record each field the source reports differently, one audit event each."""
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            obj, _ = transition(
-                obj=obj, field=name, to=value, actor=actor, reason=f"Reported by {actor}.", circuit_id=circuit_id
-            )
-    return obj
-
-
 def _circuit_fields(circuit: Circuit, record: CircuitRecord, ports) -> dict:
     provider, location = _placement(record, ports, circuit)
     values = {
@@ -183,54 +171,14 @@ def _circuit_fields(circuit: Circuit, record: CircuitRecord, ports) -> dict:
     return values
 
 
-@transaction.atomic
-def authorizations_record(*, circuit: Circuit, keys: dict[str, str], actor: Actor) -> None:
-    """Make the circuit's authorizations the ones Azure lists; a key is kept only as its digest."""
-    known = {authorization.name: authorization for authorization in circuit.authorizations.all()}
-    for name, key in keys.items():
-        if name not in known:
-            services.authorization_create(circuit=circuit, name=name, actor=actor, authorization_key=key or None)
-    for name, authorization in known.items():
-        if name not in keys:
-            services.authorization_delete(authorization=authorization, actor=actor, reason="No longer in Azure.")
-
-
-@transaction.atomic
-def global_reach_record(*, circuit: Circuit, connections: list[dict], actor: Actor) -> None:
-    """Make the circuit's Global Reach connections the ones Azure lists, one audit event per change."""
-    known = {connection.name: connection for connection in circuit.global_reach_connections.all()}
-    for values in connections:
-        connection = known.pop(values["name"], None)
-        if connection is None:
-            connection = GlobalReachConnection.objects.create(circuit=circuit, **values)
-            _record_event(connection, "created", to_value=connection.peer_circuit_name, actor=actor)
-        else:
-            _record_fields(connection, values, actor=actor, circuit_id=circuit.pk)
-    for connection in known.values():
-        _record_event(connection, "removed", from_value=connection.peer_circuit_name, actor=actor)
-        connection.delete()
-
-
-def _record_event(connection, what, *, actor, **values):
-    circuit_touch(connection.circuit_id)
-    audit_event_record(
-        obj=connection,
-        field=what,
-        actor=actor,
-        reason=f"Reported by {actor}.",
-        circuit_id=connection.circuit_id,
-        **values,
-    )
-
-
 def _record_peerings(circuit: Circuit, record: CircuitRecord, actor: Actor) -> None:
     connections = []
     for seen in record.observation.peerings:
         connections += seen.connections or []
         peering = Peering.objects.filter(circuit=circuit, peering_type=seen.peering_type).first()
         if peering is not None:
-            _record_fields(peering, seen.recorded, actor=actor, circuit_id=circuit.pk)
-    global_reach_record(circuit=circuit, connections=connections, actor=actor)
+            services.reported_fields_record(obj=peering, values=seen.recorded, actor=actor, circuit_id=circuit.pk)
+    services.global_reach_record(circuit=circuit, connections=connections, actor=actor)
 
 
 @transaction.atomic
@@ -241,9 +189,10 @@ def circuit_import(*, record: CircuitRecord, actor: Actor, team=None, ports=None
     try:
         if created:
             circuit = _create(record, team=team, actor=actor, ports=ports or {})
-        _record_fields(circuit, _circuit_fields(circuit, record, ports or {}), actor=actor, circuit_id=circuit.pk)
+        fields = _circuit_fields(circuit, record, ports or {})
+        services.reported_fields_record(obj=circuit, values=fields, actor=actor, circuit_id=circuit.pk)
         if record.authorization_keys is not None:
-            authorizations_record(circuit=circuit, keys=record.authorization_keys, actor=actor)
+            services.authorizations_record(circuit=circuit, keys=record.authorization_keys, actor=actor)
         circuit.refresh_from_db()
         problems = circuit_apply_observation(circuit=circuit, observation=record.observation, actor=actor)
         _record_peerings(circuit, record, actor)
