@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from audit.statemachine import transition
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
-from core.statemachine import transition
 from peerings import services as peering_services
 from peerings.models import Peering
 

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_event_record
+from audit.statemachine import circuit_touch, lock, transition
 from core.actors import Actor
 from core.errors import DomainError, full_clean_or_refuse
 from core.secrets import secret_digest, secret_matches
-from core.statemachine import circuit_touch, lock, transition
 
 from .choices import (
     AuthorizationUseStatusChoices,

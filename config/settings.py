@@ -44,6 +44,14 @@ INSTALLED_APPS = [
     "notifications",
     "billing",
     "outbox",
+    "validation",
+    "sync",
+    "health",
+    "insights",
+    "api",
+    "webhooks",
+    "metrics",
+    "devtools",  # the demo and the benchmark: tooling, nothing of the product imports it
 ]
 
 MIDDLEWARE = [

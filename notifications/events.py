@@ -1,6 +1,6 @@
 """Which recorded changes people wait for, and what to tell them.
 
-Every state change writes exactly one audit event (core.statemachine), whoever made it, so
+Every state change writes exactly one audit event (audit.statemachine), whoever made it, so
 notifications follow audit events: nothing that changes state needs to know about them.
 Ticket decisions are notified by peerings.services itself (the requester is told too).
 """

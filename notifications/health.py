@@ -8,6 +8,7 @@ banner when either heartbeat is older than ONRAMP_BACKGROUND_LATE_AFTER seconds.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery import current_app
 from celery.signals import beat_init, before_task_publish, worker_ready
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -57,8 +58,7 @@ def database_check() -> str:
 
 
 def broker_check() -> str:
-    from config.celery import app
-
+    app = current_app  # the project's app, loaded with Django (config/__init__.py)
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)

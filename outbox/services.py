@@ -15,6 +15,7 @@ import os
 import threading
 from datetime import timedelta
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -91,8 +92,7 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
     sent (its task no longer exists) is skipped; a broker failure stops the batch. A reused
     connection that fails (the broker restarted since) is replaced and the batch tried once more.
     """
-    from config.celery import app
-
+    app = current_app  # the project's app, loaded with Django (config/__init__.py)
     published, failures = [], {}
     if not messages:
         return published, failures

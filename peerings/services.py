@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_event_record
+from audit.statemachine import circuit_touch, lock, transition
 from circuits.models import Circuit
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
 from core.secrets import secret_digest
-from core.statemachine import circuit_touch, lock, transition
 from notifications.services import notify_circuit_watchers
 
 from .approval_selectors import DECIDE_PERMISSION

@@ -19,7 +19,7 @@ def test_the_billing_page_works_with_no_prices_and_no_circuits(client, manager):
 
 
 def test_the_billing_page_works_for_a_whole_estate_with_no_prices(client, manager):
-    from circuits.demo import seed_demo_estate
+    from devtools.demo import seed_demo_estate
 
     seed_demo_estate()
     PortPrice.objects.all().delete()

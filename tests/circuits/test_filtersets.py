@@ -7,10 +7,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from circuits.checklist import circuit_checklist
-from circuits.demo import seed_demo_estate
 from circuits.filtersets import CircuitFilterSet
 from circuits.models import Circuit
 from circuits.selectors import ONBOARDED, circuit_onboarding_queryset, with_workflow_step
+from devtools.demo import seed_demo_estate
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory
 

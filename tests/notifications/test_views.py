@@ -37,7 +37,7 @@ def test_healthz_is_degraded_but_up_when_background_work_is_late(client, setting
 
 def test_healthz_reports_a_broker_that_is_down(client):
     _beats()
-    with mock.patch("config.celery.app.connection_for_write", side_effect=OSError("Connection refused")):
+    with mock.patch("celery.current_app.connection_for_write", side_effect=OSError("Connection refused")):
         body = client.get("/healthz").json()
     assert (body["status"], body["broker"]) == ("degraded", "error: Connection refused")
 

@@ -1,6 +1,6 @@
 """Bench-only middleware: each response says how long the server took and how many SQL queries it ran.
 
-Outermost in config.settings_bench, so session, authentication and permission queries count too.
+Outermost in devtools.settings_bench, so session, authentication and permission queries count too.
 """
 
 import time

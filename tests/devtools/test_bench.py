@@ -24,7 +24,7 @@ def _free_port():
 def test_the_bench_command_measures_every_page_and_a_short_load_at_tiny_n():
     server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     database = f"{server}/{settings.DATABASES['default']['NAME']}_bench_smoke"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_bench"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "devtools.settings_bench"}
     command = [sys.executable, "manage.py", "bench", "--circuits", "20", "--rounds", "1", "--no-sweep"]
     command += ["--load", "--load-users", "2", "--load-seconds", "1", "--port", str(_free_port())]
     command += ["--database-url", database]

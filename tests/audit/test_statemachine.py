@@ -4,10 +4,10 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEvent
+from audit.statemachine import transition
 from circuits.models import Circuit
 from core.actors import SIMULATOR
 from core.errors import DomainError, full_clean_or_refuse
-from core.statemachine import transition
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import PeeringFactory
 

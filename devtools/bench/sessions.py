@@ -1,6 +1,6 @@
 """What reading the session costs a request, per session engine (docs/PERFORMANCE.md, "Sessions").
 
-    ONRAMP_DEBUG=1 DATABASE_URL=postgres://... ONRAMP_CACHE_URL=redis://... python -m bench.sessions
+    ONRAMP_DEBUG=1 DATABASE_URL=postgres://... ONRAMP_CACHE_URL=redis://... python -m devtools.bench.sessions
 
 Each round is what one request does with a signed-in session: build the store from the cookie's
 value and load it. Run after `manage.py migrate`; the rows it makes are deleted."""

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from circuits.demo import ADMIN, DEMO_USERS, seed_demo_estate
+from devtools.demo import ADMIN, DEMO_USERS, seed_demo_estate
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Settings for `manage.py bench`: production settings over plain HTTP on 127.0.0.1, plus the floor
-view (config.urls_bench) and a middleware reporting server time and SQL query count per response."""
+view (devtools.urls_bench) and a middleware reporting server time and SQL query count per response."""
 
 import os
 
@@ -8,7 +8,6 @@ os.environ.setdefault("ONRAMP_HTTPS", "0")
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "config.urls_bench"
-MIDDLEWARE = ["bench.timing.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
-TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
+ROOT_URLCONF = "devtools.urls_bench"
+MIDDLEWARE = ["devtools.bench.timing.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

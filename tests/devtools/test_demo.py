@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from circuits.checklist import circuit_checklist
-from circuits.demo import seed_demo_estate
 from circuits.models import Circuit
 from circuits.selectors import circuit_list
+from devtools.demo import seed_demo_estate
 
 
 def test_seed_demo_creates_an_estate_covering_every_state_once(db):
@@ -22,7 +22,7 @@ def test_seed_demo_creates_an_estate_covering_every_state_once(db):
 
 def test_seed_demo_prices_are_labelled_illustrative_and_leave_some_circuits_unpriced(db):
     from billing.models import PortPrice
-    from circuits.demo import DEMO_PRICE_SOURCE
+    from devtools.demo import DEMO_PRICE_SOURCE
 
     seed_demo_estate()
     assert PortPrice.objects.filter(source=DEMO_PRICE_SOURCE).exists()

@@ -19,7 +19,7 @@ import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
+from devtools.bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
 
 PYTHON = sys.executable
 SWEEP_CHANGING_SHARE = 0.10
@@ -45,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["seed_only"] is not None:
-            from bench.seed import seed_estate
+            from devtools.bench.seed import seed_estate
 
             self.stdout.write(json.dumps(seed_estate(options["seed_only"])))
             return
@@ -71,7 +71,7 @@ class Command(BaseCommand):
     def _env(self):
         return {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings_bench",
+            "DJANGO_SETTINGS_MODULE": "devtools.settings_bench",
             "DATABASE_URL": self.url,
             "CELERY_BROKER_URL": self.options["redis_url"],
             "ONRAMP_DEBUG": "0",
