@@ -45,7 +45,7 @@ class ServiceProvider(models.Model):
     stuck_after_business_days = models.PositiveSmallIntegerField(
         default=10, help_text="Flag a circuit stuck after this many business days in Provisioning."
     )
-    # How the simulated provider behaves (circuits.sources.simulator); real-world durations that
+    # How the simulated provider behaves (sync.sources.simulator); real-world durations that
     # ONRAMP_SIMULATOR_SPEED compresses, e.g. so a demo moves in seconds.
     simulated_start_delay = models.DurationField(
         default=timedelta(days=1), help_text="Simulator: from the order to Provisioning."
@@ -134,7 +134,7 @@ class Circuit(models.Model):
     last_check_error = models.CharField(max_length=500, blank=True)
     check_queued_at = models.DateTimeField(null=True, blank=True, help_text="When a sweep last queued a check.")
     check_failures = models.PositiveSmallIntegerField(default=0, help_text="Failed reads in a row.")
-    # The simulated provider's next planned step and when it is due (circuits.sources.simulator).
+    # The simulated provider's next planned step and when it is due (sync.sources.simulator).
     simulator_step = models.CharField(max_length=80, blank=True, editable=False)
     simulator_step_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_stale = models.BooleanField(default=False)

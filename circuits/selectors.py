@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -246,3 +247,12 @@ def circuit_poll_fingerprint_for(user, circuit_id) -> str:
         return circuit_poll_fingerprint(Circuit.objects.filter(pk=circuit_id))
     rows = Circuit.objects.raw(_readable_circuit_sql(), [circuit_id, user.pk, user.pk, user.pk])
     return _fingerprint((row.pk, row.version, row.last_checked_at) for row in rows)
+
+
+def diagnostics_cache_key(circuit_id: int) -> str:
+    return f"circuits:diagnostics:{circuit_id}"
+
+
+def circuit_last_reading(*, circuit_id: int):
+    """Step 4's last verification reading of the circuit (sync.diagnostics takes it), while it is kept."""
+    return cache.get(diagnostics_cache_key(circuit_id))

@@ -8,7 +8,6 @@ urlpatterns = [
     path("export.csv", views.circuit_export, name="circuit_export"),
     path("add/", views.CircuitCreateView.as_view(), name="circuit_create"),
     path("<int:pk>/", views.circuit_detail, name="circuit_detail"),
-    path("<int:pk>/check/", views.circuit_check, name="circuit_check"),
     path("<int:pk>/diagnostics/", views.circuit_diagnostics, name="circuit_diagnostics"),
     path("<int:pk>/order/", views.ProviderOrderView.as_view(), name="order_create"),
     path("<int:pk>/order/<int:order_pk>/", views.ProviderOrderView.as_view(), name="order_update"),

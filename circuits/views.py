@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views import View
-from django.views.decorators.http import require_POST
 
 from core.actors import Actor
 from core.csv_export import csv_response
@@ -24,7 +23,6 @@ from peerings.choices import AdvertisedPublicPrefixesStateChoices
 from . import services
 from .checklist import DONE, circuit_checklist
 from .choices import ProviderOrderStatusChoices
-from .diagnostics import circuit_check_now, circuit_last_reading
 from .filtersets import CircuitFilterSet, uses_workflow_step
 from .forms import (
     ACTION_ERRORS,
@@ -40,6 +38,7 @@ from .models import ProviderOrder
 from .selectors import (
     EMPTY_FINGERPRINT,
     circuit_for,
+    circuit_last_reading,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
@@ -52,7 +51,6 @@ from .selectors import (
     user_can_change_circuit,
     with_workflow_step,
 )
-from .sources import get_source
 from .tables import COLUMNS, COMPACT, csv_rows, density_choices, per_page, per_page_choices, sortable_headers
 
 STOP_POLLING = 286  # htmx 2: swap this answer, then stop polling
@@ -256,21 +254,6 @@ def circuit_diagnostics(request, pk):
         "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
     }
     return render(request, DIAGNOSTICS, context)
-
-
-@require_POST
-@permission_required("circuits.change_circuit", raise_exception=True)
-def circuit_check(request, pk):
-    """ "Check now": check the circuit at once and read its ARP tables and BGP summaries."""
-    circuit = circuit_for(request.user, pk, action="change")
-    if circuit.is_deleted:
-        messages.error(request, f"{circuit.name} is deleted: there is nothing left to check.")
-        return redirect(circuit)
-    reading = circuit_check_now(circuit_id=circuit.pk, source=get_source(), actor=Actor.person(request.user))
-    if request.htmx:
-        return render(request, DIAGNOSTICS, {"circuit": circuit, "can_change": True, "diagnostics": reading})
-    messages.info(request, f"{circuit.name} checked {reading.read_at:%H:%M:%S} UTC.")
-    return redirect(circuit.get_absolute_url() + "#diagnostics")
 
 
 class CircuitCreateView(PermissionRequiredMixin, View):

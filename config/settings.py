@@ -222,7 +222,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too (config.logs: JSON, escaped)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Polling (circuits.tasks, README "Polling and background work"). Intervals in seconds.
+# Polling (sync.tasks, README "Polling and background work"). Intervals in seconds.
 ONRAMP_STATE_SOURCE = env.str("ONRAMP_STATE_SOURCE", default="simulator")  # simulator | azure
 # How often open pages ask whether their circuits changed; onboarded circuits change rarely.
 ONRAMP_LIVE_POLL_SECONDS = env.int("ONRAMP_LIVE_POLL_SECONDS", default=5)
@@ -230,7 +230,7 @@ ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = env.int("ONRAMP_LIVE_POLL_ONBOARDED_SECONDS
 ONRAMP_POLL_INTERVAL = env.float("ONRAMP_POLL_INTERVAL", default=60)
 ONRAMP_POLL_MOTION_INTERVAL = env.float("ONRAMP_POLL_MOTION_INTERVAL", default=15)
 ONRAMP_SWEEP_INTERVAL = env.float("ONRAMP_SWEEP_INTERVAL", default=min(ONRAMP_POLL_MOTION_INTERVAL, 10))
-# A chunk is checked in bulk (circuits.polling.circuits_check): each task costs ~40 ms before its first circuit.
+# A chunk is checked in bulk (sync.polling.circuits_check): each task costs ~40 ms before its first circuit.
 ONRAMP_POLL_CHUNK_SIZE = env.int("ONRAMP_POLL_CHUNK_SIZE", default=200)
 ONRAMP_POLL_REQUEUE_AFTER = env.float("ONRAMP_POLL_REQUEUE_AFTER", default=120)  # a queued check looks lost
 ONRAMP_POLL_MAX_RETRIES = env.int("ONRAMP_POLL_MAX_RETRIES", default=3)
@@ -247,7 +247,7 @@ ONRAMP_SIMULATOR_SEED = env.int("ONRAMP_SIMULATOR_SEED", default=0)
 ONRAMP_SIMULATOR_SPEED = env.float("ONRAMP_SIMULATOR_SPEED", default=1.0)
 # registry (the routing-registry validator decides), or Configured, ValidationNeeded, mixed.
 ONRAMP_SIMULATOR_PREFIX_OUTCOME = env.str("ONRAMP_SIMULATOR_PREFIX_OUTCOME", default="registry")
-ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dotted path, see circuits.sources.simulator
+ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dotted path, see sync.sources.simulator
 ONRAMP_AZURE_SUBSCRIPTIONS = env.list("ONRAMP_AZURE_SUBSCRIPTIONS", default=[])
 ONRAMP_AZURE_TEAM = env.str("ONRAMP_AZURE_TEAM", default="")  # owner of circuits the Azure sync finds
 ONRAMP_AZURE_SYNC_INTERVAL = env.float("ONRAMP_AZURE_SYNC_INTERVAL", default=900)

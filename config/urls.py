@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("circuits/", include("circuits.urls")),
+    path("circuits/", include("sync.urls")),  # asking the source now, about one circuit
     path("peerings/", include("peerings.urls")),
     path("approvals/", include("peerings.approval_urls")),
     path("billing/", include("billing.urls")),

@@ -20,12 +20,12 @@ from circuits import services
 from circuits.choices import ConnectionStatusChoices
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit, PeeringLocation, ServiceProvider
-from circuits.polling import circuits_flag_stuck
 from core.actors import SIMULATOR, SYSTEM, Actor
 from peerings import services as peering_services
 from peerings.choices import BgpStateChoices, PeeringTypeChoices
 from registry.services import irr_import, roas_import
 from registry.validator import peering_validate
+from sync.polling import circuits_flag_stuck
 
 DEMO_USERS = {
     # username: (role, password, team)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from circuits import polling
 from circuits.models import Circuit
-from circuits.sources.simulator import Simulator
+from sync import polling
+from sync.sources.simulator import Simulator
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 

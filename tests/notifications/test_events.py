@@ -1,9 +1,9 @@
 import pytest
 
-from circuits import polling
 from core.actors import SIMULATOR
 from notifications.models import Notification
 from peerings import services as peering_services
+from sync import polling
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 

@@ -25,6 +25,7 @@ OBJECT_FOR_PK = {
     "circuits": "circuit",
     "peerings": "circuit",
     "notifications": "circuit",
+    "sync": "circuit",
     "approvals": "ticket",
     "approvals:evidence_download": "evidence",
 }

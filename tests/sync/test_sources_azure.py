@@ -12,11 +12,11 @@ from azure.core.rest._http_response_impl import HttpResponseImpl
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from circuits import polling, tasks
 from circuits.models import Circuit
-from circuits.sources import get_source
-from circuits.sources.azure import AzureSource
-from circuits.sources.base import SourceError
+from sync import polling, tasks
+from sync.sources import get_source
+from sync.sources.azure import AzureSource
+from sync.sources.base import SourceError
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
@@ -183,7 +183,7 @@ def test_the_azure_sync_adds_new_circuits_for_the_configured_team(settings, team
             PORTS_PATH: [_ok("express_route_ports_list.json")],
         }
     )
-    with mock.patch("circuits.sources.azure.AzureSource.from_settings", return_value=source):
+    with mock.patch("sync.sources.azure.AzureSource.from_settings", return_value=source):
         assert tasks.azure_sync() == "2 created, 0 updated, 0 unchanged"
         assert tasks.azure_sync() == "0 created, 0 updated, 2 unchanged"
     assert set(Circuit.objects.values_list("name", "team__name")) == {

@@ -1,8 +1,8 @@
-"""Celery tasks that keep circuits true: thin wrappers around circuits.polling's services.
+"""Celery tasks that keep circuits true: thin wrappers around sync.polling's services.
 
 Beat runs `sweep` every ONRAMP_SWEEP_INTERVAL seconds; it fans the circuits due for a check out
 to workers in chunks. A failed read is retried with exponential backoff (and jitter) up to
-ONRAMP_POLL_MAX_RETRIES times; circuits.polling marks the circuit stale when reads keep failing.
+ONRAMP_POLL_MAX_RETRIES times; sync.polling marks the circuit stale when reads keep failing.
 """
 
 import logging

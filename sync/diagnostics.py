@@ -3,7 +3,8 @@ provider's side answering on the /30?) and the route table summary (BGP neighbou
 time, prefixes received), read from the state source on demand.
 
 A reading is a snapshot, not state: it is never stored in the database nor taken on every sweep.
-The last one per circuit is kept in the cache, so every open page of the circuit shows it with its
+The last one per circuit is kept in the cache (read back by circuits.selectors.circuit_last_reading),
+so every open page of the circuit shows it with its
 read time until the next "Check now".
 """
 
@@ -13,10 +14,11 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from circuits.models import Circuit
+from circuits.selectors import diagnostics_cache_key
 from core.actors import Actor
 
 from . import polling
-from .models import Circuit
 from .sources import LinkDiagnostics, SourceError, StateSource
 
 DEVICE_PATHS = ("primary", "secondary")
@@ -42,15 +44,6 @@ class CircuitReading:
     read_by: str
     check_error: str  # the circuit check's failure or refusals, "" when it went through
     peerings: tuple[PeeringReading, ...]
-
-
-def _cache_key(circuit_id: int) -> str:
-    return f"circuits:diagnostics:{circuit_id}"
-
-
-def circuit_last_reading(*, circuit_id: int) -> CircuitReading | None:
-    """The last diagnostics reading of the circuit, while it is kept."""
-    return cache.get(_cache_key(circuit_id))
 
 
 def circuit_read_diagnostics(*, circuit: Circuit, source: StateSource, now: datetime) -> tuple[PeeringReading, ...]:
@@ -92,5 +85,5 @@ def circuit_check_now(*, circuit_id: int, source: StateSource, actor: Actor) -> 
         check_error=check_error,
         peerings=circuit_read_diagnostics(circuit=circuit, source=source, now=now),
     )
-    cache.set(_cache_key(circuit_id), reading, READING_KEPT_SECONDS)
+    cache.set(diagnostics_cache_key(circuit_id), reading, READING_KEPT_SECONDS)
     return reading

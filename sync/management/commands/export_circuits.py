@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
-from circuits.sources.export import circuit_to_arm, circuits_for_export
+from sync.sources.export import circuit_to_arm, circuits_for_export
 
 
 class Command(BaseCommand):

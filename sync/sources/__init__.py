@@ -1,7 +1,7 @@
 """Where a circuit's true state comes from: one interface, three implementations.
 
 `Simulator` plays the providers (the embedded default and the demo), `AzureSource` reads Azure
-Resource Manager, and `circuits.sources.arm` parses ARM JSON for the importer and the Azure sync.
+Resource Manager, and `sync.sources.arm` parses ARM JSON for the importer and the Azure sync.
 `get_source()` returns the one configured by ONRAMP_STATE_SOURCE.
 """
 
@@ -11,8 +11,8 @@ from django.utils.module_loading import import_string
 from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError, StateSource
 
 SOURCES = {
-    "simulator": "circuits.sources.simulator.Simulator",
-    "azure": "circuits.sources.azure.AzureSource",
+    "simulator": "sync.sources.simulator.Simulator",
+    "azure": "sync.sources.azure.AzureSource",
 }
 
 

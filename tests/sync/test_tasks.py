@@ -3,11 +3,11 @@ from unittest import mock
 import pytest
 
 from audit.models import AuditEvent
-from circuits import tasks
 from circuits.models import Circuit
-from circuits.sources.base import Observation
+from sync import tasks
+from sync.sources.base import Observation
 from tests.circuits.factories import CircuitFactory
-from tests.circuits.sources import StaticSource
+from tests.sync.sources import StaticSource
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def source():
     source = StaticSource(Observation(provider_state="Provisioned"))
-    with mock.patch("circuits.tasks.get_source", return_value=source):
+    with mock.patch("sync.tasks.get_source", return_value=source):
         yield source
 
 
@@ -71,7 +71,7 @@ def test_a_source_that_keeps_failing_stops_after_the_retries_and_marks_the_circu
 
 def test_retries_back_off_exponentially_up_to_a_cap(settings):
     settings.ONRAMP_POLL_RETRY_BASE_DELAY, settings.ONRAMP_POLL_RETRY_MAX_DELAY = 5, 60
-    with mock.patch("circuits.tasks.random.uniform", side_effect=lambda low, high: high):
+    with mock.patch("sync.tasks.random.uniform", side_effect=lambda low, high: high):
         assert [tasks.retry_delay(attempt) for attempt in range(5)] == [5, 10, 20, 40, 60]
 
 
@@ -80,7 +80,7 @@ def test_retries_are_scheduled_with_the_backoff_delay(source):
     circuit = CircuitFactory()
     with (
         mock.patch.object(tasks.check_circuit, "apply_async") as apply_async,
-        mock.patch("circuits.tasks.retry_delay", return_value=7.5),
+        mock.patch("sync.tasks.retry_delay", return_value=7.5),
     ):
         tasks.check_circuits([circuit.pk])
     apply_async.assert_called_once_with((circuit.pk, 1), countdown=7.5)

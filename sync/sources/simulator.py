@@ -22,12 +22,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from circuits.choices import ConnectionStatusChoices, ProviderOrderStatusChoices
+from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from core.actors import SIMULATOR
 from peerings.choices import AdvertisedPublicPrefixesStateChoices, BgpStateChoices, PeeringTypeChoices
 from peerings.choices import PrefixValidationStateChoices as PrefixState
 
-from ..choices import ConnectionStatusChoices, ProviderOrderStatusChoices
-from ..choices import ServiceProviderProvisioningStateChoices as ProviderState
 from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError
 
 BGP_VERSION = 4
@@ -169,7 +169,7 @@ class Simulator:
                         lambda t=peering_type, c=config: Observation(peerings=[PeeringObservation(t, config=c)]),
                     )
         # Related rows are read with .all() and filtered here, so a chunk prefetched together
-        # (circuits.polling.circuits_check) costs no query per circuit.
+        # (sync.polling.circuits_check) costs no query per circuit.
         for peering in peerings.values():
             states = (prefix.validation_state for prefix in peering.advertised_prefixes.all())
             if peering.is_microsoft and any(state in PENDING_PREFIX_STATES for state in states):

@@ -18,14 +18,14 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from audit.statemachine import transition
+from circuits import services
+from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
+from circuits.models import Authorization, Circuit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from peerings import services as peering_services
 from peerings.models import Peering
 
-from . import services
-from .choices import ServiceProviderProvisioningStateChoices as ProviderState
-from .models import Authorization, Circuit
 from .sources.base import Observation, SourceError, StateSource
 
 logger = logging.getLogger(__name__)

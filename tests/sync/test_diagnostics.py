@@ -14,16 +14,17 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from circuits import diagnostics
 from circuits.models import Circuit
-from circuits.sources import LinkDiagnostics, RouteSummary, SourceError
-from circuits.sources.simulator import Simulator, bgp_up_down
+from circuits.selectors import circuit_last_reading
 from core.actors import SIMULATOR
+from sync import diagnostics
+from sync.sources import LinkDiagnostics, RouteSummary, SourceError
+from sync.sources.simulator import Simulator, bgp_up_down
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
-from tests.circuits.sources import StaticSource
-from tests.circuits.test_sources_azure import CIRCUIT_PATH, SUBSCRIPTION, _ok, _source
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.sync.sources import StaticSource
+from tests.sync.test_sources_azure import CIRCUIT_PATH, SUBSCRIPTION, _ok, _source
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -151,7 +152,7 @@ def test_check_now_checks_the_circuit_and_keeps_the_reading(engineer_actor):
     assert circuit.last_good_read_at is not None
     assert (reading.check_error, reading.read_by) == ("", str(engineer_actor))
     assert [link.diagnostics.routes[0].prefixes_received for link in reading.peerings[0].links] == [7, 7]
-    assert diagnostics.circuit_last_reading(circuit_id=circuit.pk) == reading
+    assert circuit_last_reading(circuit_id=circuit.pk) == reading
 
 
 def test_a_failed_check_is_counted_and_shown_with_the_reading(engineer_actor):
@@ -185,7 +186,7 @@ def simulated(settings):
 
 
 def check_url(circuit):
-    return reverse("circuits:circuit_check", args=[circuit.pk])
+    return reverse("sync:circuit_check", args=[circuit.pk])
 
 
 def test_check_now_answers_htmx_with_the_section_and_shows_the_reading(engineer_client, team_circuit, simulated):
@@ -213,11 +214,11 @@ def test_check_now_is_for_the_engineers_of_the_team(client, team, team_circuit, 
     assert client.post(check_url(team_circuit)).status_code == 403
     client.force_login(UserFactory(role="engineer", team=TeamFactory()))
     assert client.post(check_url(team_circuit)).status_code == 404
-    assert diagnostics.circuit_last_reading(circuit_id=team_circuit.pk) is None
+    assert circuit_last_reading(circuit_id=team_circuit.pk) is None
 
 
 def test_a_source_failure_shows_as_a_message_in_the_section(engineer_client, team_circuit, simulated, monkeypatch):
-    monkeypatch.setattr("circuits.views.get_source", lambda: DiagnosingSource(failures=1, failing_links=("primary",)))
+    monkeypatch.setattr("sync.views.get_source", lambda: DiagnosingSource(failures=1, failing_links=("primary",)))
     response = engineer_client.post(check_url(team_circuit), headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -241,4 +242,4 @@ def test_a_deleted_circuit_is_not_checked(engineer_client, team_circuit, simulat
     Circuit.objects.filter(pk=team_circuit.pk).update(deleted_at=timezone.now())
     response = engineer_client.post(check_url(team_circuit), follow=True)
     assert "there is nothing left to check" in response.content.decode()
-    assert diagnostics.circuit_last_reading(circuit_id=team_circuit.pk) is None
+    assert circuit_last_reading(circuit_id=team_circuit.pk) is None

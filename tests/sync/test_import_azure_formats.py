@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
 from circuits.models import Circuit, GlobalReachConnection, PeeringLocation
-from circuits.sources.arm import parse_circuit
 from peerings.models import Peering
+from sync.sources.arm import parse_circuit
 from tests.conftest import _domain_snapshot
 
 pytestmark = pytest.mark.django_db

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit.models import AuditEvent
+from circuits import services
+from circuits.choices import ProviderLayerChoices
+from circuits.models import Circuit, PeeringLocation, ServiceProvider
 from core.actors import Actor
 from core.errors import DomainError
 from peerings.models import Peering
+from sync.polling import circuit_apply_observation
 
-from .. import services
-from ..choices import ProviderLayerChoices
-from ..models import Circuit, PeeringLocation, ServiceProvider
-from ..polling import circuit_apply_observation
 from .arm import CircuitRecord, PortRecord
 
 # The catalog entry ExpressRoute Direct circuits hang from: they have no connectivity provider,

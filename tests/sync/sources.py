@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from circuits.sources.base import Observation, SourceError
 from core.actors import POLLER, Actor
+from sync.sources.base import Observation, SourceError
 
 
 @dataclass

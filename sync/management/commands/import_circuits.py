@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
-from circuits.sources.arm import RecordError, is_port, parse_circuit, parse_port, records_in
-from circuits.sources.importer import ImportRefused, circuits_import
 from core.actors import IMPORTER
+from sync.sources.arm import RecordError, is_port, parse_circuit, parse_port, records_in
+from sync.sources.importer import ImportRefused, circuits_import
 
 
 def _record_label(index, raw):
@@ -47,7 +47,7 @@ def read_records(path):
 @contextmanager
 def _refusals_reported_once():
     """The sources log each refused change; here the command reports them, once, per record."""
-    polling_log = logging.getLogger("circuits.polling")
+    polling_log = logging.getLogger("sync.polling")
     level = polling_log.level
     polling_log.setLevel(logging.ERROR)
     try:

@@ -9,9 +9,8 @@ import uuid
 
 from django.db.models import Prefetch
 
+from circuits.models import Circuit
 from peerings.models import Peering
-
-from ..models import Circuit
 
 CIRCUIT_TYPE = "Microsoft.Network/expressRouteCircuits"
 NOT_ISSUED = str(uuid.UUID(int=0))

@@ -1,7 +1,7 @@
 """The state-source interface: read what a circuit really is now, as an `Observation`.
 
 An observation holds only what the source reported; `None` (or an empty mapping) means "not
-reported, leave as is". circuits.polling applies it through the state-machine services, so each
+reported, leave as is". sync.polling applies it through the state-machine services, so each
 change found becomes exactly one audit event with the source as actor.
 """
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from circuits.sources.base import SourceError
-from circuits.sources.simulator import SLOW_FACTOR, Simulator, outcome_validator
+from sync.sources.base import SourceError
+from sync.sources.simulator import SLOW_FACTOR, Simulator, outcome_validator
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
@@ -131,7 +131,7 @@ def test_microsoft_prefixes_get_the_validators_outcome(provider):
 
 
 def test_a_registry_validator_plugs_in_through_the_setting(provider, settings):
-    settings.ONRAMP_PREFIX_VALIDATOR = "tests.circuits.test_sources_simulator.everything_rejected"
+    settings.ONRAMP_PREFIX_VALIDATOR = "tests.sync.test_sources_simulator.everything_rejected"
     prefix = AdvertisedPrefixFactory(peering__circuit__service_provider=provider)
     circuit = _due(prefix.peering.circuit, "validate:MicrosoftPeering")
     (peering,) = Simulator.from_settings().observe(circuit, now=NOW).peerings

@@ -7,13 +7,13 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from circuits import polling
 from circuits.models import Circuit
-from circuits.sources.base import Observation, PeeringObservation, SourceError
 from core.actors import AZURE
+from sync import polling
+from sync.sources.base import Observation, PeeringObservation, SourceError
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory, VNetLinkFactory
-from tests.circuits.sources import StaticSource
 from tests.peerings.factories import AdvertisedPrefixFactory
+from tests.sync.sources import StaticSource
 
 pytestmark = pytest.mark.django_db
 
