@@ -1,6 +1,6 @@
 """The five-step onboarding checklist, derived from a circuit's data and never stored.
 
-Expects the circuit with the prefetches of selectors.circuit_with_onboarding_data (no queries here).
+Expects the circuit with the prefetches of selectors.circuit_onboarding_queryset (no queries here).
 """
 
 from dataclasses import dataclass
