@@ -2,7 +2,8 @@
 
 from django import forms
 
-from core.forms import UncutForm, split_prefixes
+from core.forms import UncutForm
+from core.net import split_prefixes
 
 from .choices import PeeringTypeChoices, RoutingRegistryChoices
 from .validators import MD5_KEY_MAX_LENGTH

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.net import MAX_ASN
+
 from .choices import (
     AdvertisedPublicPrefixesStateChoices,
     BgpStateChoices,
@@ -19,7 +21,6 @@ from .choices import (
 AZURE_ASN = 12076
 # Microsoft peering on circuits created since this date advertises nothing until a route filter is attached.
 ROUTE_FILTER_REQUIRED_SINCE = date(2017, 8, 1)
-MAX_ASN = 4294967295
 
 
 class Peering(models.Model):

@@ -43,7 +43,7 @@ def test_a_failed_import_leaves_the_previous_data(sample):
 
 def test_an_import_is_audited_and_queues_revalidation_after_commit(sample, django_capture_on_commit_callbacks):
     with (
-        mock.patch("registry.tasks.microsoft_peerings_revalidate.apply_async") as queued,
+        mock.patch("validation.tasks.revalidate_microsoft_peerings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         record = irr_import(paths=[sample("radb-sample.db")], source="RADB")
