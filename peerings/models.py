@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.net import MAX_ASN
+from registry.choices import RoutingRegistryChoices
 
 from .choices import (
     AdvertisedPublicPrefixesStateChoices,
@@ -14,7 +15,6 @@ from .choices import (
     PeeringStateChoices,
     PeeringTypeChoices,
     PrefixValidationStateChoices,
-    RoutingRegistryChoices,
     TicketStatusChoices,
 )
 
