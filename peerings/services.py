@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from audit.statemachine import circuit_touch, lock, transition
-from circuits.models import Circuit
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
 from core.net import is_private_asn
@@ -46,7 +45,7 @@ IN_PROGRESS_PREFIX_STATES = {PrefixState.CONFIGURING, PrefixState.NOT_CONFIGURED
 
 def peering_fields_check(
     *,
-    circuit: Circuit,
+    circuit,
     peering_type=None,
     peer_asn=None,
     primary_peer_address_prefix=None,
@@ -137,7 +136,7 @@ def _refuse_people_on_layer3(circuit, actor):
 @transaction.atomic
 def peering_configure(
     *,
-    circuit: Circuit,
+    circuit,
     actor: Actor,
     peering_type: str,
     peer_asn: int,
