@@ -4,6 +4,7 @@ import pytest
 
 from audit.models import AuditEvent
 from core.errors import DomainError
+from outbox.models import OutboxMessage
 from registry.models import RegistryImport, Roa, RouteObject
 from registry.services import irr_import, malformed_allowed, roas_import
 from tests.registry.factories import RoaFactory, RouteObjectFactory
@@ -50,6 +51,7 @@ def test_an_import_is_audited_and_queues_revalidation_after_commit(sample, djang
     event = AuditEvent.objects.get(object_id=record.pk, field="imported")
     assert event.to_value == "3 route objects" and event.actor_kind == "import"
     queued.assert_called_once()
+    assert OutboxMessage.objects.get().task == "validation.revalidate_microsoft_peerings"  # by name: no import
 
 
 def test_missing_files_are_refused_before_anything_is_deleted(tmp_path):

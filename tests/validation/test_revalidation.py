@@ -6,6 +6,7 @@ import pytest
 
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
+from outbox.models import OutboxMessage
 from peerings import services
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
@@ -58,6 +59,7 @@ def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, djan
         update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
     queued.assert_called_once()
     assert queued.call_args.args == ([peering.pk, "The peering's prefixes, ASN or registry changed."], {})
+    assert OutboxMessage.objects.get().task == "validation.revalidate_peering"  # by name: peerings imports no task
 
 
 def test_revalidation_after_an_asn_change_judges_against_the_new_asn(peering, engineer_actor):
