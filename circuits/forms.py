@@ -11,7 +11,8 @@ from django.utils.html import format_html
 
 from accounts.models import Team
 from core.errors import DomainError, DomainErrors
-from core.forms import UncutForm, split_prefixes
+from core.forms import UncutForm
+from core.net import split_prefixes
 
 from .choices import ProviderOrderStatusChoices, SkuFamilyChoices, SkuTierChoices
 from .models import PeeringLocation, ProviderOrder, ServiceProvider

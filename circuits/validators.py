@@ -1,6 +1,7 @@
 """docs/DOMAIN.md's circuit rules as pure functions; each raises DomainError naming the field."""
 
 from core.errors import DomainError
+from core.net import parse_network
 
 from .choices import SkuFamilyChoices, SkuTierChoices
 
@@ -64,8 +65,6 @@ def validate_bandwidth_change(*, from_mbps, to_mbps):
 
 def validate_vnet_address_space(prefixes, *, peering):
     """A linked VNet's address prefixes must not overlap the private peering's subnets."""
-    from peerings.validators import parse_network
-
     subnets = [
         parse_network(value, field="address_space")
         for value in (

@@ -181,7 +181,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded evidence lives outside the web root and is served only through a permission-checked view.
 MEDIA_ROOT = env.str("ONRAMP_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Request bodies apart from uploaded files (forms, JSON): the largest form is a few KiB, so a bigger
-# body is refused (400) before it is parsed. Evidence files have their own limits (peerings.evidence).
+# body is refused (400) before it is parsed. Evidence files have their own limits (validation.evidence).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("ONRAMP_MAX_REQUEST_BODY_BYTES", default=256 * 1024)
 
 # Security headers. HTTPS settings follow DEBUG unless set explicitly (tests over plain HTTP).

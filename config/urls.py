@@ -12,7 +12,7 @@ urlpatterns = [
     path("circuits/", include("circuits.urls")),
     path("circuits/", include("sync.urls")),  # asking the source now, about one circuit
     path("peerings/", include("peerings.urls")),
-    path("approvals/", include("peerings.approval_urls")),
+    path("approvals/", include("validation.urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),

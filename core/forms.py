@@ -1,13 +1,4 @@
-import re
-
 from django import forms
-
-_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def split_prefixes(text):
-    """Prefixes typed one per line, or separated by commas, semicolons or spaces."""
-    return [item for item in _SEPARATORS.split(text) if item]
 
 
 class UncutForm(forms.Form):

@@ -24,8 +24,8 @@ from core.actors import SIMULATOR, SYSTEM, Actor
 from peerings import services as peering_services
 from peerings.choices import BgpStateChoices, PeeringTypeChoices
 from registry.services import irr_import, roas_import
-from registry.validator import peering_validate
 from sync.polling import circuits_flag_stuck
+from validation.services import peering_validate, ticket_open
 
 DEMO_USERS = {
     # username: (role, password, team)
@@ -240,7 +240,7 @@ def _finish_microsoft_peering(stage, peering, engineer, clock):
         _establish_sessions(peering, clock)
     elif stage == "microsoft_ticket":
         with clock.after(days=1):
-            peering_services.ticket_open(
+            ticket_open(
                 peering=peering,
                 prefixes=list(peering.advertised_prefixes.all()),
                 actor=Actor.person(engineer),

@@ -1,9 +1,9 @@
 """The transactional outbox: background work is written with the change that caused it.
 
-`enqueue(task, *args, **kwargs)` inserts a row in the caller's transaction, so the work exists
-exactly when the change does. When the transaction commits, the row is handed to the broker at
-once; if the broker is down the row stays pending (the request still succeeds) and the relay
-delivers it later: beat's relay loop (outbox.beat), or `manage.py outbox_relay`.
+`enqueue(task, *args, **kwargs)` (a task or its registered name) inserts a row in the caller's
+transaction, so the work exists exactly when the change does. When the transaction commits, the
+row is handed to the broker at once; if the broker is down the row stays pending (the request
+still succeeds) and the relay delivers it later: beat's relay loop (outbox.beat), or `manage.py outbox_relay`.
 
 A row is marked sent in the transaction that published it, under a row lock taken with SKIP
 LOCKED, so concurrent relays never publish one row twice. A crash between the broker accepting a
@@ -38,8 +38,16 @@ PUBLISH_TRANSPORT_OPTIONS = {
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
-    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits.
+
+    `task` is a registered task name ("validation.revalidate_peering") or the task itself: by name, a
+    service queues another app's work without importing it. A name no worker would know is refused
+    here, in the caller's transaction, rather than left pending for ever.
+    """
+    name = task if isinstance(task, str) else task.name
+    if _registered_task(current_app, name) is None:
+        raise LookupError(f"No task named {name} is registered.")
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
     return message
 

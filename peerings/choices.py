@@ -1,6 +1,7 @@
 """Peering values, spelled exactly as Azure's API returns them (docs/DOMAIN.md)."""
 
 from core.choices import ChoiceSet
+from registry.choices import RoutingRegistryChoices  # noqa: F401  (peerings migration 0001 names it here)
 
 
 class PeeringTypeChoices(ChoiceSet):
@@ -93,19 +94,6 @@ class PrefixValidationStateChoices(ChoiceSet):
         (INVALID_SIGNATURE_ENCODING, "InvalidSignatureEncoding", "red"),
         (SIGNATURE_VERIFICATION_FAILED, "SignatureVerificationFailed", "red"),
     )
-
-
-class RoutingRegistryChoices(ChoiceSet):
-    ARIN = "ARIN"
-    APNIC = "APNIC"
-    AFRINIC = "AFRINIC"
-    LACNIC = "LACNIC"
-    RIPENCC = "RIPENCC"
-    RADB = "RADB"
-    ALTDB = "ALTDB"
-    LEVEL3 = "LEVEL3"
-
-    CHOICES = tuple((name, name, "gray") for name in (ARIN, APNIC, AFRINIC, LACNIC, RIPENCC, RADB, ALTDB, LEVEL3))
 
 
 class TicketStatusChoices(ChoiceSet):

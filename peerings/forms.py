@@ -2,9 +2,11 @@
 
 from django import forms
 
-from core.forms import UncutForm, split_prefixes
+from core.forms import UncutForm
+from core.net import split_prefixes
+from registry.choices import RoutingRegistryChoices
 
-from .choices import PeeringTypeChoices, RoutingRegistryChoices
+from .choices import PeeringTypeChoices
 from .validators import MD5_KEY_MAX_LENGTH
 
 

@@ -5,6 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.net import MAX_ASN
+from registry.choices import RoutingRegistryChoices
+
 from .choices import (
     AdvertisedPublicPrefixesStateChoices,
     BgpStateChoices,
@@ -12,14 +15,12 @@ from .choices import (
     PeeringStateChoices,
     PeeringTypeChoices,
     PrefixValidationStateChoices,
-    RoutingRegistryChoices,
     TicketStatusChoices,
 )
 
 AZURE_ASN = 12076
 # Microsoft peering on circuits created since this date advertises nothing until a route filter is attached.
 ROUTE_FILTER_REQUIRED_SINCE = date(2017, 8, 1)
-MAX_ASN = 4294967295
 
 
 class Peering(models.Model):

@@ -1,18 +1,22 @@
-"""Every write to peerings, their BGP sessions, advertised prefixes and validation tickets."""
+"""Every write to peerings, their BGP sessions and advertised prefixes (their validation states included).
 
-from django.contrib.auth import get_user_model
+Validation (the registry verdicts and the ticket workflow, in the validation app) records its
+outcomes through `peering_record_validation` and `peering_record_manual_validation`, and is asked
+to re-validate by name through the outbox: peerings imports nothing of it.
+"""
+
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_event_record
 from audit.statemachine import circuit_touch, lock, transition
-from circuits.models import Circuit
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
+from core.net import is_private_asn
 from core.secrets import secret_digest
-from notifications.services import notify_circuit_watchers
+from outbox.services import enqueue
+from registry.choices import RoutingRegistryChoices
 
-from .approval_selectors import DECIDE_PERMISSION
 from .choices import (
     AdvertisedPublicPrefixesStateChoices as PrefixesState,
 )
@@ -20,16 +24,13 @@ from .choices import (
     BgpStateChoices,
     LinkChoices,
     PeeringTypeChoices,
-    RoutingRegistryChoices,
     TicketStatusChoices,
 )
 from .choices import (
     PrefixValidationStateChoices as PrefixState,
 )
-from .evidence import evidence_check
-from .models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
+from .models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket
 from .validators import (
-    is_private_asn,
     parse_advertised_prefixes,
     validate_asn,
     validate_peer_subnets,
@@ -40,18 +41,11 @@ from .validators import (
 PASSING_PREFIX_STATES = {PrefixState.CONFIGURED}
 WAITING_REASON = "Waiting for validation against the routing registry."
 IN_PROGRESS_PREFIX_STATES = {PrefixState.CONFIGURING, PrefixState.NOT_CONFIGURED}
-TICKET_TRANSITIONS = {
-    TicketStatusChoices.OPEN: {
-        TicketStatusChoices.APPROVED,
-        TicketStatusChoices.REJECTED,
-        TicketStatusChoices.WITHDRAWN,
-    },
-}
 
 
 def peering_fields_check(
     *,
-    circuit: Circuit,
+    circuit,
     peering_type=None,
     peer_asn=None,
     primary_peer_address_prefix=None,
@@ -142,7 +136,7 @@ def _refuse_people_on_layer3(circuit, actor):
 @transaction.atomic
 def peering_configure(
     *,
-    circuit: Circuit,
+    circuit,
     actor: Actor,
     peering_type: str,
     peer_asn: int,
@@ -280,11 +274,28 @@ def peering_record_validation(*, peering: Peering, verdicts: dict, actor: Actor,
     return peering_refresh_prefixes_state(peering=peering, actor=actor, reason=reason)
 
 
-def _revalidate_on_commit(peering, reason):
-    # registry builds on peerings, so it is imported here, where it is needed, not at module load.
-    from registry.tasks import peering_revalidate_on_commit
+@transaction.atomic
+def peering_record_manual_validation(
+    *, peering: Peering, prefixes, actor: Actor, prefix_reason: str, reason: str = ""
+) -> Peering:
+    """Prefixes an approver validated by hand become Configured for the peering's current ASN, which
+    they remember (re-validation leaves them Configured until that ASN changes); the peering follows."""
+    asn = peering.validation_asn
+    for prefix in prefixes:
+        _prefix_record(
+            prefix=prefix,
+            to=PrefixState.CONFIGURED,
+            actor=actor,
+            reason=prefix_reason,
+            circuit_id=peering.circuit_id,
+            extra={"manual_validation_asn": asn},
+        )
+    return peering_refresh_prefixes_state(peering=peering, actor=actor, reason=reason)
 
-    peering_revalidate_on_commit(peering.pk, reason=reason)
+
+def _revalidate_on_commit(peering, reason):
+    # Queued by name: the validation app (above peerings) registers the task.
+    enqueue("validation.revalidate_peering", peering.pk, reason)
 
 
 def _audit_change(*, peering, field, old, new, actor, reason=""):
@@ -423,150 +434,3 @@ def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason:
         circuit_id=peering.circuit_id,
     )
     return session
-
-
-# Audit events (append-only, kept for ever) and notifications (e-mailed) point at the ticket rather
-# than copy its note or decision reason: people's text stays in one place, with its length limit.
-def _see_ticket(ticket):
-    return f"See ticket #{ticket.pk} for its note, evidence and decision."
-
-
-def _refuse_too_long(text, *, model_field, field):
-    """People's text is bounded (stored, shown and e-mailed): refuse more than the column holds."""
-    limit = PrefixValidationTicket._meta.get_field(model_field).max_length
-    if len(text) > limit:
-        raise DomainError(f"Keep this under {limit} characters (it has {len(text)}).", field=field)
-
-
-def _ticket_notify(*, ticket, actor, title, body, also=()):
-    """Tell the circuit's watchers and the requester (and `also`) what happened, except whoever did it."""
-    notify_circuit_watchers(
-        circuit=ticket.peering.circuit,
-        kind=f"ticket_{ticket.status}",
-        title=title,
-        body=body,
-        also=[ticket.requested_by, *also],
-        skip_user=actor.user,
-    )
-
-
-def _ticket_prefixes(peering, prefixes):
-    wanted = {str(p) for p in prefixes}
-    rows = list(peering.advertised_prefixes.filter(prefix__in=wanted))
-    if not rows or len(rows) != len(wanted):
-        raise DomainError("Choose prefixes advertised on this peering.", field="prefixes")
-    passing = [row.prefix for row in rows if row.validation_state in PASSING_PREFIX_STATES]
-    if passing:
-        raise DomainError(f"Already validated, no ticket needed: {', '.join(passing)}.", field="prefixes")
-    return rows
-
-
-@transaction.atomic
-def ticket_open(*, peering: Peering, prefixes, note: str, actor: Actor, evidence_files=()) -> PrefixValidationTicket:
-    """An engineer asks for manual validation of prefixes, with evidence (e.g. a Letter of Authorization)."""
-    if actor.user is None:
-        raise DomainError("A ticket is opened by a person, who answers for its evidence.")
-    _refuse_too_long(note, model_field="note", field="note")
-    peering = lock(peering)
-    if not peering.is_microsoft:
-        raise DomainError("Only Microsoft peering prefixes need validation.")
-    if peering.advertised_public_prefixes_state != PrefixesState.VALIDATION_NEEDED:
-        raise DomainError(
-            f"The prefixes are {peering.advertised_public_prefixes_state}; a ticket is for ValidationNeeded."
-        )
-    rows = _ticket_prefixes(peering, [getattr(p, "prefix", p) for p in prefixes])
-    already = PrefixValidationTicket.objects.filter(
-        peering=peering, status=TicketStatusChoices.OPEN, prefixes__in=rows
-    ).first()
-    if already:
-        raise DomainError(f"{already} is already open for some of these prefixes.", field="prefixes")
-    checked = [evidence_check(upload) for upload in evidence_files]
-    ticket = PrefixValidationTicket.objects.create(peering=peering, note=note, requested_by=actor.user)
-    ticket.prefixes.set(rows)
-    for upload, content_type in checked:
-        TicketEvidence.objects.create(
-            ticket=ticket, file=upload, original_name=upload.name, content_type=content_type, size=upload.size
-        )
-    circuit_touch(peering.circuit_id)
-    audit_event_record(
-        obj=ticket,
-        field="status",
-        from_value="",
-        to_value=ticket.status,
-        actor=actor,
-        reason=f"Manual validation requested for {len(rows)} prefixes. {_see_ticket(ticket)}",
-        circuit_id=peering.circuit_id,
-    )
-    _ticket_notify(
-        ticket=ticket,
-        actor=actor,
-        title=f"{ticket} opened: manual validation of {', '.join(row.prefix for row in rows)}",
-        body=f"{actor} asks for manual validation. {_see_ticket(ticket)}",
-        also=get_user_model().objects.with_perm(DECIDE_PERMISSION, include_superusers=False),
-    )
-    return ticket
-
-
-def _refuse_unless_another_approver(ticket, actor):
-    """Tickets are decided by a person holding the decide permission, never the requester (four eyes)."""
-    if actor.user is None or not actor.user.has_perm(DECIDE_PERMISSION):
-        raise DomainError("Only an approver can approve or reject prefix validation tickets.", code="forbidden")
-    if actor.user.pk == ticket.requested_by_id:
-        raise DomainError("You opened this ticket: another approver must decide it (four eyes).")
-
-
-def _ticket_decide(*, ticket, to, actor, reason):
-    _refuse_too_long(reason, model_field="decision_reason", field="reason")
-    locked = lock(ticket)
-    if not locked.is_open:
-        who = locked.decided_by or locked.requested_by
-        raise DomainError(
-            f"{locked} was already {locked.status} by {who} at {locked.decided_at:%Y-%m-%d %H:%M}.", code="conflict"
-        )
-    locked, _ = transition(
-        obj=locked,
-        field="status",
-        to=to,
-        actor=actor,
-        reason=_see_ticket(locked),
-        allowed=TICKET_TRANSITIONS,
-        extra={"decided_by": actor.user, "decided_at": timezone.now(), "decision_reason": reason},
-        circuit_id=locked.peering.circuit_id,
-    )
-    _ticket_notify(ticket=locked, actor=actor, title=f"{locked} {locked.status} by {actor}", body=_see_ticket(locked))
-    return locked
-
-
-@transaction.atomic
-def ticket_approve(*, ticket: PrefixValidationTicket, actor: Actor, reason: str = "") -> PrefixValidationTicket:
-    """Approve: the ticket's prefixes become Configured; when all are, BGP may come up."""
-    _refuse_unless_another_approver(ticket, actor)
-    ticket = _ticket_decide(ticket=ticket, to=TicketStatusChoices.APPROVED, actor=actor, reason=reason or "Approved.")
-    asn = ticket.peering.validation_asn
-    for prefix in ticket.prefixes.all():
-        _prefix_record(
-            prefix=prefix,
-            to=PrefixState.CONFIGURED,
-            actor=actor,
-            reason=f"Manually validated for AS{asn} by ticket #{ticket.pk} ({actor}).",
-            circuit_id=ticket.peering.circuit_id,
-            extra={"manual_validation_asn": asn},
-        )
-    peering_refresh_prefixes_state(peering=ticket.peering, actor=actor, reason=f"Ticket #{ticket.pk} approved.")
-    return ticket
-
-
-@transaction.atomic
-def ticket_reject(*, ticket: PrefixValidationTicket, actor: Actor, reason: str) -> PrefixValidationTicket:
-    """Reject with a reason; the prefixes stay in ValidationNeeded."""
-    if not (reason or "").strip():
-        raise DomainError("Say why the ticket is rejected, so the engineer knows what to fix.", field="reason")
-    _refuse_unless_another_approver(ticket, actor)
-    return _ticket_decide(ticket=ticket, to=TicketStatusChoices.REJECTED, actor=actor, reason=reason.strip())
-
-
-@transaction.atomic
-def ticket_withdraw(*, ticket: PrefixValidationTicket, actor: Actor, reason: str = "") -> PrefixValidationTicket:
-    if actor.user is None or actor.user.pk != ticket.requested_by_id:
-        raise DomainError("Only the engineer who opened the ticket can withdraw it.")
-    return _ticket_decide(ticket=ticket, to=TicketStatusChoices.WITHDRAWN, actor=actor, reason=reason or "Withdrawn.")

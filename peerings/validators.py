@@ -1,10 +1,9 @@
 """docs/DOMAIN.md's peering rules as pure functions; each raises DomainError naming the field."""
 
-import ipaddress
-
 from core.errors import DomainError, ErrorCollector
+from core.net import MAX_ASN, parse_network, special_use_reason
 
-from .models import AZURE_ASN, MAX_ASN
+from .models import AZURE_ASN
 
 MD5_KEY_MAX_LENGTH = 25
 MAX_PREFIXES_PER_SESSION = 200
@@ -12,15 +11,10 @@ MAX_PREFIXES_PER_SESSION = 200
 INVALID_ASNS = {0, 23456, 65535, MAX_ASN}
 AZURE_RESERVED_ASNS = range(65515, 65521)
 DOCUMENTATION_ASNS = (range(64496, 64512), range(65536, 65552))
-PRIVATE_ASNS = (range(64512, 65535), range(4200000000, 4294967295))
-
-
-def is_private_asn(asn: int) -> bool:
-    return any(asn in block for block in PRIVATE_ASNS)
 
 
 def validate_asn(asn, *, field="peer_asn"):
-    """Refuse ASNs that can never peer with Azure. Private ASNs pass (see is_private_asn)."""
+    """Refuse ASNs that can never peer with Azure. Private ASNs pass (see core.net.is_private_asn)."""
     if not isinstance(asn, int) or isinstance(asn, bool):
         raise DomainError("Enter the AS number as a whole number, e.g. 64500.", field=field)
     if not 0 <= asn <= MAX_ASN:
@@ -33,32 +27,6 @@ def validate_asn(asn, *, field="peer_asn"):
         raise DomainError(f"AS{asn} is reserved by Azure (65515–65520); use another AS number.", field=field)
     if any(asn in block for block in DOCUMENTATION_ASNS):
         raise DomainError(f"AS{asn} is reserved for documentation (RFC 5398); use your real AS number.", field=field)
-
-
-def parse_network(value, *, field):
-    text = (value or "").strip()
-    try:
-        return ipaddress.ip_network(text, strict=True)
-    except ValueError:
-        pass
-    try:
-        ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        raise DomainError(f"“{text[:60]}” is not a network prefix such as 192.168.100.128/30.", field=field) from None
-    raise DomainError(f"“{text}” has host bits set: give the network address of the subnet.", field=field)
-
-
-def special_use_reason(network) -> str | None:
-    """Why a network is not public, unicast, globally routed space; None when it is."""
-    if network.is_private:
-        return "private or special-use address space (RFC 1918 / RFC 6890)"
-    if network.is_loopback or network.is_link_local or network.is_multicast or network.is_reserved:
-        return "special-use address space"
-    if getattr(network, "is_site_local", False):  # fec0::/10: deprecated, yet ipaddress calls it global
-        return "IPv6 site-local space (deprecated, RFC 3879)"
-    if not network.is_global:
-        return "not globally routable (special-use space, RFC 6890)"
-    return None
 
 
 def validate_public(network, *, field):

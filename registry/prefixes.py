@@ -1,16 +1,6 @@
-"""Prefixes as index keys: (family, network bytes, length), and the keys that cover a prefix."""
-
-import ipaddress
+"""Prefixes as index keys: (network bytes, length), the keys that cover a prefix and the range of its more-specifics."""
 
 WIDTH = {4: 4, 6: 16}
-
-
-def prefix_parse(text: str, *, strict: bool = True):
-    return ipaddress.ip_network(text.strip(), strict=strict)
-
-
-def network_key(network) -> tuple[int, bytes, int]:
-    return network.version, network.network_address.packed, network.prefixlen
 
 
 def covering_keys(network) -> list[tuple[int, bytes]]:

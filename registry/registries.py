@@ -3,7 +3,8 @@
 import re
 
 from core.errors import DomainError
-from peerings.choices import RoutingRegistryChoices
+
+from .choices import RoutingRegistryChoices
 
 # Azure spells RIPE's registry RIPENCC; its route objects say `source: RIPE`. The others match.
 AZURE_TO_RPSL = {RoutingRegistryChoices.RIPENCC: "RIPE"}

@@ -19,10 +19,9 @@ from decimal import Decimal
 import ijson
 
 from core.errors import DomainError
+from core.net import MAX_ASN, prefix_parse
 
 from .files import NotRegistryData, first_bytes, open_binary, text_reader
-from .prefixes import prefix_parse
-from .rpsl import MAX_ASN
 
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
 NOT_AVAILABLE = "N/A"

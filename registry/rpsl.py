@@ -8,12 +8,12 @@ Prefixes are read as irrd's RPSLIPv4PrefixField/RPSLIPv6PrefixField read them: z
 are normalised (185.40.012.0/24 is 185.40.12.0/24), host bits set (10.0.0.1/8) are refused.
 """
 
-import ipaddress
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.errors import DomainError
+from core.net import MAX_ASN, HostBitsSet, prefix_parse
 
 from .files import NotRegistryData, first_bytes, open_binary, text_reader
 
@@ -22,7 +22,6 @@ _ASN = re.compile(r"^AS(\d{1,10})$", re.IGNORECASE)
 _IPV4_PREFIX = re.compile(r"^(\d+)\.(\d+)\.(\d+)\.(\d+)/(\d+)$", re.ASCII)
 # An NRTM stream (`%START`, then `ADD 42` / `DEL 43` before each object) holds changes, not a full set.
 _NRTM_OPERATION = re.compile(r"^(ADD|DEL)(\s+\d+)?\s*$")
-MAX_ASN = 4294967295
 CONTINUATION = (" ", "\t", "+")
 
 
@@ -120,15 +119,19 @@ def rpsl_prefix(text: str, *, version: int):
     if "/" not in text or "%" in text:  # ipaddress takes an IPv6 scope (`%eth0`); a prefix has none
         raise ValueError(f"is not an IPv{version} prefix")
     try:
-        interface = ipaddress.ip_interface(text)
+        network = prefix_parse(text)
+    except HostBitsSet as refusal:
+        _check_version(refusal.network, version)
+        raise ValueError(f"has host bits set (irrd refuses it; the prefix would be {refusal.network})") from None
     except ValueError:
         raise ValueError(f"is not an IPv{version} prefix") from None
-    network = interface.network
+    _check_version(network, version)
+    return network
+
+
+def _check_version(network, version):
     if network.version != version:
         raise ValueError(f"holds an IPv{network.version} prefix")
-    if interface.ip != network.network_address:
-        raise ValueError(f"has host bits set (irrd refuses it; the prefix would be {network})")
-    return network
 
 
 def route_from_object(obj: RpslObject, *, source: str = "") -> Route:

@@ -1,4 +1,5 @@
-"""Imports of routing data. Each replaces what it supersedes atomically, then re-validation is queued."""
+"""Imports of routing data. Each replaces what it supersedes atomically, then re-validation is queued
+(by task name, through the outbox)."""
 
 import csv
 import itertools
@@ -13,13 +14,13 @@ from django.db import connection, transaction
 from audit.services import audit_event_record
 from core.actors import IMPORTER, Actor
 from core.errors import DomainError
+from outbox.services import enqueue
 
 from .files import NotRegistryData
 from .models import RegistryImport, Roa, RouteObject
 from .registries import rpsl_source
 from .roas import roa_payloads
 from .rpsl import ROUTE_CLASSES, route_from_object, rpsl_dump_lines, rpsl_objects
-from .tasks import microsoft_peerings_revalidate_on_commit
 
 BATCH_SIZE = 5000
 MALFORMED_SAMPLE = 100
@@ -182,7 +183,8 @@ def _record(*, kind, source, paths, counts, actor, what):
         reason=f"{source}: {counts.imported} imported, {counts.skipped} skipped, {counts.malformed} malformed "
         f"from {', '.join(Path(path).name for path in paths)}.",
     )
-    microsoft_peerings_revalidate_on_commit(reason=f"New {source} routing data imported.")
+    # By name: validation (above registry) registers the task and judges peerings against the new data.
+    enqueue("validation.revalidate_microsoft_peerings", f"New {source} routing data imported.")
     return record
 
 

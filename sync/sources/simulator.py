@@ -10,7 +10,7 @@ circuit) and reports it once due. Every random draw is seeded by (seed, circuit,
 is reproducible; ONRAMP_SIMULATOR_SPEED divides every delay so a demo moves in seconds.
 
 Prefix outcomes, for Microsoft peering prefixes still waiting for validation: by default the
-routing-registry validator (registry.validator) judges them; ONRAMP_SIMULATOR_PREFIX_OUTCOME set to
+routing-registry validator (validation.verdicts) judges them; ONRAMP_SIMULATOR_PREFIX_OUTCOME set to
 `Configured`, `ValidationNeeded` or `mixed` gives that outcome instead, and ONRAMP_PREFIX_VALIDATOR
 may name any callable `(peering) -> {prefix: (state, reason)}`.
 """
@@ -27,6 +27,7 @@ from circuits.choices import ServiceProviderProvisioningStateChoices as Provider
 from core.actors import SIMULATOR
 from peerings.choices import AdvertisedPublicPrefixesStateChoices, BgpStateChoices, PeeringTypeChoices
 from peerings.choices import PrefixValidationStateChoices as PrefixState
+from validation.verdicts import prefixes_check
 
 from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError
 
@@ -43,8 +44,6 @@ PENDING_PREFIX_STATES = (PrefixState.NOT_CONFIGURED, PrefixState.CONFIGURING)
 
 def registry_verdicts(peering):
     """The routing-registry validator's verdict on each advertised prefix of a Microsoft peering."""
-    from registry.validator import prefixes_check
-
     prefixes = [prefix.prefix for prefix in peering.advertised_prefixes.all()]
     findings = prefixes_check(prefixes, asn=peering.validation_asn, registry=peering.routing_registry_name)
     return {finding.prefix: (finding.state, finding.reason) for finding in findings}

@@ -4,11 +4,11 @@ import pytest
 from playwright.sync_api import expect
 
 from core.actors import Actor
-from peerings import services
 from peerings.models import Peering
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 from core.actors import Actor
 from notifications.models import Heartbeat, Notification
 from outbox.models import OutboxMessage
-from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.billing.factories import PortPriceFactory
 from tests.integration.conftest import _database_url, wait_for
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -8,12 +8,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.actors import Actor
-from peerings import services
 from peerings.choices import TicketStatusChoices
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import UserFactory
 from tests.hostile.conftest import CIDRS, MARKUP, hostile, hostile_text
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

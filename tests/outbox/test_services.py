@@ -42,6 +42,22 @@ def test_a_task_is_written_with_the_change_and_published_only_on_commit(django_c
 
 
 @pytest.mark.django_db
+def test_a_task_is_queued_by_its_registered_name_as_by_itself(django_capture_on_commit_callbacks):
+    with mock.patch.object(heartbeat, "apply_async") as published, django_capture_on_commit_callbacks(execute=True):
+        message = enqueue("notifications.heartbeat")
+    assert message.task == "notifications.heartbeat"
+    published.assert_called_once()
+    assert _sent(message)
+
+
+@pytest.mark.django_db
+def test_a_name_no_task_is_registered_under_is_refused_when_queued():
+    with pytest.raises(LookupError, match="No task named tasks.misspelt is registered"):
+        enqueue("tasks.misspelt")
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_rolled_back_change_queues_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
         enqueue(heartbeat)

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import DomainError
+from core.net import is_private_asn
 from peerings.validators import (
-    is_private_asn,
     parse_advertised_prefixes,
     validate_asn,
     validate_peer_subnets,
@@ -93,11 +93,6 @@ def test_asn_is_refused_exactly_when_invalid_reserved_documentation_or_microsoft
         assert refused_field(validate_asn, asn, field="peer_asn") == "peer_asn"
     else:
         validate_asn(asn)
-
-
-@given(asn=asns)
-def test_private_asns_are_exactly_the_two_private_ranges(asn):
-    assert is_private_asn(asn) == any(asn in block for block in PRIVATE)
 
 
 @given(asn=st.integers(64512, 65534).filter(lambda asn: asn not in AZURE_RESERVED))

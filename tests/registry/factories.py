@@ -1,7 +1,7 @@
 import factory
 
+from core.net import prefix_parse
 from registry.models import Roa, RouteObject
-from registry.prefixes import prefix_parse
 
 
 class PrefixKeyFactory(factory.django.DjangoModelFactory):

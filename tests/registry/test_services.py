@@ -4,6 +4,7 @@ import pytest
 
 from audit.models import AuditEvent
 from core.errors import DomainError
+from outbox.models import OutboxMessage
 from registry.models import RegistryImport, Roa, RouteObject
 from registry.services import irr_import, malformed_allowed, roas_import
 from tests.registry.factories import RoaFactory, RouteObjectFactory
@@ -43,13 +44,14 @@ def test_a_failed_import_leaves_the_previous_data(sample):
 
 def test_an_import_is_audited_and_queues_revalidation_after_commit(sample, django_capture_on_commit_callbacks):
     with (
-        mock.patch("registry.tasks.microsoft_peerings_revalidate.apply_async") as queued,
+        mock.patch("validation.tasks.revalidate_microsoft_peerings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         record = irr_import(paths=[sample("radb-sample.db")], source="RADB")
     event = AuditEvent.objects.get(object_id=record.pk, field="imported")
     assert event.to_value == "3 route objects" and event.actor_kind == "import"
     queued.assert_called_once()
+    assert OutboxMessage.objects.get().task == "validation.revalidate_microsoft_peerings"  # by name: no import
 
 
 def test_missing_files_are_refused_before_anything_is_deleted(tmp_path):

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.actors import Actor
-from peerings import services as peering_services
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation.services import ticket_open
 
 PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -50,7 +50,7 @@ def estate(db, team, settings, tmp_path):
     microsoft = PeeringFactory(circuit=circuit, microsoft=True, advertised_public_prefixes_state="ValidationNeeded")
     AdvertisedPrefixFactory(peering=microsoft, prefix="80.10.5.0/24", validation_state="ValidationNeeded")
     engineer = UserFactory(username="requester", role="engineer", team=team)
-    ticket = peering_services.ticket_open(
+    ticket = ticket_open(
         peering=microsoft,
         prefixes=["80.10.5.0/24"],
         note="LOA attached.",

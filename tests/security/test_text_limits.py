@@ -10,11 +10,11 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from core.actors import Actor
 from notifications.models import Notification
-from peerings import services
-from peerings.evidence import evidence_name
 from peerings.models import PrefixValidationTicket
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
+from validation.evidence import evidence_name
 
 pytestmark = pytest.mark.django_db
 

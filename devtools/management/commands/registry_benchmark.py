@@ -11,7 +11,7 @@ from django.db import connection
 from registry.models import RouteObject
 from registry.selectors import routes_more_specific
 from registry.services import irr_import
-from registry.validator import prefixes_check
+from validation.verdicts import prefixes_check
 
 SOURCE = "BENCH"
 ASN = 64500  # every third route object has this origin, so every IRR verdict shows up in the figures

@@ -12,10 +12,10 @@ from django.db import connection
 
 from core.actors import Actor
 from core.errors import DomainError
-from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import UserFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
 
 
 @pytest.mark.django_db(transaction=True)

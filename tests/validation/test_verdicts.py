@@ -6,9 +6,10 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEvent
 from core.actors import SYSTEM
-from registry.validator import IrrVerdict, RpkiVerdict, peering_validate, prefixes_check
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.registry.factories import RoaFactory, RouteObjectFactory
+from validation.services import peering_validate
+from validation.verdicts import IrrVerdict, RpkiVerdict, prefixes_check
 
 pytestmark = pytest.mark.django_db
 V4, V6 = "v4", "v6"

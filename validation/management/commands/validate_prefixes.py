@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from registry.rpsl import MAX_ASN
-from registry.validator import prefixes_check
+from core.net import MAX_ASN
+from validation.verdicts import prefixes_check
 
 
 class Command(BaseCommand):

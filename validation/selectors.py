@@ -1,4 +1,5 @@
-"""Reads for the approvals pages: the open-ticket queue, one ticket, and who may see a ticket.
+"""Reads for the approvals pages: the open-ticket queue, one ticket, and who may see a ticket
+(tickets and evidence are peerings' tables, read here).
 
 SECURITY: every ticket, evidence file and peering named by id is looked up through the circuit
 scope (circuits.selectors): a ticket is visible to whoever may view its circuit (members of the
@@ -11,9 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
 from circuits.selectors import circuits_in_scope
-
-from .choices import PeeringTypeChoices, TicketStatusChoices
-from .models import AdvertisedPrefix, Peering, PrefixValidationTicket, TicketEvidence
+from peerings.choices import PeeringTypeChoices, TicketStatusChoices
+from peerings.models import AdvertisedPrefix, Peering, PrefixValidationTicket, TicketEvidence
 
 DECIDE_PERMISSION = "peerings.decide_prefixvalidationticket"
 

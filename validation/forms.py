@@ -1,10 +1,10 @@
 from django import forms
 
 from core.forms import UncutForm
+from peerings.models import PrefixValidationTicket
+from peerings.services import PASSING_PREFIX_STATES
 
 from .evidence import MAX_EVIDENCE_BYTES
-from .models import PrefixValidationTicket
-from .services import PASSING_PREFIX_STATES
 
 MAX_EVIDENCE_FILES = 5
 

@@ -12,8 +12,8 @@ from core.actors import Actor
 from core.errors import DomainError
 
 from . import services
-from .approval_forms import TicketDecisionForm, TicketOpenForm
-from .approval_selectors import (
+from .forms import TicketDecisionForm, TicketOpenForm
+from .selectors import (
     DECIDE_PERMISSION,
     evidence_for,
     microsoft_peering_for,
@@ -25,12 +25,12 @@ from .approval_selectors import (
 
 @permission_required(DECIDE_PERMISSION, raise_exception=True)
 def approval_queue(request):
-    return render(request, "approvals/queue.html", {"tickets": ticket_queue(request.user)})
+    return render(request, "validation/queue.html", {"tickets": ticket_queue(request.user)})
 
 
 def ticket_detail(request, pk):
     ticket = ticket_for(request.user, pk)
-    return render(request, "approvals/ticket_detail.html", {"ticket": ticket, "history": ticket_history(ticket)})
+    return render(request, "validation/ticket_detail.html", {"ticket": ticket, "history": ticket_history(ticket)})
 
 
 @permission_required("peerings.add_prefixvalidationticket", raise_exception=True)
@@ -51,7 +51,7 @@ def ticket_create(request, peering_pk):
         else:
             messages.success(request, f"{ticket} is open; the approvers have been notified.")
             return redirect("approvals:ticket_detail", pk=ticket.pk)
-    return render(request, "approvals/ticket_form.html", {"peering": peering, "form": form})
+    return render(request, "validation/ticket_form.html", {"peering": peering, "form": form})
 
 
 def _decide(request, pk, service, *, reason_required=False, done):
@@ -80,8 +80,8 @@ def _decision_fragment(request, pk, error):
     ticket = ticket_for(request.user, pk)
     context = {"ticket": ticket, "error": error, "reason": request.POST}
     if request.htmx.current_url_abs_path != reverse("approvals:ticket_detail", args=[pk]):
-        return render(request, "approvals/queue.html#ticket", context)
-    return render(request, "approvals/ticket_detail.html#decided", {**context, "history": ticket_history(ticket)})
+        return render(request, "validation/queue.html#ticket", context)
+    return render(request, "validation/ticket_detail.html#decided", {**context, "history": ticket_history(ticket)})
 
 
 def _return_address(request):

@@ -6,11 +6,13 @@ import pytest
 
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
+from outbox.models import OutboxMessage
 from peerings import services
-from registry import tasks
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 from tests.registry.factories import RouteObjectFactory
+from validation import tasks
+from validation.services import ticket_approve, ticket_open
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +53,19 @@ def test_changing_prefixes_adds_and_removes_rows_and_is_audited(peering, enginee
 
 def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(tasks.peering_revalidate, "apply_async") as queued,
+        mock.patch.object(tasks.revalidate_peering, "apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
     queued.assert_called_once()
     assert queued.call_args.args == ([peering.pk, "The peering's prefixes, ASN or registry changed."], {})
+    assert OutboxMessage.objects.get().task == "validation.revalidate_peering"  # by name: peerings imports no task
 
 
 def test_revalidation_after_an_asn_change_judges_against_the_new_asn(peering, engineer_actor):
     RouteObjectFactory(prefix="80.10.0.0/16", origin=13335)
     update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
-    tasks.peering_revalidate(peering.pk)
+    tasks.revalidate_peering(peering.pk)
     prefix = peering.advertised_prefixes.get()
     assert prefix.validation_state == "AsnValidationFailed" and "not AS3356" in prefix.reason
 
@@ -101,7 +104,7 @@ def test_private_peering_has_no_prefixes_to_change(engineer_actor):
 def test_an_import_revalidates_every_microsoft_peering(peering):
     peering.advertised_prefixes.update(validation_state="Configuring")
     RouteObjectFactory(prefix="80.10.0.0/16")
-    tasks.microsoft_peerings_revalidate("New RADB data.")
+    tasks.revalidate_microsoft_peerings("New RADB data.")
     peering.refresh_from_db()
     assert peering.advertised_public_prefixes_state == "Configured"
 
@@ -109,11 +112,11 @@ def test_an_import_revalidates_every_microsoft_peering(peering):
 def test_approving_a_ticket_lets_bgp_come_up(peering, approver, engineer):
     peering.advertised_prefixes.update(validation_state="ValidationNeeded")
     services.peering_refresh_prefixes_state(peering=peering, actor=SYSTEM)
-    ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
+    ticket = ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
     session = peering.bgp_sessions.first()
     with pytest.raises(DomainError, match="only when its prefixes are Configured"):
         services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM)
-    services.ticket_approve(ticket=ticket, actor=Actor.person(approver))
+    ticket_approve(ticket=ticket, actor=Actor.person(approver))
     assert services.bgp_session_set_state(session=session, to="Established", actor=SYSTEM).is_established
 
 

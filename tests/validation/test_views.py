@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from core.actors import Actor
 from notifications.models import Notification
-from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from validation import services
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

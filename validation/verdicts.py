@@ -1,20 +1,17 @@
 """The prefix validator: IRR and RPKI verdicts per advertised prefix, and what they mean on Azure.
 
-`prefixes_check` judges prefixes against an ASN and a registry (used by the validate_prefixes
-command); `peering_validate` judges a Microsoft peering's prefixes and records each one's state and
-reason through the peerings services, so every change is audited. The simulator calls
-`peering_validate` for Microsoft peering outcomes.
+`prefixes_check` judges prefixes against an ASN and a registry's imported routing data, and writes
+nothing (the validate_prefixes command and the simulator use it as is); `validation.services.peering_validate`
+records its findings for a Microsoft peering.
 """
 
 import enum
 from dataclasses import dataclass
 
+from core.net import is_private_asn, parse_network, special_use_reason
 from peerings.choices import PrefixValidationStateChoices as PrefixState
-from peerings.services import peering_record_validation
-from peerings.validators import is_private_asn, parse_network, special_use_reason
-
-from .registries import azure_registry_name, rpsl_source
-from .selectors import roas_covering, routes_covering, routes_more_specific
+from registry.registries import azure_registry_name, rpsl_source
+from registry.selectors import roas_covering, routes_covering, routes_more_specific
 
 
 class IrrVerdict(enum.StrEnum):
@@ -157,21 +154,4 @@ def prefixes_check(prefixes, *, asn: int, registry: str) -> list[PrefixFinding]:
             network, irr, irr_detail, rpki, rpki_detail, asn=asn, registry=source, routes=routes[network]
         )
         findings.append(PrefixFinding(str(network), irr, irr_detail, rpki, rpki_detail, state, reason))
-    return findings
-
-
-def peering_validate(*, peering, actor, reason: str = "") -> list[PrefixFinding]:
-    """Validate a Microsoft peering's advertised prefixes and record each prefix's state and reason.
-
-    Prefixes an approver validated manually for the peering's current ASN stay Configured.
-    Returns the findings for every prefix; a non-Microsoft peering has none.
-    """
-    if not peering.is_microsoft or not peering.routing_registry_name:
-        return []
-    prefixes = list(peering.advertised_prefixes.all())
-    asn = peering.validation_asn
-    findings = prefixes_check([p.prefix for p in prefixes], asn=asn, registry=peering.routing_registry_name)
-    manual = {p.prefix for p in prefixes if p.manual_validation_asn == asn}
-    verdicts = {f.prefix: (f.state, f.reason) for f in findings if f.prefix not in manual}
-    peering_record_validation(peering=peering, verdicts=verdicts, actor=actor, reason=reason)
     return findings
