@@ -570,3 +570,10 @@ def ticket_withdraw(*, ticket: PrefixValidationTicket, actor: Actor, reason: str
     if actor.user is None or actor.user.pk != ticket.requested_by_id:
         raise DomainError("Only the engineer who opened the ticket can withdraw it.")
     return _ticket_decide(ticket=ticket, to=TicketStatusChoices.WITHDRAWN, actor=actor, reason=reason or "Withdrawn.")
+
+
+@transaction.atomic
+def peering_record_provisioning_state(*, peering: Peering, to: str, actor: Actor) -> Peering:
+    """Record a peering's ARM provisioningState as Azure reports it (an open string)."""
+    peering, _ = transition(obj=peering, field="provisioning_state", to=to, actor=actor, reason=f"Reported by {actor}.")
+    return peering
