@@ -1,6 +1,6 @@
 """The transactional outbox: background work is written with the change that caused it.
 
-`enqueue(task, *args, **kwargs)` inserts a row in the caller's transaction, so the work exists
+`enqueue(task_name, *args, **kwargs)` inserts a row in the caller's transaction, so the work exists
 exactly when the change does. When the transaction commits, the row is handed to the broker at
 once; if the broker is down the row stays pending (the request still succeeds) and the relay
 delivers it later: beat's relay loop (outbox.beat), or `manage.py outbox_relay`.
@@ -38,8 +38,13 @@ PUBLISH_TRANSPORT_OPTIONS = {
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
-    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits.
+
+    `task` is a registered task name (what services pass: no service imports a task module) or a
+    task object; the row stores only the name either way.
+    """
+    name = task if isinstance(task, str) else task.name
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
     return message
 
