@@ -17,8 +17,8 @@ from circuits import services
 from core.actors import AZURE
 
 from . import polling
+from .importer import ImportRefused, circuit_is_known, circuits_import
 from .sources import SourceError, get_source
-from .sources.importer import ImportRefused, circuit_is_known, circuits_import
 
 logger = logging.getLogger(__name__)
 
