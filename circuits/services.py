@@ -5,6 +5,7 @@ an audit event; refusals raise DomainError with a message that says what to do i
 """
 
 import secrets as std_secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from audit.statemachine import circuit_touch, lock, transition
-from core.actors import Actor
+from core.actors import SYSTEM, Actor
 from core.errors import DomainError, full_clean_or_refuse
 from core.secrets import secret_digest, secret_matches
 
@@ -24,6 +25,7 @@ from .choices import (
     ServiceProviderProvisioningStateChoices as ProviderState,
 )
 from .models import Authorization, Circuit, GlobalReachConnection, ProviderOrder, VNetLink
+from .stuck import StuckRule, stuck_past_provider_threshold
 from .validators import (
     validate_bandwidth,
     validate_bandwidth_change,
@@ -585,3 +587,69 @@ def _global_reach_event(connection, what, *, actor, **values):
         circuit_id=connection.circuit_id,
         **values,
     )
+
+
+# What the sources report about a circuit's health (sync.polling reads them; these record them).
+
+
+@transaction.atomic
+def authorization_record_state(*, authorization: Authorization, to: str, actor: Actor) -> Authorization:
+    """Record authorizationUseStatus as Azure reports it."""
+    authorization, _ = transition(
+        obj=authorization, field="authorization_use_status", to=to, actor=actor, reason=f"Reported by {actor}."
+    )
+    return authorization
+
+
+@transaction.atomic
+def circuit_record_failed_check(*, circuit_id: int, error: str, actor: Actor, now: datetime | None = None) -> Circuit:
+    """Count a failed read; after ONRAMP_STALE_AFTER_FAILURES in a row the circuit is marked stale."""
+    now = now or timezone.now()
+    circuit = Circuit.objects.select_for_update().get(pk=circuit_id)
+    circuit.check_failures += 1
+    circuit.last_checked_at = now
+    circuit.last_check_error = error[:500]
+    circuit.save(update_fields=["check_failures", "last_checked_at", "last_check_error"])
+    if circuit.check_failures >= settings.ONRAMP_STALE_AFTER_FAILURES and not circuit.is_stale:
+        last_good = f"{circuit.last_good_read_at:%Y-%m-%d %H:%M} UTC" if circuit.last_good_read_at else "never"
+        circuit, _ = transition(
+            obj=circuit,
+            field="is_stale",
+            to=True,
+            actor=actor,
+            reason=f"{circuit.check_failures} failed reads in a row (last good read: {last_good}): {error}"[:1000],
+        )
+    return circuit
+
+
+@transaction.atomic
+def circuit_clear_stale(*, circuit: Circuit, actor: Actor) -> Circuit:
+    """A stale circuit was read again successfully."""
+    circuit, _ = transition(obj=circuit, field="is_stale", to=False, actor=actor, reason="Read again successfully.")
+    return circuit
+
+
+@transaction.atomic
+def circuit_flag_stuck(*, circuit: Circuit, reason: str) -> Circuit:
+    circuit, _ = transition(obj=circuit, field="is_stuck", to=True, actor=SYSTEM, reason=reason)
+    return circuit
+
+
+@transaction.atomic
+def circuits_flag_stuck(*, now: datetime | None = None, rule: StuckRule = stuck_past_provider_threshold) -> int:
+    """Flag the circuits in Provisioning that `rule` says are stuck; returns how many were flagged."""
+    now = now or timezone.now()
+    candidates = Circuit.objects.filter(
+        deleted_at__isnull=True,
+        is_stuck=False,
+        service_provider_provisioning_state=ProviderState.PROVISIONING,
+        # Any threshold is at least a day: a cheap filter before asking the rule.
+        state_changed_at__lte=now - timedelta(days=1),
+    ).select_related("service_provider")
+    flagged = 0
+    for circuit in candidates:
+        reason = rule(circuit, now=now)
+        if reason is not None:
+            circuit_flag_stuck(circuit=circuit, reason=reason)
+            flagged += 1
+    return flagged

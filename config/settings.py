@@ -254,7 +254,7 @@ ONRAMP_AZURE_SYNC_INTERVAL = env.float("ONRAMP_AZURE_SYNC_INTERVAL", default=900
 CELERY_BEAT_SCHEDULE = {
     "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},
     "flag-stuck-circuits": {"task": "circuits.flag_stuck", "schedule": 600.0},
-    "heartbeat": {"task": "notifications.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
+    "heartbeat": {"task": "health.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}

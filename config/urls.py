@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from notifications.views import healthz
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="circuits:circuit_list", permanent=False)),
     path("accounts/", include("accounts.urls")),  # before Django's: replaces some of its views
@@ -14,7 +12,7 @@ urlpatterns = [
     path("peerings/", include("peerings.urls")),
     path("approvals/", include("validation.urls")),
     path("billing/", include("billing.urls")),
+    path("", include("health.urls")),  # /healthz and the background-work banner
     path("notifications/", include("notifications.urls")),
-    path("healthz", healthz, name="healthz"),
 ]
 handler500 = "core.errorpages.server_error"  # 503 while the database is unreachable

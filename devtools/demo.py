@@ -24,7 +24,6 @@ from core.actors import SIMULATOR, SYSTEM, Actor
 from peerings import services as peering_services
 from peerings.choices import BgpStateChoices, PeeringTypeChoices
 from registry.services import irr_import, roas_import
-from sync.polling import circuits_flag_stuck
 from validation.services import peering_validate, ticket_open
 
 DEMO_USERS = {
@@ -306,5 +305,5 @@ def seed_demo_estate() -> tuple[int, dict]:
     _demo_routing_data([(stage, peering) for stage, peering, _, _ in microsoft_peerings])
     for stage, peering, engineer, clock in microsoft_peerings:
         _finish_microsoft_peering(stage, peering, engineer, clock)
-    circuits_flag_stuck()
+    services.circuits_flag_stuck()
     return CIRCUIT_COUNT, users

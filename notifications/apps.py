@@ -5,4 +5,4 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self):
-        from . import events, health  # noqa: F401  (connect their signal receivers)
+        from . import events  # noqa: F401  (connect its signal receivers)

@@ -67,7 +67,7 @@ class Watch(models.Model):
 
 
 class Heartbeat(models.Model):
-    """When a background component last showed signs of life ("beat", "worker")."""
+    """When a background component last showed signs of life ("beat", "worker"); written and read by health."""
 
     name = models.CharField(max_length=20, primary_key=True)
     at = models.DateTimeField()

@@ -1,4 +1,4 @@
-"""Writes for notifications, watches and heartbeats."""
+"""Writes for notifications and watches."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from outbox.services import enqueue
 
-from .models import EmailStatusChoices, Heartbeat, Notification, Watch
+from .models import EmailStatusChoices, Notification, Watch
 
 
 def users_who_may_view(circuit):
@@ -29,8 +29,6 @@ def circuit_watchers(circuit):
 def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", also=(), skip_user=None):
     """Notify the circuit's watchers (plus those of `also` who may view it) in the app, and queue their
     e-mails on commit."""
-    from .tasks import send_notification_email
-
     recipients = {user.pk: user for user in circuit_watchers(circuit)}
     also_ids = [user.pk for user in also if user is not None]
     if also_ids:
@@ -52,7 +50,7 @@ def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", a
     )
     for notification in notifications:
         if notification.email_status == EmailStatusChoices.PENDING:
-            enqueue(send_notification_email, notification.pk)
+            enqueue("notifications.send_email", notification.pk)
     return notifications
 
 
@@ -87,8 +85,3 @@ def watch_set(*, user, circuit, watching: bool) -> bool:
     else:
         Watch.objects.filter(user=user, circuit=circuit).delete()
     return watching
-
-
-def heartbeat_record(*, name: str, detail: str = "") -> None:
-    """Record that a background component ran just now (one row per component, upserted)."""
-    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now(), "detail": detail[:200]})

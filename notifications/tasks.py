@@ -1,7 +1,6 @@
-"""Sending e-mail notifications and recording the worker's heartbeat."""
+"""Sending e-mail notifications."""
 
 import logging
-import socket
 
 from celery import shared_task
 from django.core.mail import send_mail
@@ -37,8 +36,3 @@ def send_notification_email(self, notification_id: int) -> None:
             return
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
     services.notification_record_email(notification_id=notification_id)
-
-
-@shared_task(name="notifications.heartbeat")
-def heartbeat() -> None:
-    services.heartbeat_record(name="worker", detail=socket.gethostname())

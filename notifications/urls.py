@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.notification_mark_read, name="mark_read"),
     path("watch/<int:pk>/", views.circuit_watch, name="watch"),
-    path("health-banner/", views.health_banner, name="health_banner"),
 ]

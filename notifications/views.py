@@ -1,14 +1,10 @@
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from circuits.selectors import circuit_for
 
 from . import services
-from .health import background_state, health_report
 from .models import Notification
 
 PAGE_SIZE = 50
@@ -34,17 +30,3 @@ def circuit_watch(request, pk):
     circuit = circuit_for(request.user, pk)  # watching needs view access: notifications tell what happens
     services.watch_set(user=request.user, circuit=circuit, watching=request.POST.get("watching") != "0")
     return redirect(circuit.get_absolute_url())
-
-
-@require_GET
-@never_cache
-def health_banner(request):
-    return render(request, "notifications/_health_banner.html#banner", {"background": background_state()})
-
-
-@login_not_required
-@require_GET
-@never_cache
-def healthz(request):
-    status, body = health_report()
-    return JsonResponse(body, status=status)

@@ -434,3 +434,10 @@ def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason:
         circuit_id=peering.circuit_id,
     )
     return session
+
+
+@transaction.atomic
+def peering_record_provisioning_state(*, peering: Peering, to: str, actor: Actor) -> Peering:
+    """Record a peering's ARM provisioningState as Azure reports it (an open string)."""
+    peering, _ = transition(obj=peering, field="provisioning_state", to=to, actor=actor, reason=f"Reported by {actor}.")
+    return peering

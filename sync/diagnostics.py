@@ -14,6 +14,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from circuits import services
 from circuits.models import Circuit
 from circuits.selectors import diagnostics_cache_key
 from core.actors import Actor
@@ -71,7 +72,7 @@ def circuit_check_now(*, circuit_id: int, source: StateSource, actor: Actor) -> 
         problems = polling.circuit_check(circuit_id=circuit_id, source=source)
         check_error = "; ".join(problems)
     except SourceError as error:
-        polling.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
+        services.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
         check_error = str(error)
     now = timezone.now()
     circuit = (

@@ -1,6 +1,8 @@
-"""Recording what the state sources find: checks, stale circuits and stuck circuits.
+"""Polling: which circuits are due, reading them from the state source, applying what it reports.
 
-Every write here is a service (@transaction.atomic). A sweep's chunk is read in bulk
+Polling only reads and schedules: each change is applied by the service of the app that owns it
+(circuits.services, peerings.services), which also flags stale and stuck circuits; what is
+written here is the check's own bookkeeping. A sweep's chunk is read in bulk
 (circuits_check) and the checks that find nothing new only record that they ran. A change is
 applied by circuit_check, which locks the circuit row and uses the bulk reading only if the
 circuit has not changed since (else it reads the source again under that lock), so two workers
@@ -10,18 +12,17 @@ nothing left to change (one event, not two).
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from audit.statemachine import transition
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
-from circuits.models import Authorization, Circuit
-from core.actors import SYSTEM, Actor
+from circuits.models import Circuit
+from core.actors import Actor
 from core.errors import DomainError
 from peerings import services as peering_services
 from peerings.models import Peering
@@ -172,7 +173,7 @@ def circuit_check(
 
     `reading` (from circuits_check) is used instead of reading again when the circuit has not
     changed since; else the source is read under the row lock, as two checks must not both apply.
-    Raises SourceError (nothing written) when the read fails; see circuit_record_failed_check.
+    Raises SourceError (nothing written) when the read fails; see circuits.services.circuit_record_failed_check.
     """
     now = now or timezone.now()
     circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
@@ -195,29 +196,8 @@ def circuit_check(
         check["simulator_step"], check["simulator_step_due_at"] = observation.plan
     Circuit.objects.filter(pk=circuit.pk).update(**check)
     if circuit.is_stale:
-        transition(obj=circuit, field="is_stale", to=False, actor=source.actor, reason="Read again successfully.")
+        services.circuit_clear_stale(circuit=circuit, actor=source.actor)
     return problems
-
-
-@transaction.atomic
-def circuit_record_failed_check(*, circuit_id: int, error: str, actor: Actor, now: datetime | None = None) -> Circuit:
-    """Count a failed read; after ONRAMP_STALE_AFTER_FAILURES in a row the circuit is marked stale."""
-    now = now or timezone.now()
-    circuit = Circuit.objects.select_for_update().get(pk=circuit_id)
-    circuit.check_failures += 1
-    circuit.last_checked_at = now
-    circuit.last_check_error = error[:500]
-    circuit.save(update_fields=["check_failures", "last_checked_at", "last_check_error"])
-    if circuit.check_failures >= settings.ONRAMP_STALE_AFTER_FAILURES and not circuit.is_stale:
-        last_good = f"{circuit.last_good_read_at:%Y-%m-%d %H:%M} UTC" if circuit.last_good_read_at else "never"
-        circuit, _ = transition(
-            obj=circuit,
-            field="is_stale",
-            to=True,
-            actor=actor,
-            reason=f"{circuit.check_failures} failed reads in a row (last good read: {last_good}): {error}"[:1000],
-        )
-    return circuit
 
 
 def _attempt(problems, change, *args, **kwargs):
@@ -265,7 +245,7 @@ def circuit_apply_observation(*, circuit: Circuit, observation: Observation, act
     for authorization in circuit.authorizations.all() if observation.authorizations else ():
         status = observation.authorizations.get(authorization.name)
         if status and status != authorization.authorization_use_status:
-            _attempt(problems, authorization_set_use_status, authorization=authorization, to=status, actor=actor)
+            _attempt(problems, services.authorization_record_state, authorization=authorization, to=status, actor=actor)
     return problems
 
 
@@ -301,7 +281,13 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
             reason=reason,
         )
     if seen.provisioning_state and seen.provisioning_state != peering.provisioning_state:
-        _attempt(problems, peering_set_provisioning_state, peering=peering, to=seen.provisioning_state, actor=actor)
+        _attempt(
+            problems,
+            peering_services.peering_record_provisioning_state,
+            peering=peering,
+            to=seen.provisioning_state,
+            actor=actor,
+        )
     if not seen.bgp:
         return
     peering.refresh_from_db()  # the prefixes' states may have changed what BGP may do
@@ -312,54 +298,3 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
             _attempt(
                 problems, peering_services.bgp_session_set_state, session=session, to=state, actor=actor, reason=reason
             )
-
-
-@transaction.atomic
-def authorization_set_use_status(*, authorization: Authorization, to: str, actor: Actor) -> Authorization:
-    """Record authorizationUseStatus as Azure reports it."""
-    authorization, _ = transition(
-        obj=authorization, field="authorization_use_status", to=to, actor=actor, reason=f"Reported by {actor}."
-    )
-    return authorization
-
-
-@transaction.atomic
-def peering_set_provisioning_state(*, peering, to: str, actor: Actor):
-    """Record a peering's ARM provisioningState as Azure reports it (an open string)."""
-    peering, _ = transition(obj=peering, field="provisioning_state", to=to, actor=actor, reason=f"Reported by {actor}.")
-    return peering
-
-
-def business_days_between(start: date, end: date) -> int:
-    """Weekdays (Monday to Friday) after `start`, up to and including `end`."""
-    if end <= start:
-        return 0
-    weeks, rest = divmod((end - start).days, 7)
-    return weeks * 5 + sum(1 for offset in range(1, rest + 1) if (start.weekday() + offset) % 7 < 5)
-
-
-@transaction.atomic
-def circuits_flag_stuck(*, now: datetime | None = None) -> int:
-    """Flag circuits in Provisioning longer than their provider's business-day threshold."""
-    now = now or timezone.now()
-    candidates = Circuit.objects.filter(
-        deleted_at__isnull=True,
-        is_stuck=False,
-        service_provider_provisioning_state=ProviderState.PROVISIONING,
-        # N business days take at least N calendar days: a cheap filter before counting.
-        state_changed_at__lte=now - timedelta(days=1),
-    ).select_related("service_provider")
-    flagged = 0
-    for circuit in candidates:
-        days = business_days_between(circuit.state_changed_at.date(), now.date())
-        threshold = circuit.service_provider.stuck_after_business_days
-        if days >= threshold:
-            transition(
-                obj=circuit,
-                field="is_stuck",
-                to=True,
-                actor=SYSTEM,
-                reason=f"{days} business days in Provisioning; {circuit.service_provider} takes up to {threshold}.",
-            )
-            flagged += 1
-    return flagged

@@ -2,7 +2,7 @@
 
 Beat runs `sweep` every ONRAMP_SWEEP_INTERVAL seconds; it fans the circuits due for a check out
 to workers in chunks. A failed read is retried with exponential backoff (and jitter) up to
-ONRAMP_POLL_MAX_RETRIES times; sync.polling marks the circuit stale when reads keep failing.
+ONRAMP_POLL_MAX_RETRIES times; circuits.services marks the circuit stale when reads keep failing.
 """
 
 import logging
@@ -11,9 +11,13 @@ import random
 from celery import shared_task
 from django.conf import settings
 
+from accounts.models import Team
+from billing.services import subscription_names_record
+from circuits import services
 from core.actors import AZURE
 
 from . import polling
+from .importer import ImportRefused, circuit_is_known, circuits_import
 from .sources import SourceError, get_source
 
 logger = logging.getLogger(__name__)
@@ -30,7 +34,7 @@ def _check(circuit_id: int, attempt: int, source, reading=None) -> None:
         polling.circuit_check(circuit_id=circuit_id, source=source, reading=reading)
     except SourceError as error:
         logger.warning("Reading circuit %s failed (attempt %s): %s", circuit_id, attempt + 1, error)
-        polling.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
+        services.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
         if attempt < settings.ONRAMP_POLL_MAX_RETRIES:
             check_circuit.apply_async((circuit_id, attempt + 1), countdown=retry_delay(attempt))
 
@@ -62,11 +66,7 @@ def check_circuit(circuit_id: int, attempt: int = 0) -> None:
 @shared_task(name="circuits.azure_sync")
 def azure_sync() -> str:
     """Add circuits found in the configured subscriptions (owned by ONRAMP_AZURE_TEAM) and refresh the rest."""
-    from accounts.models import Team
-    from billing.services import subscription_names_record
-
-    from .sources.azure import AzureSource
-    from .sources.importer import ImportRefused, circuit_is_known, circuits_import
+    from .sources.azure import AzureSource  # the Azure SDK is loaded only where Azure is polled
 
     team = Team.objects.filter(name=settings.ONRAMP_AZURE_TEAM).first()
     source = AzureSource.from_settings()
@@ -94,4 +94,4 @@ def azure_sync() -> str:
 
 @shared_task(name="circuits.flag_stuck")
 def flag_stuck() -> int:
-    return polling.circuits_flag_stuck()
+    return services.circuits_flag_stuck()

@@ -37,7 +37,7 @@ def provider_moves_on(circuit_name, until):
 @pytest.fixture
 def background_work(db):
     """The test plays Celery's beat and worker (it drives the simulator), so it records their heartbeats."""
-    from notifications.services import heartbeat_record
+    from health.services import heartbeat_record
 
     heartbeat_record(name="beat")
     heartbeat_record(name="worker")

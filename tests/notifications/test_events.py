@@ -1,9 +1,9 @@
 import pytest
 
+from circuits import services as circuit_services
 from core.actors import SIMULATOR
 from notifications.models import Notification
 from peerings import services as peering_services
-from sync import polling
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
@@ -38,7 +38,7 @@ def test_a_stuck_circuit_is_notified(team, engineer):
     CircuitFactory(
         team=team, service_provider_provisioning_state="Provisioning", created_at=start, state_changed_at=start
     )
-    polling.circuits_flag_stuck(now=now)
+    circuit_services.circuits_flag_stuck(now=now)
     (notification,) = Notification.objects.filter(user=engineer)
     assert notification.kind == "stuck"
     assert "business days in Provisioning" in notification.body

@@ -7,6 +7,8 @@ from circuits import services as circuit_services
 from core.actors import SIMULATOR
 from notifications.models import Notification
 from notifications.services import notifications_mark_read, notify_circuit_watchers, watch_set
+from notifications.tasks import send_notification_email
+from outbox.models import OutboxMessage
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import CircuitFactory
 
@@ -34,6 +36,14 @@ def test_the_email_is_queued_only_on_commit(circuit, django_capture_on_commit_ca
         circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
     assert mail.outbox == []
     assert len(callbacks) == 1
+
+
+def test_the_email_is_queued_by_the_tasks_registered_name(circuit, engineer):
+    circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
+    (notification,) = Notification.objects.filter(user=engineer)
+    (message,) = OutboxMessage.objects.all()
+    assert (message.task, message.args) == ("notifications.send_email", [notification.pk])
+    assert send_notification_email.name == "notifications.send_email"
 
 
 def test_watchers_outside_the_team_are_notified_too(circuit, engineer):

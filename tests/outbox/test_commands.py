@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from notifications.tasks import heartbeat
+from health.tasks import heartbeat
 from outbox.models import OutboxMessage
 from tests.integration.conftest import ROOT, _database_url
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app
+from health.tasks import heartbeat
 from notifications.models import Notification
 from notifications.services import notify_circuit_watchers
-from notifications.tasks import heartbeat, send_notification_email
+from notifications.tasks import send_notification_email
 from outbox.models import OutboxMessage
 from outbox.services import enqueue, outbox_publish, outbox_relay
 from tests.circuits.factories import CircuitFactory
@@ -34,7 +35,7 @@ def test_a_task_is_written_with_the_change_and_published_only_on_commit(django_c
     with mock.patch.object(heartbeat, "apply_async") as published:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             message = enqueue(heartbeat)
-        assert (message.task, message.args, message.sent_at) == ("notifications.heartbeat", [], None)
+        assert (message.task, message.args, message.sent_at) == ("health.heartbeat", [], None)
         assert not published.called and len(callbacks) == 1
         callbacks[0]()  # the commit
     published.assert_called_once()
@@ -42,12 +43,11 @@ def test_a_task_is_written_with_the_change_and_published_only_on_commit(django_c
 
 
 @pytest.mark.django_db
-def test_a_task_is_queued_by_its_registered_name_as_by_itself(django_capture_on_commit_callbacks):
+def test_a_task_is_queued_by_its_registered_name_as_by_the_task_itself(django_capture_on_commit_callbacks):
     with mock.patch.object(heartbeat, "apply_async") as published, django_capture_on_commit_callbacks(execute=True):
-        message = enqueue("notifications.heartbeat")
-    assert message.task == "notifications.heartbeat"
-    published.assert_called_once()
-    assert _sent(message)
+        by_name, by_task = enqueue("health.heartbeat", 1, at="now"), enqueue(heartbeat, 1, at="now")
+    assert [(m.task, m.args, m.kwargs) for m in (by_name, by_task)] == [("health.heartbeat", [1], {"at": "now"})] * 2
+    assert published.call_count == 2
 
 
 @pytest.mark.django_db

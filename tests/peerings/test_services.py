@@ -402,3 +402,12 @@ def test_route_filter_on_private_peering_is_refused(refused, engineer_actor):
     peering = PeeringFactory()
     error = refused(services.peering_set_route_filter, peering=peering, route_filter="rf", actor=engineer_actor)
     assert error.field == "route_filter"
+
+
+def test_a_reported_peering_provisioning_state_is_recorded_as_reported():
+    peering = PeeringFactory(provisioning_state="Succeeded")
+    services.peering_record_provisioning_state(peering=peering, to="Updating", actor=AZURE)
+    peering.refresh_from_db()
+    assert peering.provisioning_state == "Updating"
+    event = peering.circuit.audit_events.get(field="provisioning_state", to_value="Updating")
+    assert (event.from_value, event.actor_kind, event.reason) == ("Succeeded", "azure", f"Reported by {AZURE}.")

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEvent
 from core.actors import IMPORTER
+from sync.importer import circuits_import
 from sync.sources.arm import parse_circuit
 from sync.sources.export import circuit_to_arm, circuits_for_export
-from sync.sources.importer import circuits_import
 
 GROUP = "/subscriptions/8f3c2a4e-1b5d-4c6e-9f7a-0b1c2d3e4f50/resourceGroups/rg-rt"
 STATE = st.sampled_from(["NotProvisioned", "Provisioning", "Provisioned", "Deprovisioning", "Migrating"])

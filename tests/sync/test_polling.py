@@ -1,18 +1,19 @@
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from circuits import services
 from circuits.models import Circuit
 from core.actors import AZURE
 from sync import polling
 from sync.sources.base import Observation, PeeringObservation, SourceError
-from tests.circuits.factories import CircuitFactory, ServiceProviderFactory, VNetLinkFactory
-from tests.peerings.factories import AdvertisedPrefixFactory
+from tests.circuits.factories import AuthorizationFactory, CircuitFactory, VNetLinkFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.sync.sources import StaticSource
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,31 @@ def test_prefix_states_apply_before_bgp_so_microsoft_bgp_can_come_up():
     assert peering.bgp_sessions.get(link="primary").state == "Established"
 
 
+def test_a_reported_authorization_status_is_recorded_by_the_source_as_one_event():
+    authorization = AuthorizationFactory(authorization_use_status="Available")
+    source = StaticSource(Observation(authorizations={authorization.name: "InUse"}), actor=AZURE)
+    polling.circuit_check(circuit_id=authorization.circuit_id, source=source)
+    authorization.refresh_from_db()
+    assert authorization.authorization_use_status == "InUse"
+    (event,) = _events(authorization.circuit, field="authorization_use_status")
+    assert (event.from_value, event.to_value, event.actor_kind, event.reason) == (
+        "Available",
+        "InUse",
+        "azure",
+        f"Reported by {AZURE}.",
+    )
+
+
+def test_a_reported_peering_provisioning_state_is_recorded_by_the_source_as_one_event():
+    peering = PeeringFactory(provisioning_state="Succeeded")
+    seen = PeeringObservation(peering.peering_type, provisioning_state="Updating")
+    polling.circuit_check(circuit_id=peering.circuit_id, source=StaticSource(Observation(peerings=[seen])))
+    peering.refresh_from_db()
+    assert peering.provisioning_state == "Updating"
+    (event,) = _events(peering.circuit, field="provisioning_state").filter(to_value="Updating")
+    assert (event.from_value, event.actor_kind) == ("Succeeded", "poller")
+
+
 def test_vnet_link_status_is_recorded():
     link = VNetLinkFactory()
     source = StaticSource(Observation(vnet_links={link.name: "Connected"}))
@@ -111,22 +137,9 @@ def test_a_failed_read_writes_nothing_but_the_failure():
     circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
     with pytest.raises(SourceError):
         polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(failures=1))
-    polling.circuit_record_failed_check(circuit_id=circuit.pk, error="timeout", actor=AZURE)
+    services.circuit_record_failed_check(circuit_id=circuit.pk, error="timeout", actor=AZURE)
     circuit.refresh_from_db()
     assert (circuit.check_failures, circuit.last_check_error, circuit.is_stale) == (1, "timeout", False)
-
-
-def test_a_circuit_whose_source_keeps_failing_is_marked_stale_with_its_last_good_read(settings):
-    settings.ONRAMP_STALE_AFTER_FAILURES = 3
-    good = timezone.now() - timedelta(hours=2)
-    circuit = CircuitFactory(last_good_read_at=good)
-    for _ in range(3):
-        polling.circuit_record_failed_check(circuit_id=circuit.pk, error="HTTP 503", actor=AZURE)
-    circuit.refresh_from_db()
-    assert circuit.is_stale
-    (event,) = _events(circuit, field="is_stale")
-    assert f"last good read: {good:%Y-%m-%d %H:%M} UTC" in event.reason
-    assert "HTTP 503" in event.reason
 
 
 def test_a_good_read_clears_stale():
@@ -153,50 +166,6 @@ def test_circuits_in_motion_are_due_sooner_than_the_rest(settings):
     planned = CircuitFactory(provisioned=True, last_checked_at=now, simulator_step_due_at=now)
     assert polling.circuits_due_for_check(now=now) == sorted([moving.pk, never.pk, planned.pk])
     assert resting.pk in polling.circuits_due_for_check(now=now + timedelta(seconds=41))
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "days"),
-    [
-        (date(2026, 11, 2), date(2026, 11, 2), 0),  # Monday, same day
-        (date(2026, 11, 2), date(2026, 11, 6), 4),  # Monday → Friday
-        (date(2026, 11, 6), date(2026, 11, 9), 1),  # Friday → Monday: the weekend does not count
-        (date(2026, 11, 2), date(2026, 11, 16), 10),  # two weeks
-        (date(2026, 11, 7), date(2026, 11, 8), 0),  # Saturday → Sunday
-    ],
-)
-def test_business_days_skip_weekends(start, end, days):
-    assert polling.business_days_between(start, end) == days
-
-
-def _provisioning_since(start, **provider):
-    return CircuitFactory(
-        service_provider=ServiceProviderFactory(**provider),
-        service_provider_provisioning_state="Provisioning",
-        state_changed_at=start,
-        created_at=start,
-    )
-
-
-def test_a_circuit_ten_business_days_in_provisioning_is_flagged_stuck_once():
-    now = datetime.fromisoformat("2026-11-16T10:00:00+00:00")
-    stuck = _provisioning_since(now - timedelta(days=14))
-    waiting = _provisioning_since(now - timedelta(days=13))
-    assert polling.circuits_flag_stuck(now=now) == 1
-    assert polling.circuits_flag_stuck(now=now) == 0
-    stuck.refresh_from_db()
-    waiting.refresh_from_db()
-    assert (stuck.is_stuck, waiting.is_stuck) == (True, False)
-    (event,) = _events(stuck, field="is_stuck")
-    assert (event.actor_kind, event.reason.split(";")[0]) == ("system", "10 business days in Provisioning")
-
-
-def test_the_stuck_threshold_is_per_provider():
-    now = datetime.fromisoformat("2026-11-16T10:00:00+00:00")
-    patient = _provisioning_since(now - timedelta(days=14), stuck_after_business_days=20)
-    assert polling.circuits_flag_stuck(now=now) == 0
-    patient.refresh_from_db()
-    assert not patient.is_stuck
 
 
 @pytest.mark.django_db(transaction=True)

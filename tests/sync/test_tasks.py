@@ -88,4 +88,11 @@ def test_retries_are_scheduled_with_the_backoff_delay(source):
 
 def test_the_beat_schedule_sweeps_flags_stuck_circuits_and_beats(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"circuits.sweep", "circuits.flag_stuck", "notifications.heartbeat"} <= tasks_scheduled
+    assert {"circuits.sweep", "circuits.flag_stuck", "health.heartbeat"} <= tasks_scheduled
+
+
+def test_the_flag_stuck_task_keeps_its_name_and_calls_the_circuits_service():
+    assert tasks.flag_stuck.name == "circuits.flag_stuck"
+    with mock.patch("circuits.services.circuits_flag_stuck", return_value=2) as flag:
+        assert tasks.flag_stuck() == 2
+    flag.assert_called_once_with()

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
 from core.actors import IMPORTER
+from sync.importer import ImportRefused, circuits_import
 from sync.sources.arm import RecordError, is_port, parse_circuit, parse_port, records_in
-from sync.sources.importer import ImportRefused, circuits_import
 
 
 def _record_label(index, raw):

@@ -20,9 +20,9 @@ from circuits.models import Circuit, PeeringLocation, ServiceProvider
 from core.actors import Actor
 from core.errors import DomainError
 from peerings.models import Peering
-from sync.polling import circuit_apply_observation
 
-from .arm import CircuitRecord, PortRecord
+from .polling import circuit_apply_observation
+from .sources.arm import CircuitRecord, PortRecord
 
 # The catalog entry ExpressRoute Direct circuits hang from: they have no connectivity provider,
 # and the customer configures their routing, as with a Layer 2 provider.

@@ -1,26 +1,32 @@
-"""Is Onramp's background work alive? Database, broker, beat's last tick, the workers' heartbeat.
+"""Is Onramp's background work alive? Database, broker, cache, beat's last tick, the workers' heartbeat.
 
-Beat records a tick when it starts and each time it sends the heartbeat task; a worker records its
-heartbeat when it starts and each time it runs that task. /healthz reports all four; pages show a
-banner when either heartbeat is older than ONRAMP_BACKGROUND_LATE_AFTER seconds.
+/healthz reports them all; pages show a banner when either heartbeat is older than
+ONRAMP_BACKGROUND_LATE_AFTER seconds. A check of a component that is down must fail fast, not
+hang the monitor asking: each one connects once (no retries) with a short timeout.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
 from celery import current_app
-from celery.signals import beat_init, before_task_publish, worker_ready
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from notifications.models import Heartbeat  # the model stays in notifications: no model moves
 from outbox.selectors import outbox_backlog
 
-from .models import Heartbeat
-from .services import heartbeat_record
-
-HEARTBEAT_TASK = "notifications.heartbeat"
-BROKER_TIMEOUT_SECONDS = 2
+CHECK_TIMEOUT_SECONDS = 0.5
+BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": CHECK_TIMEOUT_SECONDS,
+    "socket_timeout": CHECK_TIMEOUT_SECONDS,
+}
+NO_RETRY = Retry(NoBackoff(), retries=0)
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
 @dataclass
@@ -48,29 +54,55 @@ def _age(moment):
     return None if moment is None else round((timezone.now() - moment).total_seconds(), 1)
 
 
+def _error(error: Exception) -> str:
+    return f"error: {error}".strip()[:300]
+
+
 def database_check() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        return f"error: {error}".strip()[:300]
+        return _error(error)
     return "ok"
 
 
 def broker_check() -> str:
     app = current_app  # the project's app, loaded with Django (config/__init__.py)
     try:
-        with app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        with app.connection_for_write(
+            connect_timeout=CHECK_TIMEOUT_SECONDS, transport_options=BROKER_TRANSPORT_OPTIONS
+        ) as broker:
+            broker.ensure_connection(max_retries=0, timeout=CHECK_TIMEOUT_SECONDS)
     except Exception as error:  # any transport failure means "broker down", reported not raised
-        return f"error: {error}"[:300]
+        return _error(error)
+    return "ok"
+
+
+def cache_check() -> str:
+    """The shared Redis cache (sessions, throttles), when one is configured; else "none"."""
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] != REDIS_CACHE_BACKEND:
+        return "none"  # a per-process cache cannot be down
+    client = redis.Redis.from_url(
+        cache["LOCATION"],
+        socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+        socket_timeout=CHECK_TIMEOUT_SECONDS,
+        retry=NO_RETRY,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        return _error(error)
+    finally:
+        client.close()
     return "ok"
 
 
 def health_report() -> tuple[int, dict]:
     """(HTTP status, body): 503 only when the database is down; the rest is reported."""
     database = database_check()
-    report = {"database": database, "broker": broker_check()}
+    report = {"database": database, "broker": broker_check(), "cache": cache_check()}
     if database != "ok":
         return 503, {"status": "error", **report, "beat": None, "worker": None, "outbox": None}
     state = background_state()
@@ -78,22 +110,6 @@ def health_report() -> tuple[int, dict]:
     report["worker"] = {"last_heartbeat": state.worker_at, "age_seconds": _age(state.worker_at)}
     report["outbox"] = outbox = outbox_backlog()  # tasks queued while the broker was down
     outbox_late = (outbox["oldest_age_seconds"] or 0) > settings.ONRAMP_BACKGROUND_LATE_AFTER
-    healthy = report["broker"] == "ok" and not state.is_late and not outbox_late
+    reachable = report["broker"] == "ok" and report["cache"] in ("ok", "none")
+    healthy = reachable and not state.is_late and not outbox_late
     return 200, {"status": "ok" if healthy else "degraded", **report}
-
-
-@beat_init.connect
-def _beat_started(sender=None, **kwargs):
-    heartbeat_record(name="beat", detail="beat started")
-
-
-@before_task_publish.connect
-def _beat_ticked(sender=None, **kwargs):
-    # Only beat sends the heartbeat task, so its publication is beat's tick.
-    if sender == HEARTBEAT_TASK:
-        heartbeat_record(name="beat")
-
-
-@worker_ready.connect
-def _worker_started(sender=None, **kwargs):
-    heartbeat_record(name="worker", detail="worker started")
