@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from audit.statemachine import circuit_touch, lock, transition
-from circuits.models import Circuit
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
 from core.secrets import secret_digest
@@ -51,7 +50,7 @@ TICKET_TRANSITIONS = {
 
 def peering_fields_check(
     *,
-    circuit: Circuit,
+    circuit,
     peering_type=None,
     peer_asn=None,
     primary_peer_address_prefix=None,
@@ -142,7 +141,7 @@ def _refuse_people_on_layer3(circuit, actor):
 @transaction.atomic
 def peering_configure(
     *,
-    circuit: Circuit,
+    circuit,
     actor: Actor,
     peering_type: str,
     peer_asn: int,
