@@ -71,7 +71,7 @@ def microsoft_peering(circuit):
 
 
 def peering_url(name, peering):
-    return reverse(f"peerings:{name}", kwargs={"pk": peering.circuit_id, "peering_pk": peering.pk})
+    return reverse(f"circuits:{name}", kwargs={"pk": peering.circuit_id, "peering_pk": peering.pk})
 
 
 @hostile
