@@ -342,6 +342,19 @@ def circuit_change_bandwidth(*, circuit: Circuit, bandwidth_mbps: int, actor: Ac
     return circuit
 
 
+@transaction.atomic
+def circuit_upgrade(
+    *, circuit: Circuit, sku_tier: str, sku_family: str, bandwidth_mbps: int, actor: Actor, reason: str = ""
+) -> Circuit | None:
+    """Bandwidth and SKU in one go, both or neither: a refused SKU change rolls back the bandwidth
+    change. None when the circuit already has this SKU and bandwidth (nothing is written)."""
+    circuit = lock(circuit)
+    if (circuit.sku_tier, circuit.sku_family, circuit.bandwidth_mbps) == (sku_tier, sku_family, bandwidth_mbps):
+        return None
+    circuit = circuit_change_bandwidth(circuit=circuit, bandwidth_mbps=bandwidth_mbps, actor=actor, reason=reason)
+    return circuit_change_sku(circuit=circuit, sku_tier=sku_tier, sku_family=sku_family, actor=actor, reason=reason)
+
+
 ORDER_FIELDS = (
     "provider_reference",
     "contact_name",

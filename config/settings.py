@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project's form renderer (FORM_RENDERER)
     "axes",
     "django_htmx",
     "django_filters",
@@ -88,6 +89,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Fields drawn as the project draws them: templates/includes/_field.html (core.forms.FormRenderer).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'onramp.sqlite3'}"),

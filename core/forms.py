@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 
 class UncutForm(forms.Form):
@@ -10,3 +11,11 @@ class UncutForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form field as the project draws it (`{{ form.name.as_field_group }}`): label, required
+    mark, help and errors next to the field, the input described by both (templates/includes/_field.html).
+    Widgets keep Django's templates (django.forms is an installed app)."""
+
+    field_template_name = "includes/_field.html"

@@ -2,8 +2,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from circuits.selectors import circuit_for
-
 from . import services
 from .models import Notification
 
@@ -23,10 +21,3 @@ def notification_mark_read(request):
     ids = [int(value) for value in given if value.isdecimal() and len(value) <= 18] if given else None
     services.notifications_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications:list")
-
-
-@require_POST
-def circuit_watch(request, pk):
-    circuit = circuit_for(request.user, pk)  # watching needs view access: notifications tell what happens
-    services.watch_set(user=request.user, circuit=circuit, watching=request.POST.get("watching") != "0")
-    return redirect(circuit.get_absolute_url())

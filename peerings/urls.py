@@ -1,12 +1,16 @@
+"""The peering actions are circuit actions now (/circuits/<pk>/peerings/…); these are their old addresses."""
+
 from django.urls import path
 
-from . import views
+from core.redirects import moved_to
 
 app_name = "peerings"
 urlpatterns = [
-    path("circuit/<int:pk>/add/", views.PeeringCreateView.as_view(), name="peering_create"),
+    path("circuit/<int:pk>/add/", moved_to("circuits:peering_create"), name="peering_create"),
     path(
-        "circuit/<int:pk>/<int:peering_pk>/route-filter/", views.RouteFilterView.as_view(), name="peering_route_filter"
+        "circuit/<int:pk>/<int:peering_pk>/route-filter/",
+        moved_to("circuits:peering_route_filter"),
+        name="peering_route_filter",
     ),
-    path("circuit/<int:pk>/<int:peering_pk>/prefixes/", views.PeeringPrefixesView.as_view(), name="peering_prefixes"),
+    path("circuit/<int:pk>/<int:peering_pk>/prefixes/", moved_to("circuits:peering_prefixes"), name="peering_prefixes"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from circuits.models import Circuit
-from circuits.views import STOP_POLLING
+from circuits.views.live import STOP_POLLING
 from core.secrets import secret_digest
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory

@@ -1,20 +1,17 @@
-"""The engineer's action forms: each role's access, refusals next to the field, nothing half-saved,
-and secrets never rendered back."""
+"""The engineer's actions on a circuit: each declared once over tests/support/actions.py (the form, the
+service it calls, the refusal it shows, who may), then what is particular to one action: keys shown
+once, Azure's blockers, rules that span fields, nothing half-saved, secrets never rendered back."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from circuits.models import Authorization, Circuit, ProviderOrder, VNetLink
+from circuits.models import Authorization, Circuit, ProviderOrder
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.circuits.factories import (
-    AuthorizationFactory,
-    CircuitFactory,
-    ServiceProviderFactory,
-    VNetLinkFactory,
-)
+from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.conftest import _domain_snapshot
 from tests.peerings.factories import PeeringFactory
+from tests.support.actions import ActionCase, ActionViewTests
 
 SUBSCRIPTION = "6f1c1d2e-0000-4000-8000-000000000001"
 OTHER_SUBSCRIPTION = "6f1c1d2e-0000-4000-8000-000000000002"
@@ -53,46 +50,183 @@ def unchanged(db):
     return Unchanged
 
 
-def create_data(provider, team, **overrides):
-    return {
-        "name": "er-ams-prod-01",
-        "team": team.pk,
-        "subscription_id": SUBSCRIPTION,
-        "resource_group": "rg-network",
-        "region": "westeurope",
-        "service_provider": provider.pk,
-        "peering_location": provider.peering_locations.first().pk,
-        "bandwidth_mbps": 1000,
-        "sku_tier": "Standard",
-        "sku_family": "MeteredData",
-        **overrides,
-    }
+# Every action, declared once (tests/support/actions.py): the form, the service, the refusal, the roles.
 
 
-# Access
+def provisioned(team):
+    return CircuitFactory(team=team, subscription_id=SUBSCRIPTION, provisioned=True)
 
 
-@pytest.mark.parametrize(
-    "name", ["order_create", "authorization_create", "vnet_link_create", "circuit_upgrade", "circuit_delete"]
-)
-@pytest.mark.parametrize("role", ["approver", "manager"])
-def test_read_only_roles_get_403_on_every_action(client, request, role, name, own_circuit):
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(url(name, own_circuit)).status_code == 403
-    assert client.post(url(name, own_circuit), {"reason": "x"}).status_code == 403
+def ready(team):
+    """Provisioned, with private peering: ready for VNet links."""
+    return PeeringFactory(circuit=provisioned(team)).circuit
 
 
-def test_read_only_roles_cannot_create_circuits(client, manager):
-    client.force_login(manager)
-    assert client.get(reverse("circuits:circuit_create")).status_code == 403
+def with_microsoft_peering(team):
+    return PeeringFactory(circuit=provisioned(team), microsoft=True).circuit
 
 
-@pytest.mark.parametrize("name", ["order_create", "circuit_deprovision", "circuit_delete", "circuit_upgrade"])
-def test_engineers_cannot_reach_other_teams_circuits_by_id(engineer_client, name, unchanged):
-    other = CircuitFactory(team=TeamFactory(name="Elsewhere"), provisioned=True)
-    with unchanged():
-        assert engineer_client.get(url(name, other)).status_code == 404
-        assert engineer_client.post(url(name, other), {"reason": "x"}).status_code == 404
+def microsoft_peering(circuit):
+    return {"peering_pk": circuit.peerings.get(peering_type="MicrosoftPeering").pk}
+
+
+TOO_LONG_REASON = {"reason": "x" * 201}
+REASON_REFUSED = ("reason", "at most 200 characters")
+ORDER = {"status": "ordered", "provider_reference": "EQX-1234", "requested_on": "2026-11-01"}
+ORDER_DATES_REVERSED = {"status": "ordered", "requested_on": "2026-11-10", "promised_on": "2026-11-01"}
+PRIVATE_PEERING = {
+    "peering_type": "AzurePrivatePeering",
+    "peer_asn": 65010,
+    "vlan_id": 100,
+    "primary_peer_address_prefix": "192.168.100.128/30",
+    "secondary_peer_address_prefix": "192.168.100.132/30",
+}
+
+
+class TestProviderOrderCreate(ActionViewTests):
+    case = ActionCase(
+        "order_create",
+        circuit=lambda team: CircuitFactory(team=team),
+        data=lambda circuit: ORDER,
+        service="circuits.services.provider_order_save",
+        bad_data=lambda circuit: ORDER_DATES_REVERSED,
+        refusal=("promised_on", "cannot be before the requested date"),
+    )
+
+
+class TestProviderOrderUpdate(ActionViewTests):
+    case = ActionCase(
+        "order_update",
+        circuit=lambda team: ProviderOrderFactory(circuit=CircuitFactory(team=team)).circuit,
+        url_kwargs=lambda circuit: {"order_pk": circuit.provider_orders.get().pk},
+        data=lambda circuit: ORDER,
+        service="circuits.services.provider_order_save",
+        bad_data=lambda circuit: ORDER_DATES_REVERSED,
+        refusal=("promised_on", "cannot be before the requested date"),
+    )
+
+
+class TestAuthorizationCreate(ActionViewTests):
+    case = ActionCase(
+        "authorization_create",
+        circuit=ready,
+        data=lambda circuit: {"name": "other-sub"},
+        service="circuits.services.authorization_create",
+        bad_data=lambda circuit: {"name": "-other sub"},
+        refusal=("name", "1–80 letters"),
+        success_status=200,  # the key, shown once
+    )
+
+
+class TestAuthorizationDelete(ActionViewTests):
+    case = ActionCase(
+        "authorization_delete",
+        circuit=lambda team: AuthorizationFactory(circuit=ready(team)).circuit,
+        url_kwargs=lambda circuit: {"authorization_pk": circuit.authorizations.get().pk},
+        data=lambda circuit: {"reason": "moved"},
+        service="circuits.services.authorization_delete",
+        bad_data=lambda circuit: TOO_LONG_REASON,
+        refusal=REASON_REFUSED,
+    )
+
+
+class TestVNetLinkCreate(ActionViewTests):
+    case = ActionCase(
+        "vnet_link_create",
+        circuit=ready,
+        data=lambda circuit: {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw"},
+        service="circuits.services.vnet_link_create",
+        bad_data=lambda circuit: {
+            "name": "hub",
+            "vnet_resource_id": vnet_id(SUBSCRIPTION),
+            "gateway_name": "ergw",
+            "address_space": circuit.peerings.get().primary_peer_address_prefix,
+        },
+        refusal=("address_space", "overlaps the private peering subnet"),
+    )
+
+
+class TestVNetLinkDelete(ActionViewTests):
+    case = ActionCase(
+        "vnet_link_delete",
+        circuit=lambda team: VNetLinkFactory(circuit=ready(team)).circuit,
+        url_kwargs=lambda circuit: {"link_pk": circuit.vnet_links.get().pk},
+        data=lambda circuit: {"reason": "moved"},
+        service="circuits.services.vnet_link_delete",
+        bad_data=lambda circuit: TOO_LONG_REASON,
+        refusal=REASON_REFUSED,
+    )
+
+
+class TestUpgrade(ActionViewTests):
+    case = ActionCase(
+        "circuit_upgrade",
+        circuit=lambda team: CircuitFactory(team=team, bandwidth_mbps=1000),
+        data=lambda circuit: {"sku_tier": "Premium", "sku_family": "UnlimitedData", "bandwidth_mbps": 2000},
+        service="circuits.services.circuit_upgrade",
+        bad_data=lambda circuit: {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 500},
+        refusal=("bandwidth_mbps", "can only go up"),
+    )
+
+
+class TestDeprovision(ActionViewTests):
+    case = ActionCase(
+        "circuit_deprovision",
+        circuit=provisioned,
+        data=lambda circuit: {"reason": "Site closed."},
+        service="circuits.services.circuit_request_deprovision",
+        bad_data=lambda circuit: TOO_LONG_REASON,
+        refusal=REASON_REFUSED,
+    )
+
+
+class TestCircuitDelete(ActionViewTests):
+    case = ActionCase(
+        "circuit_delete",
+        circuit=lambda team: CircuitFactory(team=team),
+        data=lambda circuit: {"reason": "unused"},
+        service="circuits.services.circuit_delete",
+        bad_data=lambda circuit: TOO_LONG_REASON,
+        refusal=REASON_REFUSED,
+    )
+
+
+class TestPeeringCreate(ActionViewTests):
+    case = ActionCase(
+        "peering_create",
+        circuit=provisioned,
+        data=lambda circuit: PRIVATE_PEERING,
+        service="peerings.services.peering_configure",
+        bad_data=lambda circuit: {**PRIVATE_PEERING, "vlan_id": 5000},
+        refusal=("vlan_id", "less than or equal to 4094"),
+    )
+
+
+class TestRouteFilter(ActionViewTests):
+    case = ActionCase(
+        "peering_route_filter",
+        circuit=with_microsoft_peering,
+        url_kwargs=microsoft_peering,
+        data=lambda circuit: {"route_filter": "rf-microsoft-365"},
+        service="peerings.services.peering_set_route_filter",
+        bad_data=lambda circuit: {"route_filter": "x" * 401},
+        refusal=("route_filter", "at most 400 characters"),
+    )
+
+
+class TestPeeringPrefixes(ActionViewTests):
+    case = ActionCase(
+        "peering_prefixes",
+        circuit=with_microsoft_peering,
+        url_kwargs=microsoft_peering,
+        data=lambda circuit: {"advertised_public_prefixes": "80.9.16.0/22", "routing_registry_name": "RIPENCC"},
+        service="peerings.services.peering_update_prefixes",
+        bad_data=lambda circuit: {"advertised_public_prefixes": "10.0.0.0/24", "routing_registry_name": "RIPENCC"},
+        refusal=("advertised_public_prefixes", "10.0.0.0/24"),
+    )
+
+
+# Access beyond the declarations below
 
 
 def test_superusers_act_on_any_circuit(client, db):
@@ -100,64 +234,6 @@ def test_superusers_act_on_any_circuit(client, db):
     circuit = CircuitFactory(team=TeamFactory(name="Elsewhere"))
     client.post(url("circuit_delete", circuit), {"reason": "unused"})
     assert Circuit.objects.get(pk=circuit.pk).is_deleted
-
-
-# Step 1: create
-
-
-def test_creating_a_circuit_shows_the_service_key_to_hand_over(engineer_client, team):
-    provider = ServiceProviderFactory(name="Equinix")
-    response = engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, team), follow=True)
-    circuit = Circuit.objects.get(name="er-ams-prod-01")
-    assert response.redirect_chain[-1][0] == circuit.get_absolute_url()
-    assert f"give the service key {circuit.service_key} to Equinix" in response.content.decode()
-
-
-def test_a_bandwidth_the_provider_does_not_offer_is_refused_next_to_the_field(engineer_client, team, refused_post):
-    provider = ServiceProviderFactory(bandwidths_offered=[50, 100])
-    response = refused_post(engineer_client, reverse("circuits:circuit_create"), create_data(provider, team))
-    assert response.status_code == 200
-    assert "offers these bandwidths (Mbps): 50, 100" in " ".join(response.context["form"].errors["bandwidth_mbps"])
-
-
-def test_a_circuit_name_azure_refuses_is_refused(engineer_client, team, refused_post):
-    provider = ServiceProviderFactory()
-    response = refused_post(
-        engineer_client, reverse("circuits:circuit_create"), create_data(provider, team, name="-bad!")
-    )
-    assert "name" in response.context["form"].errors
-
-
-def test_engineers_create_circuits_only_for_their_own_teams(engineer_client, refused_post):
-    provider, other = ServiceProviderFactory(), TeamFactory(name="Elsewhere")
-    response = refused_post(engineer_client, reverse("circuits:circuit_create"), create_data(provider, other))
-    assert "team" in response.context["form"].errors
-
-
-def test_a_second_circuit_for_the_same_azure_resource_is_refused_naming_the_first(engineer_client, team, refused_post):
-    provider = ServiceProviderFactory()
-    first = CircuitFactory(name="er-ams-prod-01", subscription_id=SUBSCRIPTION, resource_group="rg-network")
-    response = refused_post(
-        engineer_client,
-        reverse("circuits:circuit_create"),
-        create_data(provider, team, name="ER-AMS-PROD-01", resource_group="RG-Network"),
-    )
-    body = response.content.decode()
-    assert f"Circuit er-ams-prod-01 (#{first.pk}) is already this Azure resource" in body
-    assert f'<a href="{first.get_absolute_url()}">Open er-ams-prod-01</a>' in body
-
-
-def test_a_deleted_circuit_does_not_hold_its_azure_resource(engineer_client, team):
-    provider = ServiceProviderFactory()
-    CircuitFactory(
-        name="er-ams-prod-01",
-        subscription_id=SUBSCRIPTION,
-        resource_group="rg-network",
-        created_at=timezone.now() - timezone.timedelta(days=2),
-        deleted_at=timezone.now(),
-    )
-    engineer_client.post(reverse("circuits:circuit_create"), create_data(provider, team))
-    assert Circuit.objects.filter(name="er-ams-prod-01", deleted_at=None).count() == 1
 
 
 # Step 2: the provider order
@@ -171,15 +247,6 @@ def test_recording_the_order_moves_step_two_to_waiting_for_the_provider(engineer
     )
     assert ProviderOrder.objects.get(circuit=own_circuit).provider_reference == "EQX-1234"
     assert "the provider has not started yet" in response.content.decode()
-
-
-def test_a_promised_date_before_the_requested_date_is_refused(engineer_client, own_circuit, refused_post):
-    response = refused_post(
-        engineer_client,
-        url("order_create", own_circuit),
-        {"status": "ordered", "requested_on": "2026-11-10", "promised_on": "2026-11-01"},
-    )
-    assert "promised_on" in response.context["form"].errors
 
 
 def test_an_order_can_be_updated(engineer_client, own_circuit):
@@ -201,26 +268,6 @@ def test_an_authorization_key_is_shown_once_and_never_again(engineer_client, rea
     assert "no-store" in response["Cache-Control"]
     assert Authorization.objects.get().authorization_key_digest != key
     assert key not in engineer_client.get(ready_circuit.get_absolute_url()).content.decode()
-
-
-def test_linking_a_vnet_in_the_same_subscription(engineer_client, ready_circuit):
-    engineer_client.post(
-        url("vnet_link_create", ready_circuit),
-        {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw"},
-    )
-    assert VNetLink.objects.get().subscription_id.hex == SUBSCRIPTION.replace("-", "")
-
-
-def test_a_vnet_overlapping_the_peering_subnets_is_refused_next_to_the_address_space(
-    engineer_client, ready_circuit, refused_post
-):
-    subnet = ready_circuit.peerings.get().primary_peer_address_prefix
-    response = refused_post(
-        engineer_client,
-        url("vnet_link_create", ready_circuit),
-        {"name": "hub", "vnet_resource_id": vnet_id(SUBSCRIPTION), "gateway_name": "ergw", "address_space": subnet},
-    )
-    assert "overlaps the private peering subnet" in str(response.context["form"].errors["address_space"])
 
 
 def test_a_wrong_authorization_key_is_refused_next_to_the_field_and_not_rendered_back(
@@ -274,22 +321,7 @@ def test_a_vnet_link_before_private_peering_is_refused_with_the_reason(engineer_
     assert "Configure Azure private peering first" in " ".join(response.context["form"].non_field_errors())
 
 
-def test_removing_a_vnet_link_and_an_authorization(engineer_client, ready_circuit):
-    link = VNetLinkFactory(circuit=ready_circuit)
-    authorization = AuthorizationFactory(circuit=ready_circuit)
-    engineer_client.post(url("vnet_link_delete", ready_circuit, link.pk), {"reason": "moved"})
-    engineer_client.post(url("authorization_delete", ready_circuit, authorization.pk), {})
-    assert not VNetLink.objects.exists()
-    assert not Authorization.objects.exists()
-
-
 # Deprovision and delete
-
-
-def test_deprovisioning_is_requested_from_the_provider(engineer_client, team):
-    circuit = CircuitFactory(team=team, provisioned=True)
-    engineer_client.post(url("circuit_deprovision", circuit), {"reason": "Site closed."})
-    assert Circuit.objects.get(pk=circuit.pk).deprovision_requested_at is not None
 
 
 def test_deleting_a_provisioned_circuit_is_refused_with_azures_reason(engineer_client, team, refused_post):
@@ -345,15 +377,6 @@ def test_an_upgrade_with_no_change_says_nothing_changed(engineer_client, own_cir
     page = response.content.decode()
     assert "Nothing changed" in page and "Circuit upgraded." not in page
     assert not circuit.audit_events.exists()
-
-
-def test_a_bandwidth_downgrade_is_refused_next_to_the_field(engineer_client, own_circuit, refused_post):
-    response = refused_post(
-        engineer_client,
-        url("circuit_upgrade", own_circuit),
-        {"sku_tier": "Standard", "sku_family": "MeteredData", "bandwidth_mbps": 500},
-    )
-    assert "can only go up" in " ".join(response.context["form"].errors["bandwidth_mbps"])
 
 
 def test_unlimited_back_to_metered_is_refused_and_rolls_back_the_bandwidth(engineer_client, team, refused_post):

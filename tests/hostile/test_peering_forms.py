@@ -54,14 +54,14 @@ def circuit(team):
 @given(data=st.data())
 def test_peering_configure_survives_hostile_input(engineer_client, circuit, hostile_request, data):
     form = data.draw(st.sampled_from([PRIVATE, MICROSOFT]).flatmap(lambda v: hostile_form(v, FIELD_STRATEGIES)))
-    url = reverse("peerings:peering_create", kwargs={"pk": circuit.pk})
+    url = reverse("circuits:peering_create", kwargs={"pk": circuit.pk})
     hostile_request(engineer_client, "post", url, form, shown_on=circuit.get_absolute_url())
 
 
 @hostile
 @given(peering_type=hostile_text())
 def test_peering_type_in_the_query_string_never_crashes(engineer_client, circuit, hostile_request, peering_type):
-    url = reverse("peerings:peering_create", kwargs={"pk": circuit.pk})
+    url = reverse("circuits:peering_create", kwargs={"pk": circuit.pk})
     hostile_request(engineer_client, "get", url, {"type": peering_type}, accepted=(200,))
 
 
@@ -71,7 +71,7 @@ def microsoft_peering(circuit):
 
 
 def peering_url(name, peering):
-    return reverse(f"peerings:{name}", kwargs={"pk": peering.circuit_id, "peering_pk": peering.pk})
+    return reverse(f"circuits:{name}", kwargs={"pk": peering.circuit_id, "peering_pk": peering.pk})
 
 
 @hostile

@@ -100,7 +100,7 @@ def test_notifications_survive_hostile_pages_ids_and_flags(
 ):
     hostile_request(engineer_client, "get", reverse("notifications:list"), {"page": page}, accepted=(200,))
     hostile_request(engineer_client, "post", reverse("notifications:mark_read"), {"notification": ids})
-    url = reverse("notifications:watch", kwargs={"pk": circuits[0].pk})
+    url = reverse("circuits:circuit_watch", kwargs={"pk": circuits[0].pk})
     hostile_request(engineer_client, "post", url, {"watching": watching})
 
 

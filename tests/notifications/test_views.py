@@ -38,9 +38,9 @@ def test_mark_all_read(client, engineer, team):
 def test_watching_a_circuit(client, engineer):
     circuit = CircuitFactory()
     client.force_login(engineer)
-    client.post(reverse("notifications:watch", args=[circuit.pk]))
+    client.post(reverse("circuits:circuit_watch", args=[circuit.pk]))
     assert circuit.watches.filter(user=engineer).exists()
-    client.post(reverse("notifications:watch", args=[circuit.pk]), {"watching": "0"})
+    client.post(reverse("circuits:circuit_watch", args=[circuit.pk]), {"watching": "0"})
     assert not circuit.watches.exists()
 
 
@@ -50,6 +50,6 @@ def test_watching_needs_view_access_to_the_circuit(client, team, role):
     circuit = CircuitFactory(team=team)
     elsewhere = TeamFactory(name="Elsewhere")
     client.force_login(UserFactory(username="outsider", role=role, team=team if role is None else elsewhere))
-    response = client.post(reverse("notifications:watch", args=[circuit.pk]))
+    response = client.post(reverse("circuits:circuit_watch", args=[circuit.pk]))
     assert response.status_code == 404
     assert not circuit.watches.exists()

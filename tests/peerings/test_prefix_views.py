@@ -9,7 +9,7 @@ from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
 
 def prefixes_url(peering):
-    return reverse("peerings:peering_prefixes", args=[peering.circuit_id, peering.pk])
+    return reverse("circuits:peering_prefixes", args=[peering.circuit_id, peering.pk])
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_the_circuit_page_links_to_the_prefixes_form(engineer_client, microsoft_
 
 
 def test_attaching_a_route_filter_from_the_circuit_page(engineer_client, microsoft_peering):
-    url = reverse("peerings:peering_route_filter", args=[microsoft_peering.circuit_id, microsoft_peering.pk])
+    url = reverse("circuits:peering_route_filter", args=[microsoft_peering.circuit_id, microsoft_peering.pk])
     assert url in engineer_client.get(microsoft_peering.circuit.get_absolute_url()).content.decode()
 
     engineer_client.post(url, {"route_filter": "rf-microsoft-365"})

@@ -28,7 +28,7 @@ MICROSOFT = {
 
 
 def configure_url(circuit):
-    return reverse("peerings:peering_create", args=[circuit.pk])
+    return reverse("circuits:peering_create", args=[circuit.pk])
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def entered_secrets(superuser_client, estate, team, caplog):
     caplog.set_level(logging.DEBUG)
     circuit = CircuitFactory(team=team, provisioned=True, service_provider=estate.circuit.service_provider)
     configured = superuser_client.post(
-        reverse("peerings:peering_create", kwargs={"pk": circuit.pk}),
+        reverse("circuits:peering_create", kwargs={"pk": circuit.pk}),
         {
             "peering_type": "AzurePrivatePeering",
             "peer_asn": 65010,

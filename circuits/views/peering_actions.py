@@ -1,15 +1,18 @@
-"""Step 4 on the dashboard: configure a peering on a circuit the engineer's team owns."""
+"""Step 4 on the circuit: configure a peering, and a Microsoft peering's route filter and prefixes.
+
+Circuit actions like the others (`actions.CircuitActionView`), under /circuits/<pk>/peerings/; the
+rules are peerings.services'."""
 
 from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 
 from circuits.forms import ACTION_ERRORS, form_add_domain_error
-from circuits.views import CircuitActionView
+from peerings import services as peering_services
+from peerings.choices import PeeringTypeChoices
+from peerings.forms import PeeringForm, PeeringPrefixesForm, RouteFilterForm
 
-from . import services
-from .choices import PeeringTypeChoices
-from .forms import PeeringForm, PeeringPrefixesForm, RouteFilterForm
+from .actions import CircuitActionView
 
 
 class PeeringCreateView(CircuitActionView):
@@ -24,14 +27,14 @@ class PeeringCreateView(CircuitActionView):
         return {"peering_type": self.request.GET.get("type", "AzurePrivatePeering")}
 
     def perform(self, data):
-        return services.peering_configure(circuit=self.circuit, actor=self.actor, **data)
+        return peering_services.peering_configure(circuit=self.circuit, actor=self.actor, **data)
 
     def render(self, form):
         """A form with shape errors also shows the rule errors of its well-formed fields."""
         if form.is_bound and form.errors:
             judged = {name: form.cleaned_data.get(name) for name in form.fields}
             try:
-                services.peering_fields_check(circuit=self.circuit, **judged)
+                peering_services.peering_fields_check(circuit=self.circuit, **judged)
             except ACTION_ERRORS as error:
                 form_add_domain_error(form, error, skip=form.errors)
         return super().render(form)
@@ -63,7 +66,7 @@ class RouteFilterView(MicrosoftPeeringActionView):
         return {"route_filter": self.peering.route_filter}
 
     def perform(self, data):
-        return services.peering_set_route_filter(peering=self.peering, actor=self.actor, **data)
+        return peering_services.peering_set_route_filter(peering=self.peering, actor=self.actor, **data)
 
 
 class PeeringPrefixesView(MicrosoftPeeringActionView):
@@ -87,4 +90,4 @@ class PeeringPrefixesView(MicrosoftPeeringActionView):
         }
 
     def perform(self, data):
-        return services.peering_update_prefixes(peering=self.peering, actor=self.actor, **data)
+        return peering_services.peering_update_prefixes(peering=self.peering, actor=self.actor, **data)

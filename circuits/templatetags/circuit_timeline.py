@@ -1,54 +1,8 @@
-"""Template helpers for the dashboard: NetBox-style state badges and short relative times."""
+"""The circuit page's timeline: audit events as people say them. `{% load circuit_timeline %}`."""
 
 from django import template
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.timesince import timesince
-
-from circuits import choices as circuit_choices
-from peerings import choices as peering_choices
 
 register = template.Library()
-
-BADGE_KINDS = {
-    "provider_state": circuit_choices.ServiceProviderProvisioningStateChoices,
-    "circuit_status": circuit_choices.CircuitProvisioningStateChoices,
-    "provisioning": circuit_choices.ProvisioningStateChoices,
-    "sku_tier": circuit_choices.SkuTierChoices,
-    "sku_family": circuit_choices.SkuFamilyChoices,
-    "layer": circuit_choices.ProviderLayerChoices,
-    "order": circuit_choices.ProviderOrderStatusChoices,
-    "authorization": circuit_choices.AuthorizationUseStatusChoices,
-    "connection": circuit_choices.ConnectionStatusChoices,
-    "zone": circuit_choices.ZoneChoices,
-    "peering_type": peering_choices.PeeringTypeChoices,
-    "peering_state": peering_choices.PeeringStateChoices,
-    "bgp": peering_choices.BgpStateChoices,
-    "prefixes": peering_choices.AdvertisedPublicPrefixesStateChoices,
-    "prefix": peering_choices.PrefixValidationStateChoices,
-    "ticket": peering_choices.TicketStatusChoices,
-}
-
-
-@register.simple_tag
-def badge(value, kind, label=""):
-    """A coloured state badge; the text is the state itself, so colour is never the only signal."""
-    choice_set = BADGE_KINDS[kind]
-    return format_html(
-        '<span class="badge badge-{}">{}</span>', choice_set.color(value), label or choice_set.label(value)
-    )
-
-
-@register.filter
-def ago(moment):
-    """'3 days', '40 seconds': the first unit of the time since `moment`."""
-    if not moment:
-        return ""
-    delta = (timezone.now() - moment).total_seconds()
-    if delta < 60:
-        return f"{max(int(delta), 0)} s"
-    return timesince(moment, timezone.now()).split(",")[0].replace("\xa0", " ")
-
 
 EVENT_FIELDS = {
     "created": "Created",

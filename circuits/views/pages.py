@@ -1,0 +1,217 @@
+"""The circuit pages: the list, one circuit, and creating one (step 1)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, Subquery, Value
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from circuits import services
+from circuits.checklist import DONE, circuit_checklist
+from circuits.choices import ProviderOrderStatusChoices
+from circuits.filtersets import CircuitFilterSet, uses_workflow_step
+from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_error
+from circuits.selectors import (
+    circuit_for,
+    circuit_last_reading,
+    circuit_onboarding_queryset,
+    circuit_page_queryset,
+    circuit_poll_fingerprint,
+    circuit_poll_fingerprint_for,
+    circuits_fingerprint,
+    circuits_readable_by,
+    circuits_visible_to,
+    service_key_for,
+    user_can_change_circuit,
+    with_workflow_step,
+)
+from circuits.tables import COLUMNS, COMPACT, density_choices, per_page, per_page_choices, sortable_headers
+from core.actors import Actor
+from peerings.choices import AdvertisedPublicPrefixesStateChoices
+
+from .live import NOTHING_CHANGED, is_poll, live_response, poll_seconds, unchanged
+
+
+def filtered_circuits(request, visible=circuits_visible_to):
+    """The filterset and the circuits it selects (none while a filter value is invalid)."""
+    queryset = visible(request.user, circuit_onboarding_queryset())
+    if uses_workflow_step(request.GET):
+        queryset = with_workflow_step(queryset, selected=False)
+    filterset = CircuitFilterSet(request.GET, queryset=queryset, request=request)
+    return filterset, filterset.qs if filterset.is_valid() else queryset.none()
+
+
+class CountingPaginator(Paginator):
+    """Counts the rows inside the page's own query (an uncorrelated scalar subquery, evaluated once)
+    instead of a COUNT query of its own, while the page itself can still come from an index. Only
+    a page number past the end, or not a number, falls back to Django's way."""
+
+    def get_page(self, number):
+        page_number = _page_number(number)
+        if page_number is None:
+            return super().get_page(number)
+        offset = (page_number - 1) * self.per_page
+        matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
+        total = Subquery(matching.annotate(total=Count("pk")).values("total"))
+        rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0].total_rows
+        return self._get_page(rows, page_number, self)
+
+
+def _page_number(value):
+    """A page number the fast paths can use, else None: a positive whole number whose offset fits the
+    database's range ("²" is a digit to str.isdigit but not to int(); 10**19 overflows OFFSET)."""
+    text = str(value)
+    return (int(text) or None) if text.isdecimal() and len(text) <= 9 else None
+
+
+def _page_slice(circuits, page_number, size):
+    """The circuits on page `page_number`, without counting them all (for the poll check)."""
+    offset = ((_page_number(page_number) or 1) - 1) * size
+    return circuits[offset : offset + size]
+
+
+def _list_notices(request, filterset, page):
+    """What the list did not do as asked, said rather than shown as a wrong or empty list."""
+    notices = [f"Unknown sort “{sort}” ignored." for sort in filterset.ignored_sorts]
+    if request.GET.get("per_page") and str(page.paginator.per_page) != request.GET["per_page"]:
+        notices.append(f"Rows per page “{request.GET['per_page']}” is not offered; showing {page.paginator.per_page}.")
+    asked = request.GET.get("page")
+    if asked and _page_number(asked) is None:
+        notices.append(f"“{asked}” is not a page number; showing page {page.number}.")
+    elif asked and _page_number(asked) != page.number:
+        pages = page.paginator.num_pages
+        notices.append(
+            f"Page {asked} is past the end ({pages} page{'s' if pages != 1 else ''}); showing page {page.number}."
+        )
+    return notices
+
+
+def circuit_list(request):
+    if is_poll(request):
+        _, circuits = filtered_circuits(request, visible=circuits_readable_by)
+        page = _page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET))
+        if unchanged(request, circuit_poll_fingerprint(page)):
+            return HttpResponse(status=NOTHING_CHANGED)
+    return _circuit_list_page(request)
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def _circuit_list_page(request):
+    filterset, circuits = filtered_circuits(request)
+    page = CountingPaginator(circuits, per_page(request.GET)).get_page(request.GET.get("page") or 1)
+    rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
+    query = request.GET.copy()
+    query.pop("v", None)
+    query["sort"] = filterset.applied_sort
+    if not query["sort"]:
+        del query["sort"]
+    without_page = query.copy()
+    without_page.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "headers": sortable_headers(query),
+        "sort": filterset.applied_sort,
+        "notices": _list_notices(request, filterset, page),
+        "per_page_choices": per_page_choices(query),
+        "density_choices": density_choices(query),
+        "compact": query.get("density") == COMPACT,
+        "view_params": [(name, query[name]) for name in ("per_page", "density") if query.get(name)],
+        # Open only when the list is narrowed (or a filter value was refused: its error is inside).
+        "filters_open": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
+        "column_count": len(COLUMNS),
+        "query": query.urlencode(),
+        "query_without_page": without_page.urlencode(),
+        "fingerprint": circuits_fingerprint(circuit for circuit, _ in rows),
+        # The list always polls: any row may change and new circuits may join the page.
+        "polling": True,
+        "poll_seconds": poll_seconds(onboarded=all(c.is_deleted or checklist.is_complete for c, checklist in rows)),
+        "last_checked_at": max((c.last_checked_at for c, _ in rows if c.last_checked_at), default=None),
+    }
+    return live_response(request, "circuits/circuit_list.html", context)
+
+
+def _order_needed(circuit, checklist):
+    """Offer 'Record provider order' while step 2 is open and no live order covers it."""
+    if checklist.steps[1].status == DONE:
+        return False
+    active = [order for order in circuit.provider_orders.all() if order.status != ProviderOrderStatusChoices.CANCELLED]
+    return not active or circuit.deprovisioned_at is not None
+
+
+def circuit_detail(request, pk):
+    if is_poll(request) and unchanged(request, circuit_poll_fingerprint_for(request.user, pk)):
+        return HttpResponse(status=NOTHING_CHANGED)
+    return _circuit_page(request, pk)
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def _circuit_page(request, pk):
+    circuit = circuit_for(request.user, pk, queryset=circuit_page_queryset())
+    checklist = circuit_checklist(circuit)
+    context = {
+        "circuit": circuit,
+        "checklist": checklist,
+        "can_change": user_can_change_circuit(request.user, circuit),
+        "service_key": service_key_for(request.user, circuit),
+        "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
+        "order_needed": _order_needed(circuit, checklist),
+        "fingerprint": circuits_fingerprint([circuit]),
+        "polling": not circuit.is_deleted,
+        "poll_seconds": poll_seconds(onboarded=checklist.is_complete),
+        "validation_needed": AdvertisedPublicPrefixesStateChoices.VALIDATION_NEEDED,
+        "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
+    }
+    return live_response(request, "circuits/circuit_detail.html", context, finished=circuit.is_deleted)
+
+
+DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def circuit_diagnostics(request, pk):
+    """Step 4's verification section alone (htmx); a plain load gets it within the circuit page."""
+    circuit = circuit_for(request.user, pk)
+    if not request.htmx:
+        return redirect(circuit.get_absolute_url() + "#diagnostics")
+    context = {
+        "circuit": circuit,
+        "can_change": user_can_change_circuit(request.user, circuit),
+        "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
+    }
+    return render(request, DIAGNOSTICS, context)
+
+
+class CircuitCreateView(PermissionRequiredMixin, View):
+    permission_required = "circuits.add_circuit"
+    raise_exception = True
+    template_name = "circuits/circuit_form.html"
+
+    def get(self, request):
+        return self._render(CircuitCreateForm(user=request.user))
+
+    def post(self, request):
+        form = CircuitCreateForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                circuit = services.circuit_create(actor=Actor.person(request.user), **form.cleaned_data)
+            except ACTION_ERRORS as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Circuit {circuit.name} created and billing has started. Next: give the service key "
+                    f"{circuit.service_key} to {circuit.service_provider} and record the order.",
+                )
+                return redirect(circuit)
+        return self._render(form)
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "title": "Create a circuit"})
