@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("peerings.approval_urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
 ]
 handler500 = "core.errorpages.server_error"  # 503 while the database is unreachable
