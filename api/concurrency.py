@@ -15,7 +15,8 @@ def etag(circuit) -> str:
 
 
 def _given_versions(header: str) -> set[str]:
-    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+    """The versions an If-Match names; a tag sent without its quotes is read as meant."""
+    return {f'"{part.strip().removeprefix("W/").strip(chr(34))}"' for part in header.split(",") if part.strip()}
 
 
 @contextmanager
@@ -27,6 +28,6 @@ def circuit_if_match(request, circuit, *, required: bool):
         raise PreconditionRequired()
     with transaction.atomic():
         current = lock(circuit)
-        if header and "*" not in _given_versions(header) and etag(current) not in _given_versions(header):
+        if header and header.strip() != "*" and etag(current) not in _given_versions(header):
             raise PreconditionFailed()
         yield current

@@ -9,6 +9,7 @@ same cleaned values to the same service.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Team
 from audit.models import AuditEvent
 from circuits.checklist import STATUS_LABELS, circuit_checklist
 from circuits.models import Authorization, Circuit, PeeringLocation, ProviderOrder, ServiceProvider, VNetLink
@@ -282,6 +283,13 @@ class NotificationSerializer(FieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "circuit", "kind", "title", "body", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class TeamSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
         read_only_fields = fields
 
 

@@ -17,6 +17,7 @@ from .endpoints.records import (
     NotificationViewSet,
     PeeringLocationViewSet,
     ServiceProviderViewSet,
+    TeamViewSet,
 )
 
 app_name = "api"
@@ -78,6 +79,7 @@ resources = [
     endpoint("billing/totals/", BillingViewSet, {"get": "totals"}, "billing-totals"),
     endpoint("providers/", ServiceProviderViewSet, {"get": "list"}, "provider-list"),
     endpoint("locations/", PeeringLocationViewSet, {"get": "list"}, "location-list"),
+    endpoint("teams/", TeamViewSet, {"get": "list"}, "team-list"),
 ]
 
 urlpatterns = [

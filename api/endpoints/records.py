@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.models import Team
 from audit.models import AuditEvent
 from billing.forms import AsOfForm
 from billing.selectors import billing_circuits, report_currency, summary_by_category
@@ -23,6 +24,7 @@ from ..serializers import (
     NotificationSerializer,
     PeeringLocationSerializer,
     ServiceProviderSerializer,
+    TeamSerializer,
 )
 from .base import ApiViewSet
 
@@ -105,11 +107,28 @@ class BillingViewSet(ApiViewSet):
 
 
 class ServiceProviderViewSet(ApiViewSet):
-    """The catalog: providers, what they sell and where."""
+    """The catalog: providers, what they sell and where (`?layer=Layer2`)."""
 
     serializer_class = ServiceProviderSerializer
+    filterset_fields = ["layer"]
     permissions = {"read": ("circuits.view_serviceprovider",)}
     queryset = ServiceProvider.objects.prefetch_related("peering_locations")
+
+    def list(self, request):
+        return self.page_of(self.get_queryset())
+
+
+class TeamViewSet(ApiViewSet):
+    """Your teams: a circuit is created for one of them."""
+
+    serializer_class = TeamSerializer
+    permissions = {}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Team.objects.none()
+        user = self.request.user
+        return Team.objects.all() if user.is_superuser else Team.objects.filter(members=user)
 
     def list(self, request):
         return self.page_of(self.get_queryset())

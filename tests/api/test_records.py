@@ -73,3 +73,17 @@ def test_the_catalog_lists_providers_and_locations(api, circuit):
     assert providers[circuit.service_provider.name]["peering_locations"] == [circuit.peering_location.pk]
     locations = api.get("/api/locations/", {"per_page": 200}).json()["results"]
     assert circuit.peering_location.name in {row["name"] for row in locations}
+
+
+def test_teams_are_the_users_own(api, team):
+    from tests.accounts.factories import TeamFactory
+
+    TeamFactory(name="Not mine")
+    assert [row["name"] for row in api.get("/api/teams/").json()["results"]] == [team.name]
+
+
+def test_providers_filter_by_layer(api):
+    layers = {
+        row["layer"] for row in api.get("/api/providers/", {"layer": "Layer2", "per_page": 200}).json()["results"]
+    }
+    assert layers == {"Layer2"}
