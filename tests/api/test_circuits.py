@@ -165,3 +165,10 @@ def test_read_only_roles_get_403_on_writes(role, request, circuit):
 
 def test_service_keys_are_masked_for_everyone_but_the_teams_engineers(approver_api, circuit):
     assert approver_api.get(f"/api/circuits/{circuit.pk}/").json()["service_key"].startswith("••••-")
+
+
+@pytest.mark.parametrize("if_match", ["*", "{version}", '"{version}"', 'W/"{version}"'])
+def test_if_match_names_the_current_version_in_any_usual_spelling(api, circuit, if_match):
+    header = if_match.format(version=circuit.version)
+    response = api.patch(f"/api/circuits/{circuit.pk}/", {"bandwidth_mbps": 2000}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 200, response.json()

@@ -88,3 +88,12 @@ def test_the_token_page_lists_only_ones_own_tokens(engineer_client, approver, en
     token_with_key(engineer, name="yours")
     page = engineer_client.get("/api/tokens/").content.decode()
     assert "yours" in page and "not yours" not in page
+
+
+def test_a_session_write_needs_the_csrf_token_as_drf_checks_it(engineer):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(engineer)
+    assert client.get("/api/circuits/").status_code == 200
+    response = client.post("/api/circuits/", {}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
