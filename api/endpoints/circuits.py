@@ -26,6 +26,9 @@ from .base import CHANGE, VIEW, ApiViewSet, CircuitChildViewSet, circuit_headers
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True, description="The circuit's ETag, from a GET."
 )
+ETAG = OpenApiParameter(
+    "ETag", str, OpenApiParameter.HEADER, response=True, description="The circuit's version, for If-Match."
+)
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, description="The circuit's ETag: refused (412) if it changed meanwhile."
 )
@@ -60,6 +63,7 @@ class CircuitViewSet(ApiViewSet):
     def list(self, request):
         return self.page_of(self.get_queryset())
 
+    @extend_schema(parameters=[ETAG])
     def retrieve(self, request, pk):
         circuit = circuit_for(request.user, pk, queryset=circuit_onboarding_queryset())
         return self.one(circuit, headers=circuit_headers(circuit))
@@ -71,13 +75,13 @@ class CircuitViewSet(ApiViewSet):
             headers["Location"] = reverse("api:circuit-detail", args=[pk])
         return self.one(circuit, status=status, headers=headers)
 
-    @extend_schema(request=inputs.CircuitCreateInput, responses={201: CircuitSerializer})
+    @extend_schema(request=inputs.CircuitCreateInput, parameters=[ETAG], responses={201: CircuitSerializer})
     def create(self, request):
         data = self.validated(inputs.CircuitCreateInput, form_kwargs={"user": request.user})
         circuit = services.circuit_create(actor=self.actor, **data)
         return self._answer(circuit.pk, status=201)
 
-    @extend_schema(request=inputs.UpgradeInput, parameters=[IF_MATCH], responses=CircuitSerializer)
+    @extend_schema(request=inputs.UpgradeInput, parameters=[IF_MATCH, ETAG], responses=CircuitSerializer)
     def partial_update(self, request, pk):
         """Upgrade: bandwidth up, MeteredData to UnlimitedData; fields not given stay as they are."""
         with circuit_if_match(request, circuit_for(request.user, pk, action="change"), required=True) as circuit:
@@ -86,7 +90,7 @@ class CircuitViewSet(ApiViewSet):
             circuit_upgrade(circuit=circuit, actor=self.actor, **data)
         return self._answer(pk)
 
-    @extend_schema(request=inputs.ReasonInput, parameters=[IF_MATCH], responses=CircuitSerializer)
+    @extend_schema(request=inputs.ReasonInput, parameters=[IF_MATCH, ETAG], responses=CircuitSerializer)
     def destroy(self, request, pk):
         """Delete in Azure; the circuit stays readable with `deleted_at` (billing and audit need it)."""
         with circuit_if_match(request, circuit_for(request.user, pk, action="change"), required=True) as circuit:
@@ -94,7 +98,7 @@ class CircuitViewSet(ApiViewSet):
             services.circuit_delete(circuit=circuit, actor=self.actor, reason=data["reason"])
         return self._answer(pk)
 
-    @extend_schema(request=inputs.ReasonInput, parameters=[IF_MATCH], responses=CircuitSerializer)
+    @extend_schema(request=inputs.ReasonInput, parameters=[IF_MATCH, ETAG], responses=CircuitSerializer)
     @action(detail=True, methods=["post"])
     def deprovision(self, request, pk):
         """Ask the provider to deprovision (Provisioned circuits with no VNet links)."""
