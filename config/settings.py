@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files (no CDN)
     "core",
     "accounts",
     "audit",
@@ -298,3 +301,50 @@ BILLING_CURRENCY = env.str("ONRAMP_BILLING_CURRENCY", default="USD")
 # Azure's default quotas; raise them here once Microsoft has raised yours.
 ONRAMP_CIRCUITS_PER_SUBSCRIPTION = env.int("ONRAMP_CIRCUITS_PER_SUBSCRIPTION", default=50)
 ONRAMP_CIRCUITS_PER_REGION = env.int("ONRAMP_CIRCUITS_PER_REGION", default=10)
+
+# The REST API (/api/, docs/API.md): per-user tokens or the browser session, problem details for
+# every error, the same filters and services as the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",  # first: its header makes an anonymous call a 401
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API, CSRF-checked
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",  # documents the problem responses too
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",  # ticket evidence files
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "URL_FORMAT_OVERRIDE": None,  # no ?format=: content negotiation by Accept only
+}
+# Requests a minute per token (or per session user), e.g. "600/min"; a 429 says when to retry.
+ONRAMP_API_THROTTLE_RATE = env.str("ONRAMP_API_THROTTLE_RATE", default="600/min")
+ONRAMP_API_TOKEN_MAX_DAYS = env.int("ONRAMP_API_TOKEN_MAX_DAYS", default=365)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Onramp API",
+    "DESCRIPTION": "Azure ExpressRoute circuits from creation to a working connection. See docs/API.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProviderOrderStatusEnum": "api.schema.ORDER_STATUSES",
+        "TicketStatusEnum": "api.schema.TICKET_STATUSES",
+        "StepStatusEnum": "api.schema.STEP_STATUSES",
+    },
+}

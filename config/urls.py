@@ -14,5 +14,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("", include("health.urls")),  # /healthz and the background-work banner
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
 ]
 handler500 = "core.errorpages.server_error"  # 503 while the database is unreachable

@@ -17,14 +17,20 @@ class Actor:
     IMPORT = "import"
     SYSTEM = "system"
     PROVIDER = "provider"
+    API = "api"  # a person acting through the REST API with one of their tokens (or their session)
 
     @classmethod
     def person(cls, user):
         return cls(kind=cls.USER, user=user)
 
+    @classmethod
+    def via_api(cls, user):
+        """A person through the API: held to the same rules as on the pages, recorded with source `api`."""
+        return cls(kind=cls.API, user=user)
+
     @property
     def is_person(self):
-        return self.kind == self.USER
+        return self.kind in (self.USER, self.API)
 
     @property
     def is_machine(self):

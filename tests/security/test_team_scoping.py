@@ -28,12 +28,18 @@ OBJECT_FOR_PK = {
     "sync": "circuit",
     "approvals": "ticket",
     "approvals:evidence_download": "evidence",
+    "api": "circuit",  # /api/circuits/<pk>/...: the circuit, as on the pages
+    "api:ticket-detail": "ticket",
+    "api:ticket-approve": "ticket",
+    "api:ticket-reject": "ticket",
+    "api:ticket-withdraw": "ticket",
 }
 # Parameters that name no team's object: such routes are out of this test's scope, for the reason given.
 NOT_TEAM_OBJECTS = {
     "table": "billing tables are estate-wide reports for managers, named by slug",
     "uidb64": "Django's password reset link, signed for the user it was mailed to",
     "token": "Django's password reset link, signed for the user it was mailed to",
+    "token_pk": "a person's own API token, looked up among the requester's tokens only (tests/api/test_tokens.py)",
 }
 # Django's admin is for superusers only (and read-only, core.admin); it is not a team's page.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -42,7 +48,7 @@ REFUSED = {403, 404, 405}
 # A moved page's old address redirects whoever asks, to its new address: that carries no data, and the
 # new address is walked too.
 MOVED = {301, 308}
-WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts")
+WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts", "api")
 
 
 def id_routes(patterns=None, namespace=""):
@@ -131,7 +137,7 @@ def test_every_url_parameter_is_registered():
 
 def test_the_walk_covers_the_id_urls_of_every_product_app(other_team_estate):
     urls = other_team_urls(other_team_estate)
-    for prefix in ("/circuits/", "/peerings/", "/approvals/", "/notifications/"):
+    for prefix in ("/circuits/", "/peerings/", "/approvals/", "/notifications/", "/api/"):
         assert any(url.startswith(prefix) for url in urls), prefix
 
 

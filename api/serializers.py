@@ -1,0 +1,335 @@
+"""What the API shows of each object, and the shape of what it accepts.
+
+Reading: ModelSerializers; `?fields=a,b` narrows any of them. Writing: each input serializer
+documents its fields for the schema, then validates with the very form the page uses
+(`FormInput`), so the API and the pages refuse the same input with the same words and hand the
+same cleaned values to the same service.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Team
+from audit.models import AuditEvent
+from circuits.checklist import STATUS_LABELS, circuit_checklist
+from circuits.models import Authorization, Circuit, PeeringLocation, ProviderOrder, ServiceProvider, VNetLink
+from notifications.models import Notification
+from peerings.models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
+
+
+class FieldsMixin:
+    """`?fields=name,version` on a GET keeps only those fields (unknown names are ignored)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        wanted = request.query_params.get("fields") if request is not None and request.method == "GET" else None
+        if wanted:
+            keep = {name.strip() for name in wanted.split(",")}
+            for name in set(self.fields) - keep:
+                self.fields.pop(name)
+
+
+class StepSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=list(STATUS_LABELS.items()))
+    reason = serializers.CharField()
+    next_action = serializers.CharField()
+    who = serializers.CharField(help_text="Who acts next: engineer, provider, approver or Microsoft (empty if done).")
+
+
+class ChecklistSerializer(serializers.Serializer):
+    current_step = serializers.IntegerField(allow_null=True, help_text="The first step not done; null once onboarded.")
+    complete = serializers.BooleanField()
+    steps = StepSerializer(many=True)
+
+
+def checklist_data(circuit):
+    checklist = circuit_checklist(circuit)
+    current = checklist.current
+    steps = [
+        {
+            "number": step.number,
+            "title": step.title,
+            "status": step.status,
+            "reason": step.reason,
+            "next_action": step.next_action,
+            "who": step.who,
+        }
+        for step in checklist.steps
+    ]
+    return {"current_step": current.number if current else None, "complete": checklist.is_complete, "steps": steps}
+
+
+class CircuitSerializer(FieldsMixin, serializers.ModelSerializer):
+    service_key = serializers.SerializerMethodField(help_text="In full for the circuit team's engineers, else masked.")
+    service_provider_name = serializers.CharField(source="service_provider.name", read_only=True)
+    peering_location_name = serializers.CharField(source="peering_location.name", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    checklist = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Circuit
+        fields = [
+            "id",
+            "name",
+            "subscription_id",
+            "resource_group",
+            "region",
+            "resource_id",
+            "service_provider",
+            "service_provider_name",
+            "peering_location",
+            "peering_location_name",
+            "bandwidth_mbps",
+            "express_route_direct",
+            "sku_tier",
+            "sku_family",
+            "service_key",
+            "service_provider_provisioning_state",
+            "circuit_provisioning_state",
+            "provisioning_state",
+            "team",
+            "team_name",
+            "global_reach_enabled",
+            "is_stuck",
+            "is_stale",
+            "created_at",
+            "state_changed_at",
+            "deprovision_requested_at",
+            "deleted_at",
+            "last_checked_at",
+            "version",
+            "checklist",
+        ]
+        read_only_fields = fields
+
+    def get_service_key(self, circuit) -> str:
+        return self.context["service_key"](circuit)
+
+    @extend_schema_field(ChecklistSerializer)
+    def get_checklist(self, circuit):
+        return checklist_data(circuit)
+
+
+class ProviderOrderSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = ProviderOrder
+        fields = [
+            "id",
+            "circuit",
+            "status",
+            "provider_reference",
+            "contact_name",
+            "contact_email",
+            "service_key_handed_over_at",
+            "requested_on",
+            "promised_on",
+            "completed_on",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AuthorizationSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Authorization
+        fields = ["id", "circuit", "name", "authorization_use_status", "created_at"]
+        read_only_fields = fields
+
+
+class AuthorizationCreatedSerializer(AuthorizationSerializer):
+    authorization_key = serializers.CharField(help_text="Shown in this response only: Onramp keeps a digest.")
+
+    class Meta(AuthorizationSerializer.Meta):
+        fields = [*AuthorizationSerializer.Meta.fields, "authorization_key"]
+        read_only_fields = fields
+
+
+class VNetLinkSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = VNetLink
+        fields = [
+            "id",
+            "circuit",
+            "name",
+            "vnet_resource_id",
+            "subscription_id",
+            "gateway_name",
+            "address_space",
+            "authorization",
+            "connection_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class BgpSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BgpSession
+        fields = ["link", "state", "changed_at"]
+        read_only_fields = fields
+
+
+class AdvertisedPrefixSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdvertisedPrefix
+        fields = ["id", "prefix", "validation_state", "reason", "manual_validation_asn"]
+        read_only_fields = fields
+
+
+class PeeringSerializer(FieldsMixin, serializers.ModelSerializer):
+    has_shared_key = serializers.BooleanField(read_only=True, help_text="The BGP MD5 key itself is never shown.")
+    bgp_sessions = BgpSessionSerializer(many=True, read_only=True)
+    advertised_prefixes = AdvertisedPrefixSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Peering
+        fields = [
+            "id",
+            "circuit",
+            "peering_type",
+            "state",
+            "azure_asn",
+            "peer_asn",
+            "vlan_id",
+            "primary_peer_address_prefix",
+            "secondary_peer_address_prefix",
+            "ipv6_primary_peer_address_prefix",
+            "ipv6_secondary_peer_address_prefix",
+            "has_shared_key",
+            "provisioning_state",
+            "configured_by",
+            "customer_asn",
+            "routing_registry_name",
+            "route_filter",
+            "advertised_public_prefixes_state",
+            "created_at",
+            "bgp_sessions",
+            "advertised_prefixes",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketEvidence
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class TicketSerializer(FieldsMixin, serializers.ModelSerializer):
+    circuit = serializers.IntegerField(source="peering.circuit_id", read_only=True)
+    prefixes = serializers.SlugRelatedField(slug_field="prefix", many=True, read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PrefixValidationTicket
+        fields = [
+            "id",
+            "circuit",
+            "peering",
+            "prefixes",
+            "note",
+            "status",
+            "requested_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(FieldsMixin, serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+    to_value = serializers.SerializerMethodField()
+    actor = serializers.CharField(source="actor_display", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "circuit",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "field",
+            "from_value",
+            "to_value",
+            "actor_kind",
+            "actor",
+            "reason",
+        ]
+        read_only_fields = fields
+
+    def get_object_type(self, event) -> str:
+        return f"{event.object_type.app_label}.{event.object_type.model}"
+
+    def get_to_value(self, event) -> str:
+        # A circuit's "created" event records its service key: shown as the circuit page shows it.
+        if event.field == "created" and event.circuit_id == event.object_id and event.object_type.model == "circuit":
+            return self.context["service_key"](event.circuit)
+        return event.to_value
+
+
+class NotificationSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "circuit", "kind", "title", "body", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class TeamSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class PeeringLocationSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = PeeringLocation
+        fields = ["id", "name", "zone", "azure_region"]
+        read_only_fields = fields
+
+
+class ServiceProviderSerializer(FieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = ServiceProvider
+        fields = ["id", "name", "layer", "peering_locations", "bandwidths_offered", "stuck_after_business_days"]
+        read_only_fields = fields
+
+
+class CircuitBillingSerializer(FieldsMixin, serializers.Serializer):
+    circuit = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    category = serializers.CharField()
+    accrued = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    monthly_fee = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="null: no price known for its SKU and zone."
+    )
+    waste = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    waste_from = serializers.DateTimeField(allow_null=True)
+
+
+class BillingTotalSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    circuits = serializers.IntegerField()
+    price_unknown = serializers.IntegerField()
+    accrued = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    monthly_burn = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    waste = serializers.DecimalField(max_digits=14, decimal_places=2)
+    saving_per_year = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class BillingTotalsSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    currency = serializers.CharField()
+    categories = BillingTotalSerializer(many=True)

@@ -1,0 +1,103 @@
+"""Every list endpoint costs a fixed number of queries, whatever the number of rows (1 or 10)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.services import audit_event_record
+from core.actors import SYSTEM
+from notifications.models import Notification
+from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
+
+
+def circuits(team, n, host):
+    for _ in range(n):
+        circuit = CircuitFactory(team=team, provisioned=True)
+        PeeringFactory(circuit=circuit)
+        ProviderOrderFactory(circuit=circuit)
+    return "/api/circuits/"
+
+
+def orders(team, n, host):
+    ProviderOrderFactory.create_batch(n, circuit=host)
+    return f"/api/circuits/{host.pk}/orders/"
+
+
+def authorizations(team, n, host):
+    AuthorizationFactory.create_batch(n, circuit=host)
+    return f"/api/circuits/{host.pk}/authorizations/"
+
+
+def links(team, n, host):
+    VNetLinkFactory.create_batch(n, circuit=host)
+    return f"/api/circuits/{host.pk}/links/"
+
+
+def peerings(team, n, host):
+    """A circuit has one peering of each type: the rows that grow are its prefixes."""
+    peering = host.peerings.filter(peering_type="MicrosoftPeering").first()
+    peering = peering or PeeringFactory(circuit=host, microsoft=True, vlan_id=300)
+    AdvertisedPrefixFactory.create_batch(n, peering=peering)
+    return f"/api/circuits/{host.pk}/peerings/"
+
+
+def tickets(team, n, host):
+    for _ in range(n):
+        ticket = PrefixValidationTicketFactory(peering__circuit__team=team)
+        ticket.prefixes.add(AdvertisedPrefixFactory(peering=ticket.peering))
+    return "/api/tickets/"
+
+
+def audit_events(team, n, host):
+    for number in range(n):
+        circuit = CircuitFactory(team=team)
+        audit_event_record(obj=circuit, field="created", to_value=str(number), actor=SYSTEM, circuit_id=circuit.pk)
+    return "/api/audit-events/"
+
+
+def notifications(team, n, host):
+    user = team.members.get(username="eng")
+    Notification.objects.bulk_create(Notification(user=user, kind="k", title=f"t{i}") for i in range(n))
+    return "/api/notifications/"
+
+
+def billing(team, n, host):
+    CircuitFactory.create_batch(n, team=team)
+    return "/api/billing/circuits/"
+
+
+# The token (1) and its user's permissions (1, where a role is checked), the page's count (1, not for
+# the cursor-paginated audit log), the rows, their prefetches; circuits also read the user's teams
+# once, to show service keys in full or masked.
+QUERIES = {
+    "circuits": 11,
+    "orders": 5,
+    "authorizations": 5,
+    "links": 5,
+    "peerings": 7,
+    "tickets": 6,
+    "audit_events": 4,
+    "notifications": 3,
+    "billing": 4,
+}
+ENDPOINTS = [circuits, orders, authorizations, links, peerings, tickets, audit_events, notifications, billing]
+
+
+def count_queries(api, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries), response
+
+
+@pytest.mark.parametrize("make", ENDPOINTS, ids=[make.__name__ for make in ENDPOINTS])
+def test_a_list_costs_the_same_queries_for_1_and_10_rows(api, team, make, engineer):
+    host = CircuitFactory(team=team, provisioned=True)
+    PeeringFactory(circuit=host, vlan_id=4000)  # links need private peering
+    url = make(team, 1, host)
+    api.get(url)  # warm: the token's "last used" write and content types are read once per process
+    few, _ = count_queries(api, url)
+    make(team, 9, host)
+    many, _ = count_queries(api, url)
+    assert (few, many) == (QUERIES[make.__name__],) * 2, url
