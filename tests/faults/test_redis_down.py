@@ -13,8 +13,8 @@ from peerings import services
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.billing.factories import PortPriceFactory
-from tests.integration.conftest import _database_url, wait_for
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.processes import database_url, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +62,7 @@ def test_with_redis_down_pages_render_actions_commit_and_queued_work_is_delivere
     estate, redis_server, start_web, start_workers
 ):
     OutboxMessage.objects.all().delete()  # what setting up the estate queued is not under test
-    web = start_web(broker_url=redis_server.url, database_url=_database_url())
+    web = start_web(broker_url=redis_server.url, database_url=database_url())
     redis_server.kill()
 
     for role, paths in _pages(estate).items():
@@ -85,7 +85,7 @@ def test_with_redis_down_pages_render_actions_commit_and_queued_work_is_delivere
     assert queued.filter(user=estate["engineer"]).exists()  # the requester is told by e-mail, once Redis is back
 
     redis_server.start()
-    workers = start_workers(broker_url=redis_server.url, database_url=_database_url())
+    workers = start_workers(broker_url=redis_server.url, database_url=database_url())
     wait_for(
         lambda: not OutboxMessage.objects.filter(sent_at=None).exists() and not queued.exists(),
         timeout=30,

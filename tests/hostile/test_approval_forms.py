@@ -12,8 +12,8 @@ from peerings import services
 from peerings.choices import TicketStatusChoices
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import UserFactory
-from tests.hostile.conftest import CIDRS, MARKUP, hostile, hostile_text
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.hostile import CIDRS, MARKUP, hostile, hostile_text
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

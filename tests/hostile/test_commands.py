@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.billing.management.commands.test_import_prices import PAGE
-from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_number, hostile_text
+from tests.support.hostile import ASNS, CIDRS, hostile, hostile_number, hostile_text
 
 DATA = Path(__file__).resolve().parents[1]
 BASE_DIR = DATA.parent
-CIRCUIT_RECORD = json.loads((DATA / "circuits" / "data" / "az_cli_list.json").read_text())[0]
+CIRCUIT_RECORD = json.loads((DATA / "sync" / "data" / "az_cli_list.json").read_text())[0]
 PRICE_ITEM = PAGE["Items"][0]
 ROA = {"asn": "AS13335", "prefix": "80.10.0.0/16", "maxLength": 20, "ta": "ripe"}
 SURROGATES = st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3)
