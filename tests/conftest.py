@@ -1,11 +1,21 @@
+import os
+
 import pytest
 from django.db.models import Max
+from hypothesis import settings as hypothesis_settings
 
 from audit.models import AuditEvent
 from core.actors import Actor
 from core.errors import DomainError
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.support.snapshots import domain_snapshot
+
+# CI runs every property test on the same examples (derandomize: the seed comes from the test
+# itself), so a red build is reproducible and not a lucky draw; "dev" is hypothesis's default random
+# search and its example database. scripts/test picks "ci" when CI=true.
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None, database=None)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
