@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.utils import timezone
 
+from billing.models import PortPrice
 from core.actors import Actor
 from notifications.models import Heartbeat, Notification
 from outbox.models import OutboxMessage
@@ -30,7 +31,8 @@ def estate():
     ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
     for name in ("beat", "worker"):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
-    PortPriceFactory()  # prices as seeded in production (a flush before may have removed them)
+    if not PortPrice.objects.exists():  # prices as seeded in production (a flush before may have removed them)
+        PortPriceFactory()
     return {
         "circuit": peering.circuit,
         "ticket": ticket,

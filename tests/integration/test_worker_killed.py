@@ -64,4 +64,4 @@ def test_a_task_whose_pool_process_is_killed_is_run_again_at_once(test_workers, 
     wait_for(lambda: len(_started(held_task)) == 2, timeout=30, what="the task requeued", logs_of=test_workers)
     (held_task / "release").touch()
     wait_for(lambda: (held_task / "done").exists(), timeout=30, what="the task to finish", logs_of=test_workers)
-    assert "WorkerLostError" in test_workers.logs()
+    assert "WorkerLostError" in test_workers.logs(tail=None)

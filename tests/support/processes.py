@@ -117,8 +117,9 @@ class Workers:
         for process in self.processes:
             stop(process)
 
-    def logs(self):
-        return "\n".join(path.read_text()[-3000:] for path in sorted(self.var_dir.glob("*.log")))
+    def logs(self, tail=3000):
+        """The end of each worker's log (all of it with tail=None), for a failing test to show."""
+        return "\n".join(path.read_text()[-tail if tail else 0 :] for path in sorted(self.var_dir.glob("*.log")))
 
 
 class RedisServer:
