@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a Python process per case
 BASE_DIR = Path(__file__).resolve().parents[2]
 READ = "import django; django.setup(); from django.conf import settings as s; "
 READ += "print(s.ONRAMP_LIVE_POLL_SECONDS, s.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS)"

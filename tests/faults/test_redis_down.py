@@ -17,7 +17,7 @@ from tests.billing.factories import PortPriceFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.support.processes import database_url, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from notifications.models import Heartbeat
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
 from tests.support.processes import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PROVIDER_STEPS = [("NotProvisioned", "Provisioning"), ("Provisioning", "Provisioned")]
 

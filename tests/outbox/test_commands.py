@@ -22,6 +22,7 @@ def test_outbox_relay_publishes_what_is_pending():
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_outbox_relay_in_a_fresh_process_finds_tasks_no_module_of_it_imported_yet(tmp_path):
     OutboxMessage.objects.create(task="circuits.flag_stuck")

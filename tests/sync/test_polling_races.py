@@ -22,7 +22,7 @@ from sync.sources.base import Observation
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import CircuitFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # How long the poller, having read the circuit, gives the person to act before it writes.
 PERSON_WINDOW_SECONDS = 1.5
