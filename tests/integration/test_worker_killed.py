@@ -61,7 +61,9 @@ def test_a_task_whose_pool_process_is_killed_is_run_again_at_once(test_workers, 
     wait_for(lambda: _started(held_task), timeout=60, what="the task to start", logs_of=test_workers)
     (pool_process,) = _started(held_task)
     os.kill(pool_process, signal.SIGKILL)  # the worker survives and sees its child die
+    # Acknowledged late alone, the lost task would count as failed and be acknowledged: it is run
+    # again only because CELERY_TASK_REJECT_ON_WORKER_LOST requeues it.
     wait_for(lambda: len(_started(held_task)) == 2, timeout=30, what="the task requeued", logs_of=test_workers)
     (held_task / "release").touch()
     wait_for(lambda: (held_task / "done").exists(), timeout=30, what="the task to finish", logs_of=test_workers)
-    assert "WorkerLostError" in test_workers.logs(tail=None)
+    assert int((held_task / "done").read_text()) != pool_process

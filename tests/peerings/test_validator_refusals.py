@@ -4,7 +4,7 @@ MD5 key's exact limit, refusals without text or field, and only the first bad pr
 import pytest
 
 from core.errors import DomainError
-from peerings.validators import MD5_KEY_MAX_LENGTH, parse_advertised_prefixes, validate_shared_key
+from peerings.validators import MD5_KEY_MAX_LENGTH, parse_advertised_prefixes, validate_asn, validate_shared_key
 
 
 def _refusal(rule, *args, **kwargs):
@@ -45,3 +45,18 @@ def test_more_than_200_prefixes_are_refused_on_the_prefixes_field():
         "advertised_public_prefixes",
         "Microsoft peering accepts at most 200 prefixes per session.",
     )
+
+
+@pytest.mark.parametrize(
+    ("asn", "message"),
+    [
+        ("AS65010", "Enter the AS number as a whole number, e.g. 64500."),
+        (-1, "AS numbers run from 1 to 4294967294."),
+        (2**32, "AS numbers run from 1 to 4294967294."),
+        # The ends of the 32-bit range are AS numbers, just never valid ones for peering.
+        (0, "AS0 is not a valid AS number for BGP peering."),
+        (2**32 - 1, "AS4294967295 is not a valid AS number for BGP peering."),
+    ],
+)
+def test_an_asn_refusal_says_why_on_the_peer_asn_field(asn, message):
+    assert _refusal(validate_asn, asn) == ("peer_asn", message)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 AS_RECORDED = {
     "bgp": {"primary": "Established", "secondary": "Established"},
-    "prefixes": {"80.10.5.0/24": ("Configuring", "")},
+    "prefixes": {"80.10.5.0/24": ("Configuring", "Reported by Azure.")},
     "provisioning_state": "Succeeded",
     "route_filter": "rf-microsoft-365",
 }
