@@ -1,11 +1,21 @@
+import os
+
 import pytest
-from django.apps import apps as django_apps
 from django.db.models import Max
+from hypothesis import settings as hypothesis_settings
 
 from audit.models import AuditEvent
 from core.actors import Actor
 from core.errors import DomainError
 from tests.accounts.factories import TeamFactory, UserFactory
+from tests.support.snapshots import domain_snapshot
+
+# CI runs every property test on the same examples (derandomize: the seed comes from the test
+# itself), so a red build is reproducible and not a lucky draw; "dev" is hypothesis's default random
+# search and its example database. scripts/test picks "ci" when CI=true.
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None, database=None)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
@@ -33,24 +43,15 @@ def engineer_actor(engineer):
     return Actor.person(engineer)
 
 
-def _domain_snapshot():
-    """Every row of the domain apps, to prove a refused action left the database as it was."""
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for label in ("circuits", "peerings", "audit")
-        for model in django_apps.get_app_config(label).get_models()
-    }
-
-
 @pytest.fixture
 def refused(db):
     """Call a service that must refuse: DomainError, no audit event, nothing changed. Returns the error."""
 
     def check(service, /, *, match=None, **kwargs):
-        before = _domain_snapshot()
+        before = domain_snapshot()
         with pytest.raises(DomainError, match=match) as refusal:
             service(**kwargs)
-        assert _domain_snapshot() == before
+        assert domain_snapshot() == before
         return refusal.value
 
     return check
@@ -82,10 +83,10 @@ def refused_post(db):
     """POST a form the server must refuse: the form comes back (200) and no domain row changed."""
 
     def post(client, url, data):
-        before = _domain_snapshot()
+        before = domain_snapshot()
         response = client.post(url, data)
         assert response.status_code == 200
-        assert _domain_snapshot() == before
+        assert domain_snapshot() == before
         return response
 
     return post

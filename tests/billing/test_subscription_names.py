@@ -7,7 +7,7 @@ import pytest
 from billing.models import SubscriptionName
 from billing.services import subscription_names_record
 from sync import tasks
-from tests.sync.test_sources_azure import BASE, LIST_PATH, PORTS_PATH, SUBSCRIPTION, _ok, _source
+from tests.support.azure import BASE, LIST_PATH, PORTS_PATH, SUBSCRIPTION, arm_ok, recorded_source
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,9 @@ SUBSCRIPTION_GET = {
     "authorizationSource": "RoleBased",
 }
 LISTING = {
-    LIST_PATH: [_ok("circuits_list_page1.json")],
-    f"{LIST_PATH}?api-version=2026-03-01&%24skiptoken=page2": [_ok("circuits_list_page2.json")],
-    PORTS_PATH: [_ok("express_route_ports_list.json")],
+    LIST_PATH: [arm_ok("circuits_list_page1.json")],
+    f"{LIST_PATH}?api-version=2026-03-01&%24skiptoken=page2": [arm_ok("circuits_list_page2.json")],
+    PORTS_PATH: [arm_ok("express_route_ports_list.json")],
 }
 
 
@@ -36,7 +36,7 @@ def test_a_recorded_name_replaces_the_old_one_and_a_blank_one_is_skipped():
 
 def test_the_azure_sync_records_each_subscriptions_display_name(settings, team):
     settings.ONRAMP_AZURE_TEAM = team.name
-    source, _ = _source({BASE: [(200, {}, SUBSCRIPTION_GET)], **LISTING})
+    source, _ = recorded_source({BASE: [(200, {}, SUBSCRIPTION_GET)], **LISTING})
     with mock.patch("sync.sources.azure.AzureSource.from_settings", return_value=source):
         tasks.azure_sync()
     assert SubscriptionName.objects.get().display_name == "Contoso Network Production"
@@ -44,7 +44,7 @@ def test_the_azure_sync_records_each_subscriptions_display_name(settings, team):
 
 def test_the_azure_sync_still_syncs_circuits_when_names_cannot_be_read(settings, team):
     settings.ONRAMP_AZURE_TEAM = team.name
-    source, _ = _source(LISTING)  # the subscription's own path answers 404
+    source, _ = recorded_source(LISTING)  # the subscription's own path answers 404
     with mock.patch("sync.sources.azure.AzureSource.from_settings", return_value=source):
         assert tasks.azure_sync() == "2 created, 0 updated, 0 unchanged"
     assert not SubscriptionName.objects.exists()

@@ -9,9 +9,9 @@ from django.utils import timezone
 from circuits.models import Authorization, Circuit, ProviderOrder
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
-from tests.conftest import _domain_snapshot
 from tests.peerings.factories import PeeringFactory
 from tests.support.actions import ActionCase, ActionViewTests
+from tests.support.snapshots import domain_snapshot
 
 SUBSCRIPTION = "6f1c1d2e-0000-4000-8000-000000000001"
 OTHER_SUBSCRIPTION = "6f1c1d2e-0000-4000-8000-000000000002"
@@ -42,10 +42,10 @@ def unchanged(db):
 
     class Unchanged:
         def __enter__(self):
-            self.before = _domain_snapshot()
+            self.before = domain_snapshot()
 
         def __exit__(self, *exc):
-            assert _domain_snapshot() == self.before
+            assert domain_snapshot() == self.before
 
     return Unchanged
 

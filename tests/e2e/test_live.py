@@ -11,20 +11,44 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.m
 POLL_WAIT_MS = 15_000
 
 
+# Long enough that no periodic poll can fall inside a test's one-second wait.
+SLOW_POLL_SECONDS = 60
+
+
 @pytest.fixture
-def watched_page(page, live_server, log_in, catalog, fast_live_polls):
+def open_circuit_page(page, live_server, log_in, catalog):
     """An engineer looking at a circuit that is still onboarding (so its page polls)."""
-    circuit = CircuitFactory(name="er-watched", service_provider=catalog)
-    UserFactory(username="nina", role="engineer", team=circuit.team)
-    log_in("nina")
-    page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
-    return page
+
+    def open_page():
+        circuit = CircuitFactory(name="er-watched", service_provider=catalog)
+        UserFactory(username="nina", role="engineer", team=circuit.team)
+        log_in("nina")
+        page.goto(f"{live_server.url}{circuit.get_absolute_url()}")
+        return page
+
+    return open_page
+
+
+@pytest.fixture
+def watched_page(open_circuit_page, fast_live_polls):
+    return open_circuit_page()
+
+
+@pytest.fixture
+def slowly_polled_page(open_circuit_page, settings):
+    settings.ONRAMP_LIVE_POLL_SECONDS = SLOW_POLL_SECONDS
+    return open_circuit_page()
+
+
+def _polls(page):
+    polls = []
+    page.on("request", lambda request: polls.append(request.url) if "?v=" in request.url else None)
+    return polls
 
 
 def test_live_polling_pauses_while_the_tab_is_hidden(watched_page):
     page = watched_page
-    polls = []
-    page.on("request", lambda request: polls.append(request.url) if "?v=" in request.url else None)
+    polls = _polls(page)
     page.wait_for_timeout(2500)
     assert polls, "the page polls while visible"
 
@@ -32,6 +56,16 @@ def test_live_polling_pauses_while_the_tab_is_hidden(watched_page):
     polls.clear()
     page.wait_for_timeout(3000)
     assert polls == []
+
+
+def test_polling_resumes_at_once_when_the_tab_shows_again(slowly_polled_page):
+    """With a minute between polls, a poll within a second of the tab showing is the immediate one."""
+    page = slowly_polled_page
+    assert page.locator("[data-live]").get_attribute("data-poll-seconds") == str(SLOW_POLL_SECONDS)
+    polls = _polls(page)
+    page.evaluate(HIDE_TAB)
+    page.wait_for_timeout(1000)
+    assert polls == [], "no periodic poll is due for a minute"
 
     with page.expect_request(lambda request: "?v=" in request.url, timeout=1000):
         page.evaluate(SHOW_TAB)

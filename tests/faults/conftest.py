@@ -10,7 +10,6 @@ breaks every other connection to that server while it runs).
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -23,57 +22,10 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.integration.conftest import ROOT, Workers, _database_url, wait_for
+from tests.support.processes import RedisServer, Workers, database_url, free_port, start_process, stop, wait_for
 
 RESTART_POSTGRES = os.environ.get("ONRAMP_FAULT_TESTS_RESTART_POSTGRES") == "1"
 REQUEST_TIMEOUT = 15  # a request that hangs fails the test instead of hanging it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stop(process):
-    if process is not None and process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, to kill and start again."""
-
-    def __init__(self, directory):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = directory
-        self.process = None
-
-    def _ping(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                conn.sendall(b"PING\r\n")
-                return conn.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=self.directory,
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_for(self._ping, timeout=10, what=f"redis-server on port {self.port}")
-
-    def kill(self):
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
 
 
 @pytest.fixture
@@ -83,7 +35,7 @@ def redis_server(tmp_path):
     server = RedisServer(tmp_path)
     server.start()
     yield server
-    _stop(server.process)
+    stop(server.process)
 
 
 class PostgresProxy:
@@ -150,7 +102,7 @@ class PostgresOutage:
 
     @property
     def database_url(self):
-        url = _database_url()
+        url = database_url()
         if self.proxy:
             port = connection.settings_dict["PORT"] or 5432
             url = url.replace(f":{port}/", f":{self.proxy.port}/")
@@ -211,17 +163,9 @@ class WebServer:
         self.process = None
 
     def start(self):
-        log = open(self.log_path, "w")  # noqa: SIM115 (the child keeps it; closed when the test ends)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
-            + ["--workers", "1", "--threads", "4", "--timeout", "30", "--access-logfile", "-"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", "1", "--threads", "4", "--timeout", "30", "--access-logfile", "-"]
+        self.process = start_process(command, log_path=self.log_path, env=self.env)
         wait_for(self._answers, timeout=30, what="gunicorn", logs_of=self)
 
     def _answers(self):
@@ -266,7 +210,7 @@ def start_web(tmp_path):
 
     yield start
     for server in started:
-        _stop(server.process)
+        stop(server.process)
 
 
 @pytest.fixture

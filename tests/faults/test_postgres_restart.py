@@ -18,9 +18,9 @@ from notifications.models import Heartbeat
 from outbox.models import OutboxMessage
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
-from tests.integration.conftest import wait_for
+from tests.support.processes import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_SECONDS = 2
 

@@ -6,17 +6,18 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.utils import timezone
 
+from billing.models import PortPrice
 from core.actors import Actor
 from notifications.models import Heartbeat, Notification
 from outbox.models import OutboxMessage
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.billing.factories import PortPriceFactory
-from tests.integration.conftest import _database_url, wait_for
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.processes import database_url, wait_for
 from validation import services
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -30,7 +31,8 @@ def estate():
     ticket = services.ticket_open(peering=peering, prefixes=["80.10.5.0/24"], note="LOA", actor=Actor.person(engineer))
     for name in ("beat", "worker"):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
-    PortPriceFactory()  # prices as seeded in production (a flush before may have removed them)
+    if not PortPrice.objects.exists():  # prices as seeded in production (a flush before may have removed them)
+        PortPriceFactory()
     return {
         "circuit": peering.circuit,
         "ticket": ticket,
@@ -62,7 +64,7 @@ def test_with_redis_down_pages_render_actions_commit_and_queued_work_is_delivere
     estate, redis_server, start_web, start_workers
 ):
     OutboxMessage.objects.all().delete()  # what setting up the estate queued is not under test
-    web = start_web(broker_url=redis_server.url, database_url=_database_url())
+    web = start_web(broker_url=redis_server.url, database_url=database_url())
     redis_server.kill()
 
     for role, paths in _pages(estate).items():
@@ -85,7 +87,7 @@ def test_with_redis_down_pages_render_actions_commit_and_queued_work_is_delivere
     assert queued.filter(user=estate["engineer"]).exists()  # the requester is told by e-mail, once Redis is back
 
     redis_server.start()
-    workers = start_workers(broker_url=redis_server.url, database_url=_database_url())
+    workers = start_workers(broker_url=redis_server.url, database_url=database_url())
     wait_for(
         lambda: not OutboxMessage.objects.filter(sent_at=None).exists() and not queued.exists(),
         timeout=30,

@@ -11,8 +11,8 @@ from core.actors import Actor
 from peerings.choices import TicketStatusChoices
 from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import UserFactory
-from tests.hostile.conftest import CIDRS, MARKUP, hostile, hostile_text
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.hostile import CIDRS, MARKUP, hostile, hostile_text
 from validation import services
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

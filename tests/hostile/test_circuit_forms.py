@@ -13,8 +13,8 @@ from tests.circuits.factories import (
     ServiceProviderFactory,
     VNetLinkFactory,
 )
-from tests.hostile.conftest import hostile, hostile_form, hostile_number, hostile_text
 from tests.peerings.factories import PeeringFactory
+from tests.support.hostile import hostile, hostile_form, hostile_number, hostile_text
 
 SUBSCRIPTION = "6f1c1d2e-0000-4000-8000-000000000001"
 VNET_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub"

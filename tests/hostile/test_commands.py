@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.billing.management.commands.test_import_prices import PAGE
-from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_number, hostile_text
+from tests.support.hostile import ASNS, CIDRS, hostile, hostile_number, hostile_text
 
 DATA = Path(__file__).resolve().parents[1]
 BASE_DIR = DATA.parent

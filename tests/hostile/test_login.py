@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.hostile.conftest import hostile, hostile_text
+from tests.support.hostile import hostile, hostile_text
 
 # gunicorn refuses header values with control characters (RFC 9110 5.5), so none reach Django.
 HEADER_VALUES = hostile_text(max_size=2000).map(lambda value: "".join(c for c in value if c >= " " and c != "\x7f"))

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.circuits.factories import CircuitFactory
-from tests.hostile.conftest import ASNS, CIDRS, hostile, hostile_form, hostile_number, hostile_text
 from tests.peerings.factories import PeeringFactory
+from tests.support.hostile import ASNS, CIDRS, hostile, hostile_form, hostile_number, hostile_text
 
 SUBNETS = st.one_of(st.sampled_from(CIDRS), hostile_text())
 PREFIX_LISTS = st.lists(st.one_of(st.sampled_from(CIDRS), hostile_text(max_size=30)), max_size=8).map("\n".join)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from notifications.models import Notification
 from tests.circuits.factories import CircuitFactory
-from tests.hostile.conftest import hostile, hostile_form, hostile_number, hostile_text
+from tests.support.hostile import hostile, hostile_form, hostile_number, hostile_text
 
 LIST_FILTERS = {
     "q": "er-",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
-from tests.security.conftest import product_routes
+from tests.support.routes import product_routes
 
 
 # Past a 32-bit column, past a 64-bit one, and far past both: the boundaries where a lookup could overflow.

@@ -16,7 +16,7 @@ from kombu import Connection, Exchange, Queue
 
 import config.celery  # noqa: F401 (registers the demo's sqlite:// transport)
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PUBLISHERS = 4
 # Big enough that a file is written in more than one system call, as a Celery message with a

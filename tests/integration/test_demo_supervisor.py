@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.integration.conftest import ROOT, wait_for
+from tests.support.processes import ROOT, wait_for
 
 pytestmark = pytest.mark.integration
 

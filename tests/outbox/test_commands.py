@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from health.tasks import heartbeat
 from outbox.models import OutboxMessage
-from tests.integration.conftest import ROOT, _database_url
+from tests.support.processes import ROOT, database_url
 
 
 @pytest.mark.django_db
@@ -22,13 +22,14 @@ def test_outbox_relay_publishes_what_is_pending():
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_outbox_relay_in_a_fresh_process_finds_tasks_no_module_of_it_imported_yet(tmp_path):
     OutboxMessage.objects.create(task="circuits.flag_stuck")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",  # the demo's broker (config.broker)
         "ONRAMP_VAR_DIR": str(tmp_path),
     }

@@ -26,14 +26,6 @@ def gzipped(tmp_path):
     return make
 
 
-ENCODINGS = {
-    "plain": {},
-    "bom": {"bom": True},
-    "crlf": {"crlf": True},
-    "bom-crlf-gzip": {"bom": True, "crlf": True, "compress": True},
-}
-
-
 @pytest.fixture
 def encoded(tmp_path):
     """A copy of a file as another tool may have saved it: with a UTF-8 BOM, CRLF line ends, gzipped."""

@@ -3,7 +3,7 @@ import pytest
 from core.errors import DomainError
 from registry.files import NotRegistryData
 from registry.roas import roa_payloads
-from tests.registry.conftest import ENCODINGS
+from tests.support.encodings import ENCODINGS
 
 
 def _read(path):

@@ -5,7 +5,7 @@ import pytest
 from core.errors import DomainError
 from registry.files import NotRegistryData
 from registry.rpsl import route_from_object, rpsl_dump_lines, rpsl_objects
-from tests.registry.conftest import ENCODINGS
+from tests.support.encodings import ENCODINGS
 
 
 def _routes(text):

@@ -4,16 +4,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from core.actors import Actor
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.routes import PDF, product_routes
 from validation.services import ticket_open
-
-PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications")
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @dataclass
@@ -66,15 +64,6 @@ def estate(db, team, settings, tmp_path):
         authorization=AuthorizationFactory(circuit=circuit),
         link=VNetLinkFactory(circuit=circuit),
     )
-
-
-def product_routes():
-    """(namespace, name, parameters) of every URL the product's apps define."""
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and entry.namespace in PRODUCT_NAMESPACES:
-            for pattern in entry.url_patterns:
-                if isinstance(pattern, URLPattern):
-                    yield entry.namespace, pattern.name, list(pattern.pattern.converters)
 
 
 @pytest.fixture

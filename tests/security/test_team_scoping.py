@@ -10,8 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.peerings.factories import AdvertisedPrefixFactory
-
-from .conftest import PDF
+from tests.support.routes import PDF
 
 # What each URL parameter names, as an attribute of the estate (the other team's objects).
 OBJECT_FOR_PARAMETER = {

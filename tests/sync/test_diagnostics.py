@@ -23,8 +23,8 @@ from sync.sources.simulator import Simulator, bgp_up_down
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.support.azure import CIRCUIT_PATH, SUBSCRIPTION, arm_ok, recorded_source
 from tests.sync.sources import StaticSource
-from tests.sync.test_sources_azure import CIRCUIT_PATH, SUBSCRIPTION, _ok, _source
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -109,13 +109,13 @@ def test_up_down_time_is_printed_as_a_router_prints_it(elapsed, printed):
 def test_azure_reads_each_link_with_list_arp_table_and_list_routes_table_summary(circuit_in_azure):
     operation = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Network/locations/gwc/operationResults/op-arp"
     arp_path = f"{CIRCUIT_PATH}/peerings/AzurePrivatePeering/arpTables/primary"
-    source, transport = _source(
+    source, transport = recorded_source(
         {
             # listArpTable is a long-running POST: accepted first, its result read from Location.
             arp_path: [(202, {"location": f"https://management.azure.com{operation}", "retry-after": "1"}, {})],
-            operation: [_ok("circuit_arp_table_list.json")],
+            operation: [arm_ok("circuit_arp_table_list.json")],
             f"{CIRCUIT_PATH}/peerings/AzurePrivatePeering/routeTablesSummary/primary": [
-                _ok("circuit_routes_table_summary_list.json")
+                arm_ok("circuit_routes_table_summary_list.json")
             ],
         }
     )
@@ -131,7 +131,7 @@ def test_azure_reads_each_link_with_list_arp_table_and_list_routes_table_summary
 
 
 def test_an_azure_diagnostics_failure_is_a_source_error(circuit_in_azure):
-    source, _ = _source({})
+    source, _ = recorded_source({})
     with pytest.raises(SourceError, match="Azure does not know AzurePrivatePeering"):
         source.read_link_diagnostics(
             circuit_in_azure, peering_type="AzurePrivatePeering", device_path="primary", now=NOW

@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from circuits.models import Circuit, GlobalReachConnection, PeeringLocation
 from peerings.models import Peering
 from sync.sources.arm import parse_circuit
-from tests.conftest import _domain_snapshot
+from tests.support.snapshots import domain_snapshot
 
 pytestmark = pytest.mark.django_db
 AZURE = Path(__file__).parents[1] / "data" / "azure"
@@ -142,7 +142,7 @@ def test_authorization_and_global_reach_keys_are_never_kept_shown_or_exported(te
     exported = io.StringIO()
     call_command("export_circuits", stdout=exported)
     page = engineer_client.get(circuit.get_absolute_url()).content.decode()
-    stored = json.dumps(_domain_snapshot(), default=str)
+    stored = json.dumps(domain_snapshot(), default=str)
     for key in keys:
         assert key not in exported.getvalue() and key not in page and key not in stored
 
@@ -169,7 +169,7 @@ def test_peerings_of_a_deprovisioning_circuit_are_recorded_not_refused(team, eng
 
 def test_a_record_that_cannot_be_applied_is_reported_once_with_its_reason_and_nothing_is_saved(team, tmp_path):
     _import(CLI)
-    before = _domain_snapshot()
+    before = domain_snapshot()
     records = json.loads(CLI.read_text())
     records[0]["serviceProviderProvisioningState"] = "Deprovisioning"
     records[1]["peerings"] = copy.deepcopy(records[0]["peerings"])
@@ -179,7 +179,7 @@ def test_a_record_that_cannot_be_applied_is_reported_once_with_its_reason_and_no
     message = str(error.value)
     assert "er-ams-dr (" in message and "65515" in message
     assert len(message.splitlines()) == len(set(message.splitlines())) == 2  # the refusal, then "nothing saved"
-    assert _domain_snapshot() == before
+    assert domain_snapshot() == before
 
 
 def test_the_az_cli_camel_case_spelling_imports_every_peering(team):
@@ -245,24 +245,24 @@ def test_an_unknown_sku_tier_is_kept_and_shown_as_unknown(team, tmp_path, engine
 
 def test_dry_run_prints_the_diff_per_circuit_and_writes_nothing(team, tmp_path):
     _import(CLI)
-    before = _domain_snapshot()
+    before = domain_snapshot()
     records = _recreated_cli_list()
     records[1]["serviceProviderProvisioningState"] = "Provisioning"
     out = _import(_write(tmp_path, records), dry_run=True)
     assert "er-ams-prod:\n  deleted\n  created\n" in out
     assert "er-ams-dr:\n  service_provider_provisioning_state: NotProvisioned → Provisioning\n" in out
     assert "1 created, 1 updated, 0 unchanged, 1 deleted (dry run: nothing saved)" in out
-    assert _domain_snapshot() == before
+    assert domain_snapshot() == before
 
 
 def test_a_failed_import_leaves_the_database_as_it_was(team, tmp_path):
     _import(CLI)
-    before = _domain_snapshot()
+    before = domain_snapshot()
     records = _recreated_cli_list()
     records[1]["serviceProviderProperties"]["peeringLocation"] = "Atlantis"
     with pytest.raises(CommandError, match="Peering location 'Atlantis' is not in the catalog"):
         _import(_write(tmp_path, records))
-    assert _domain_snapshot() == before
+    assert domain_snapshot() == before
     assert AuditEvent.objects.count() == len(before["audit.AuditEvent"])
 
 
