@@ -38,8 +38,11 @@ PUBLISH_TRANSPORT_OPTIONS = {
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
-    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    """Queue `task(*args, **kwargs)` with the current transaction; published once it commits.
+
+    `task` is a task or its registered name: a lower app queues a higher app's task by name."""
+    name = task if isinstance(task, str) else task.name
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
     return message
 

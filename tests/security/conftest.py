@@ -11,6 +11,7 @@ from peerings import services as peering_services
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
+from tests.webhooks.factories import DeliveryFactory
 
 PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -25,6 +26,8 @@ class Estate:
     order: object
     authorization: object
     link: object
+    endpoint: object = None  # a webhook endpoint of the team, and one delivery to it
+    delivery: object = None
 
     def kwargs_for(self, namespace, name, parameter):
         """The id each URL parameter names in this estate (pk is the circuit unless the URL is a ticket's)."""
@@ -65,6 +68,8 @@ def estate(db, team, settings, tmp_path):
         order=ProviderOrderFactory(circuit=circuit),
         authorization=AuthorizationFactory(circuit=circuit),
         link=VNetLinkFactory(circuit=circuit),
+        delivery=(delivery := DeliveryFactory(endpoint__teams=[team], event__circuit=circuit)),
+        endpoint=delivery.endpoint,
     )
 
 

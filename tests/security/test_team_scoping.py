@@ -19,6 +19,7 @@ OBJECT_FOR_PARAMETER = {
     "authorization_pk": "authorization",
     "link_pk": "link",
     "peering_pk": "microsoft_peering",
+    "delivery_pk": "delivery",
 }
 # `pk` means a different object per URL: by full route name first, then by namespace.
 OBJECT_FOR_PK = {
@@ -26,6 +27,7 @@ OBJECT_FOR_PK = {
     "peerings": "circuit",
     "notifications": "circuit",
     "sync": "circuit",
+    "webhooks": "endpoint",
     "approvals": "ticket",
     "approvals:evidence_download": "evidence",
 }
@@ -39,7 +41,7 @@ NOT_TEAM_OBJECTS = {
 EXCLUDED_NAMESPACES = {"admin"}
 ATTACKER_ROLES = ("engineer", "approver", "manager", None, "every role")
 REFUSED = {403, 404, 405}
-WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts")
+WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts", "webhooks")
 
 
 def id_routes(patterns=None, namespace=""):
@@ -70,6 +72,7 @@ def other_team_urls(estate):
         "circuit": estate.circuit,
         "ticket": estate.ticket,
         "evidence": estate.ticket.evidence.get(),
+        "endpoint": estate.endpoint,
         **{name: getattr(estate, name) for name in OBJECT_FOR_PARAMETER.values()},
     }
     urls = []
