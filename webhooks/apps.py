@@ -11,5 +11,5 @@ class WebhooksConfig(AppConfig):
 
         from . import events, metrics  # noqa: F401 (events connects the audit receiver)
 
-        with suppress(ValueError):  # /metrics reads the default registry; ready() may run twice (tests, management commands)
+        with suppress(ValueError):  # ready() may run twice in one process (tests, management commands)
             REGISTRY.register(metrics.COLLECTOR)
