@@ -9,6 +9,7 @@ import json
 import random
 from datetime import datetime, timedelta
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,6 +30,7 @@ from .models import CircuitStepMark, Delivery, DeliveryAttempt, Endpoint, Webhoo
 from .secrets import secret_decrypt, secret_encrypt, secret_generate
 
 DELIVER_TASK = "webhooks.deliver"
+UNREADABLE_SECRET = "The signing secret cannot be decrypted (SECRET_KEY changed since?): rotate the endpoint's secret."
 SUBSCRIBABLE = set(EventTypeChoices.values())
 
 
@@ -220,13 +222,18 @@ def delivery_send(*, delivery_id: int, now=None) -> DeliveryAttempt | None:
         now = now or timezone.now()
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
             return None
-        outcome = transport.send(
-            url=delivery.endpoint.url,
-            secrets=endpoint_signing_secrets(delivery.endpoint, now=now),
-            message_id=delivery.event.message_id,
-            timestamp=now,
-            body=delivery.event.body,
-        )
+        try:
+            secrets = endpoint_signing_secrets(delivery.endpoint, now=now)
+        except InvalidToken:
+            outcome = transport.Outcome(False, None, 0, error=UNREADABLE_SECRET)
+        else:
+            outcome = transport.send(
+                url=delivery.endpoint.url,
+                secrets=secrets,
+                message_id=delivery.event.message_id,
+                timestamp=now,
+                body=delivery.event.body,
+            )
         return _record_attempt(delivery=delivery, outcome=outcome, now=now)
 
 

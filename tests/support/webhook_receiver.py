@@ -3,6 +3,7 @@ signature with the `standardwebhooks` package and drops a message whose webhook-
 processed. It counts what it received, accepted and dropped, for the no-loss/no-duplicate tests."""
 
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,6 +14,7 @@ class Receiver:
     def __init__(self, secret: str):
         self.secret = secret
         self.answer = 204  # what to answer accepted messages with (set to 500 to make deliveries fail)
+        self.delay = 0.0  # seconds each request takes: long enough, a worker can be killed mid-request
         self.received = Counter()  # webhook-id → requests carrying it
         self.processed = []  # payloads accepted, each webhook-id once
         self.rejected = 0  # bad signatures
@@ -59,6 +61,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                time.sleep(receiver.delay)
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status = receiver._receive(headers, body)

@@ -138,3 +138,10 @@ def test_redirects_are_not_followed(monkeypatch):
     )
     assert sent[0]["allow_redirects"] is False
     assert not outcome.succeeded and outcome.status_code == 302
+
+
+def test_a_secret_that_cannot_be_decrypted_is_a_failed_attempt_saying_what_to_do(receiver, settings):
+    delivery = delivery_to(receiver)
+    settings.SECRET_KEY = "another-secret-key-" + "y" * 40
+    attempt = services.delivery_send(delivery_id=delivery.pk)
+    assert not attempt.succeeded and "rotate" in attempt.error
