@@ -53,7 +53,7 @@ def broker_down(redis_server):  # noqa: F811
 def test_no_delivery_is_lost_or_processed_twice_across_a_worker_sigkill_and_a_redis_restart(
     broker_down,
     start_workers,
-    receiver,  # noqa: F811
+    receiver,
 ):
     team = TeamFactory(name="Network Engineering")
     EndpointFactory(url=receiver.url, teams=[team])
