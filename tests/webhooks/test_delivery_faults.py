@@ -11,7 +11,6 @@ from core.actors import AZURE
 from outbox.services import _drop_broker_connection as drop_broker_connection
 from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory
-from tests.faults.conftest import redis_server, start_workers  # noqa: F401 (fixtures)
 from tests.integration.conftest import _database_url, wait_for
 from tests.support.webhook_receiver import Receiver
 from webhooks.models import Delivery, WebhookEvent
@@ -40,7 +39,7 @@ def receiver():
 
 
 @pytest.fixture
-def broker_down(redis_server):  # noqa: F811
+def broker_down(redis_server):
     """This process publishes for real (not eagerly) to the test's own Redis, which is down."""
     saved = current_app.conf.task_always_eager, current_app.conf.broker_url
     current_app.conf.task_always_eager, current_app.conf.broker_url = False, redis_server.url
