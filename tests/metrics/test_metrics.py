@@ -1,5 +1,9 @@
 """/metrics: Prometheus text, protected, figures read from the database at scrape time."""
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from prometheus_client.parser import text_string_to_metric_families
@@ -8,6 +12,7 @@ from tests.circuits.factories import CircuitFactory
 from tests.webhooks.factories import DeliveryFactory
 
 pytestmark = pytest.mark.django_db
+METRIC = re.compile(r"\bonramp_[a-z_]+")
 TOKEN = {"HTTP_AUTHORIZATION": "Bearer test-metrics-token"}
 
 
@@ -51,3 +56,14 @@ def test_request_latency_is_a_histogram_by_view(client):
     client.get(reverse("metrics"), **TOKEN)
     samples = scrape(client)
     assert samples[("onramp_http_request_duration_seconds_count", (("method", "GET"), ("view", "metrics")))] >= 1
+
+
+def test_every_metric_the_grafana_dashboard_plots_is_exported(client, settings):
+    dashboard = json.loads((Path(settings.BASE_DIR) / "deploy" / "grafana-dashboard.json").read_text())
+    plotted = {
+        name for panel in dashboard["panels"] for target in panel["targets"] for name in METRIC.findall(target["expr"])
+    }
+    text = client.get(reverse("metrics"), **TOKEN).content.decode()
+    families = {family.name for family in text_string_to_metric_families(text)}  # with or without samples yet
+    unknown = {name for name in plotted if re.sub(r"_(bucket|total)$", "", name) not in families}
+    assert not unknown
