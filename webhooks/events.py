@@ -19,8 +19,8 @@ from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesSta
 from peerings.choices import BgpStateChoices, TicketStatusChoices
 
 from .choices import EventTypeChoices as Type
-from .models import CircuitStepMark
-from .services import endpoints_listening, event_record
+from .models import CircuitStepMark, Endpoint
+from .services import event_record
 
 ORPHANED_STATES = {ProviderState.DEPROVISIONING, ProviderState.DEPROVISIONED}
 DECIDED = {TicketStatusChoices.APPROVED, TicketStatusChoices.REJECTED}
@@ -95,10 +95,11 @@ def _steps_completed(circuit: Circuit, *, created: bool) -> list[int]:
 def webhook_events_on_audit_event(sender, instance: AuditEvent, created: bool, **kwargs):
     if not created or instance.circuit_id is None:
         return
-    circuit = Circuit.objects.select_related("team").get(pk=instance.circuit_id)
-    endpoints = endpoints_listening(team_id=circuit.team_id)
+    # One query when nobody listens (the common case): every state change pays it.
+    endpoints = list(Endpoint.objects.filter(is_active=True, teams__circuits=instance.circuit_id))
     if not endpoints:
         return
+    circuit = Circuit.objects.select_related("team").get(pk=instance.circuit_id)
     base = {"circuit": circuit_data(circuit), "change": change_data(instance)}
 
     def record(event_type, data):
