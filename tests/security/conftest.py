@@ -13,7 +13,7 @@ from tests.circuits.factories import AuthorizationFactory, CircuitFactory, Provi
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.webhooks.factories import DeliveryFactory
 
-PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications")
+PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications", "webhooks")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -34,12 +34,15 @@ class Estate:
         if parameter == "pk":
             if name == "evidence_download":
                 return self.ticket.evidence.get().pk
+            if namespace == "webhooks":
+                return self.endpoint.pk
             return self.ticket.pk if namespace == "approvals" else self.circuit.pk
         return {
             "order_pk": self.order.pk,
             "authorization_pk": self.authorization.pk,
             "link_pk": self.link.pk,
             "peering_pk": self.microsoft_peering.pk,
+            "delivery_pk": self.delivery.pk,
             "table": "categories",
         }[parameter]
 
