@@ -1,5 +1,5 @@
-"""Secrets entered once (a BGP MD5 key, an authorization key, a webhook signing secret) are never shown back: not in a page, a
-live fragment, a CSV export, the log, an audit event, a notification or an e-mail."""
+"""Secrets entered once (a BGP MD5 key, an authorization key, a webhook signing secret) are never shown
+back: not in a page, a live fragment, a CSV export, the log, an audit event, a notification or an e-mail."""
 
 import logging
 import uuid
