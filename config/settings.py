@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
+MIDDLEWARE.insert(0, "metrics.middleware.RequestLatencyMiddleware")  # first: times the whole request
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -262,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},
     "flag-stuck-circuits": {"task": "circuits.flag_stuck", "schedule": 600.0},
     "heartbeat": {"task": "health.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
+    "webhook-retries": {"task": "webhooks.sweep", "schedule": env.float("ONRAMP_WEBHOOK_SWEEP_INTERVAL", default=10)},
+    "webhook-billing-idle": {"task": "webhooks.billing_idle_check", "schedule": 3600.0},
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}
@@ -348,3 +351,19 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "api.schema.STEP_STATUSES",
     },
 }
+# Webhooks (docs/WEBHOOKS.md): retried with exponential backoff and jitter for ONRAMP_WEBHOOK_RETRY_FOR
+# seconds, then the endpoint is disabled. Outbound requests refuse private, loopback and link-local
+# addresses except in the networks listed here (CIDR; the tests allow 127.0.0.1/32).
+ONRAMP_WEBHOOK_ALLOW_PRIVATE = env.list("ONRAMP_WEBHOOK_ALLOW_PRIVATE", default=[])
+ONRAMP_WEBHOOK_TIMEOUT = env.float("ONRAMP_WEBHOOK_TIMEOUT", default=10)
+ONRAMP_WEBHOOK_RETRY_FOR = env.float("ONRAMP_WEBHOOK_RETRY_FOR", default=86400)
+ONRAMP_WEBHOOK_RETRY_BASE_DELAY = env.float("ONRAMP_WEBHOOK_RETRY_BASE_DELAY", default=10)
+ONRAMP_WEBHOOK_RETRY_MAX_DELAY = env.float("ONRAMP_WEBHOOK_RETRY_MAX_DELAY", default=3600)
+ONRAMP_WEBHOOK_REQUEUE_AFTER = env.float("ONRAMP_WEBHOOK_REQUEUE_AFTER", default=120)  # a queued send looks lost
+ONRAMP_WEBHOOK_SWEEP_BATCH = env.int("ONRAMP_WEBHOOK_SWEEP_BATCH", default=500)
+ONRAMP_WEBHOOK_SECRET_OVERLAP = env.float("ONRAMP_WEBHOOK_SECRET_OVERLAP", default=86400)  # both secrets sign
+# Inbound Azure Event Grid events (/hooks/azure/): refused unless this shared secret is sent.
+ONRAMP_EVENTGRID_SECRET = env.str("ONRAMP_EVENTGRID_SECRET", default="")
+# /metrics (docs/METRICS.md): a bearer token, and/or client networks allowed without one (CIDR).
+ONRAMP_METRICS_TOKEN = env.str("ONRAMP_METRICS_TOKEN", default="")
+ONRAMP_METRICS_ALLOWED_NETWORKS = env.list("ONRAMP_METRICS_ALLOWED_NETWORKS", default=[])

@@ -14,3 +14,6 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
 # Production reads sessions through the Redis cache (cached_db); the tests' single process does the
 # same with the local-memory cache, so query counts match production's.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+ONRAMP_WEBHOOK_ALLOW_PRIVATE = ["127.0.0.1/32"]  # the tests' own webhook receiver
+ONRAMP_EVENTGRID_SECRET = "test-eventgrid-key"
+ONRAMP_METRICS_TOKEN = "test-metrics-token"

@@ -35,6 +35,13 @@ def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", a
         recipients.update({user.pk: user for user in users_who_may_view(circuit).filter(pk__in=also_ids)})
     if skip_user is not None:
         recipients.pop(skip_user.pk, None)
+    return notify_users(users=recipients.values(), circuit=circuit, kind=kind, title=title, body=body)
+
+
+@transaction.atomic
+def notify_users(*, users, kind: str, title: str, body: str = "", circuit=None):
+    """Notify these users in the app and queue their e-mails on commit (callers chose who may know)."""
+
     notifications = Notification.objects.bulk_create(
         [
             Notification(
@@ -45,7 +52,7 @@ def notify_circuit_watchers(*, circuit, kind: str, title: str, body: str = "", a
                 body=body[: Notification._meta.get_field("body").max_length],
                 email_status=EmailStatusChoices.PENDING if user.email else EmailStatusChoices.NOT_NEEDED,
             )
-            for user in sorted(recipients.values(), key=lambda user: user.pk)
+            for user in sorted(users, key=lambda user: user.pk)
         ]
     )
     for notification in notifications:

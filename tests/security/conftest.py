@@ -11,6 +11,7 @@ from tests.accounts.factories import UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.support.routes import PDF, product_routes
+from tests.webhooks.factories import DeliveryFactory
 from validation.services import ticket_open
 
 
@@ -23,18 +24,23 @@ class Estate:
     order: object
     authorization: object
     link: object
+    endpoint: object = None  # a webhook endpoint of the team, and one delivery to it
+    delivery: object = None
 
     def kwargs_for(self, namespace, name, parameter):
         """The id each URL parameter names in this estate (pk is the circuit unless the URL is a ticket's)."""
         if parameter == "pk":
             if name == "evidence_download":
                 return self.ticket.evidence.get().pk
+            if namespace == "webhooks":
+                return self.endpoint.pk
             return self.ticket.pk if namespace == "approvals" else self.circuit.pk
         return {
             "order_pk": self.order.pk,
             "authorization_pk": self.authorization.pk,
             "link_pk": self.link.pk,
             "peering_pk": self.microsoft_peering.pk,
+            "delivery_pk": self.delivery.pk,
             "table": "categories",
         }[parameter]
 
@@ -63,6 +69,8 @@ def estate(db, team, settings, tmp_path):
         order=ProviderOrderFactory(circuit=circuit),
         authorization=AuthorizationFactory(circuit=circuit),
         link=VNetLinkFactory(circuit=circuit),
+        delivery=(delivery := DeliveryFactory(endpoint__teams=[team], event__circuit=circuit)),
+        endpoint=delivery.endpoint,
     )
 
 

@@ -9,7 +9,7 @@ from django.forms import MultiWidget
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.admin import ServiceDeleteAdmin
+from core.admin import ReadOnlyAdmin, ServiceDeleteAdmin
 from notifications.models import Notification
 
 # A model's state: Azure's provisioning states and statuses, and the flags the sweeps audit.
@@ -20,8 +20,14 @@ def state_fields(model):
     return [field for field in model._meta.concrete_fields if STATE_FIELD.search(field.name)]
 
 
+# Read-only admins change nothing at all, so they cannot change state either.
 STATEFUL_ADMINS = sorted(
-    (model for model in admin.site._registry if state_fields(model)), key=lambda model: model._meta.label
+    (
+        model
+        for model, model_admin in admin.site._registry.items()
+        if state_fields(model) and not isinstance(model_admin, ReadOnlyAdmin)
+    ),
+    key=lambda model: model._meta.label,
 )
 
 

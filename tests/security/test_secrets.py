@@ -1,5 +1,5 @@
-"""Secrets entered once (a BGP MD5 key, an authorization key) are never shown back: not in a page, a
-live fragment, a CSV export, the log, an audit event, a notification or an e-mail."""
+"""Secrets entered once (a BGP MD5 key, an authorization key, a webhook signing secret) are never shown
+back: not in a page, a live fragment, a CSV export, the log, an audit event, a notification or an e-mail."""
 
 import logging
 import uuid
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from tests.circuits.factories import CircuitFactory
+from webhooks.models import Endpoint
 
 MD5_KEY = "Md5Key-Zq9xWv7Ty"  # letters outside hex, so a digest never contains it by chance
 BILLING_TABLES = ("categories", "providers", "teams", "subscriptions", "months", "wasting")
@@ -48,7 +49,11 @@ def entered_secrets(superuser_client, estate, team, caplog):
         },
     )
     assert linked.status_code == 302, linked.content.decode()
-    return circuit, (MD5_KEY, authorization_key)
+    hooked = superuser_client.post(
+        reverse("webhooks:endpoint_create"),
+        {"name": "chatops", "url": "http://127.0.0.1:9/", "teams": [team.pk], "event_types": ["circuit.created"]},
+    )
+    return circuit, (MD5_KEY, authorization_key, hooked.context["secret"])
 
 
 def assert_absent(text, secrets, where):
@@ -61,6 +66,7 @@ def test_secrets_never_appear_in_any_page_or_fragment(superuser_client, every_pa
     pages = [*every_page, reverse("circuits:circuit_detail", kwargs={"pk": circuit.pk}), "/admin/circuits/circuit/"]
     pages += [f"/admin/peerings/peering/{peering.pk}/change/" for peering in circuit.peerings.all()]
     pages += [f"/admin/circuits/authorization/{a.pk}/change/" for a in circuit.authorizations.all()]
+    pages += [f"/admin/webhooks/endpoint/{pk}/change/" for pk in Endpoint.objects.values_list("pk", flat=True)]
     for url in pages:
         for headers in ({}, {"HX-Request": "true"}):
             response = superuser_client.get(url, headers=headers)

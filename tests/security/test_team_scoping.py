@@ -18,6 +18,7 @@ OBJECT_FOR_PARAMETER = {
     "authorization_pk": "authorization",
     "link_pk": "link",
     "peering_pk": "microsoft_peering",
+    "delivery_pk": "delivery",
 }
 # `pk` means a different object per URL: by full route name first, then by namespace.
 OBJECT_FOR_PK = {
@@ -25,6 +26,7 @@ OBJECT_FOR_PK = {
     "peerings": "circuit",
     "notifications": "circuit",
     "sync": "circuit",
+    "webhooks": "endpoint",
     "approvals": "ticket",
     "approvals:evidence_download": "evidence",
     "api": "circuit",  # /api/circuits/<pk>/...: the circuit, as on the pages
@@ -47,7 +49,7 @@ REFUSED = {403, 404, 405}
 # A moved page's old address redirects whoever asks, to its new address: that carries no data, and the
 # new address is walked too.
 MOVED = {301, 308}
-WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts", "api")
+WATCHED_APPS = ("circuits", "peerings", "audit", "notifications", "outbox", "accounts", "api", "webhooks")
 
 
 def id_routes(patterns=None, namespace=""):
@@ -78,6 +80,7 @@ def other_team_urls(estate):
         "circuit": estate.circuit,
         "ticket": estate.ticket,
         "evidence": estate.ticket.evidence.get(),
+        "endpoint": estate.endpoint,
         **{name: getattr(estate, name) for name in OBJECT_FOR_PARAMETER.values()},
     }
     urls = []

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications")
+PRODUCT_NAMESPACES = ("circuits", "peerings", "approvals", "billing", "notifications", "webhooks")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

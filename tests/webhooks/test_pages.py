@@ -1,0 +1,80 @@
+"""The webhook pages: engineers manage their teams' endpoints; the secret is shown once."""
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import TeamFactory
+from webhooks.models import Endpoint
+
+from .factories import SECRET, DeliveryFactory, EndpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def create(client, team, **overrides):
+    data = {
+        "name": "chatops",
+        "url": "http://127.0.0.1:9/hook",
+        "teams": [team.pk],
+        "event_types": ["circuit.created", "bgp_session.down"],
+        **overrides,
+    }
+    return client.post(reverse("webhooks:endpoint_create"), data)
+
+
+def test_an_engineer_creates_an_endpoint_and_sees_its_secret_once(engineer_client, team):
+    response = create(engineer_client, team)
+    endpoint = Endpoint.objects.get()
+    secret = response.context["secret"]
+    assert secret.startswith("whsec_") and secret in response.content.decode()
+    assert secret not in endpoint.secret_encrypted  # stored encrypted
+    assert secret not in engineer_client.get(endpoint.get_absolute_url()).content.decode()
+
+
+def test_a_private_url_is_refused_next_to_the_field(engineer_client, team, settings):
+    settings.ONRAMP_WEBHOOK_ALLOW_PRIVATE = []
+    response = create(engineer_client, team, url="http://169.254.169.254/")
+    assert "inside the network" in response.context["form"].errors["url"][0]
+    assert not Endpoint.objects.exists()
+
+
+def test_an_engineer_cannot_send_another_teams_events_to_their_endpoint(engineer_client):
+    response = create(engineer_client, TeamFactory(name="Other"))
+    assert "teams" in response.context["form"].errors
+    assert not Endpoint.objects.exists()
+
+
+def test_an_endpoint_covering_another_team_is_not_visible(engineer_client, team):
+    endpoint = EndpointFactory(teams=[team, TeamFactory(name="Other")])
+    assert engineer_client.get(endpoint.get_absolute_url()).status_code == 404
+    assert endpoint.name not in engineer_client.get(reverse("webhooks:endpoint_list")).content.decode()
+
+
+def test_approvers_and_managers_are_refused(client, approver):
+    client.force_login(approver)
+    assert client.get(reverse("webhooks:endpoint_list")).status_code == 403
+
+
+def test_rotating_shows_the_new_secret_once(engineer_client, team):
+    endpoint = EndpointFactory(teams=[team])
+    response = engineer_client.post(reverse("webhooks:endpoint_rotate", args=[endpoint.pk]))
+    assert response.context["secret"] != SECRET and response.context["rotated"]
+
+
+def test_the_log_shows_deliveries_and_redeliver_queues_again(engineer_client, team):
+    delivery = DeliveryFactory(endpoint=EndpointFactory(teams=[team]))
+    response = engineer_client.get(delivery.endpoint.get_absolute_url())
+    assert delivery.event.message_id in response.content.decode()
+    redeliver = engineer_client.post(reverse("webhooks:delivery_redeliver", args=[delivery.pk]))
+    assert redeliver.status_code == 302
+
+
+def test_the_log_costs_the_same_queries_for_one_or_many_deliveries(engineer_client, team, django_assert_num_queries):
+    endpoint = EndpointFactory(teams=[team])
+    DeliveryFactory(endpoint=endpoint)
+    engineer_client.get(endpoint.get_absolute_url())  # warm the session cache
+    with django_assert_num_queries(6) as one:
+        engineer_client.get(endpoint.get_absolute_url(), headers={"HX-Request": "true"})
+    DeliveryFactory.create_batch(5, endpoint=endpoint)
+    with django_assert_num_queries(len(one.captured_queries)):
+        engineer_client.get(endpoint.get_absolute_url(), headers={"HX-Request": "true"})
