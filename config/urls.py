@@ -14,6 +14,7 @@ urlpatterns = [
     path("peerings/", include("peerings.urls")),
     path("approvals/", include("peerings.approval_urls")),
     path("billing/", include("billing.urls")),
+    path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
 ]

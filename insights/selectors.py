@@ -1,6 +1,6 @@
 """Reads for pages and for the stuck sweep; everything here reads precomputed stays and statistics."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 
@@ -13,43 +13,49 @@ STUCK_STATE = ProviderState.PROVISIONING
 STUCK_LEVELS = (GroupLevelChoices.GROUP, GroupLevelChoices.PROVIDER)
 
 
-def business_days_later(start: datetime, count: int) -> datetime:
-    """The moment `count` weekdays after `start` (the configured threshold, as a point in time)."""
-    moment, left = start, count
+def _business_day_after(start: date, count: int) -> date:
+    """The date `count` weekdays after `start`."""
+    day, left = start, count
     while left > 0:
-        moment += timedelta(days=1)
-        left -= moment.weekday() < 5
-    return moment
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
 
 
-def stuck_thresholds_for(circuits, *, index: StatisticsIndex | None = None) -> dict:
-    """{circuit id: (threshold, why)} for circuits in Provisioning: how long they may stay there
-    before they are stuck, and the usual range in words for the reason.
+def _weekdays_between(start: date, end: date) -> int:
+    return sum((start + timedelta(days=offset)).weekday() < 5 for offset in range(1, (end - start).days + 1))
+
+
+def stuck_thresholds_for(circuits, *, now: datetime) -> dict[int, tuple[timedelta, str]]:
+    """{circuit id: (threshold, reason)} for circuits in Provisioning: how long each may stay there
+    before it is stuck, and the sentence that says why, as of `now`.
 
     Learned: the p90 of Provisioning for the circuit's group (provider × location × bandwidth
-    class), else for its provider. With too little history: the provider's configured
-    stuck_after_business_days. Needs circuits with service_provider and peering_location loaded."""
+    class), else for its provider ("Provisioning for 19 days; Equinix Amsterdam (1 to 5 Gbps)
+    usually takes 4–11 days."). With too little history, the provider's configured
+    stuck_after_business_days is the floor, counted in whole business days as before. Needs
+    circuits with service_provider and peering_location loaded; one query."""
     circuits = list(circuits)
     if not circuits:
         return {}
-    index = StatisticsIndex() if index is None else index
+    index = StatisticsIndex()
     thresholds = {}
     for circuit in circuits:
+        since = circuit.state_changed_at
         figure = index.figure(StayKindChoices.STATE, STUCK_STATE, circuit, levels=STUCK_LEVELS)
         if figure is not None:
-            thresholds[circuit.pk] = (timedelta(days=figure.statistic.p90_days), figure.usually)
-        else:
-            configured = circuit.service_provider.stuck_after_business_days
-            later = business_days_later(circuit.state_changed_at, configured)
-            why = f"{circuit.service_provider} takes up to {configured} business days (configured: too little history)"
-            thresholds[circuit.pk] = (later - circuit.state_changed_at, why)
+            reason = f"{STUCK_STATE} for {(now - since).days} days; {figure.usually}."
+            thresholds[circuit.pk] = (timedelta(days=figure.statistic.p90_days), reason)
+            continue
+        configured = circuit.service_provider.stuck_after_business_days
+        due = datetime.combine(_business_day_after(since.date(), configured), time.min, tzinfo=since.tzinfo)
+        reason = (
+            f"{_weekdays_between(since.date(), now.date())} business days in {STUCK_STATE}; "
+            f"{circuit.service_provider} takes up to {configured} (configured: too little history to learn from)."
+        )
+        thresholds[circuit.pk] = (due - since, reason)
     return thresholds
 
 
-def stuck_threshold_for(circuit) -> tuple[timedelta, str]:
-    return stuck_thresholds_for([circuit])[circuit.pk]
-
-
-def stuck_reason(*, elapsed: timedelta, usually: str) -> str:
-    """ "Provisioning for 19 days; Equinix Amsterdam usually takes 4–11 days"."""
-    return f"{STUCK_STATE} for {elapsed.days} days; {usually}."
+def stuck_threshold_for(circuit, *, now: datetime) -> tuple[timedelta, str]:
+    return stuck_thresholds_for([circuit], now=now)[circuit.pk]

@@ -45,10 +45,10 @@ def statistics_rows(*, now):
             durations, flags = samples[(kind, name, level, provider, location, bandwidth)]
             durations.append(max(duration, 0.0))
             flags.append(finished)
-    return [_statistic(key, durations, flags) for key, (durations, flags) in samples.items()]
+    return [group_statistic(key, durations, flags) for key, (durations, flags) in samples.items()]
 
 
-def _statistic(key, durations, flags):
+def group_statistic(key, durations, flags):
     kind, name, level, provider_id, location_id, bandwidth = key
     curve = kaplan_meier(durations, flags)
     done = [duration for duration, finished in zip(durations, flags, strict=True) if finished]

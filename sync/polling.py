@@ -23,6 +23,7 @@ from circuits.choices import ServiceProviderProvisioningStateChoices as Provider
 from circuits.models import Authorization, Circuit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
+from insights.selectors import stuck_thresholds_for
 from peerings import services as peering_services
 from peerings.models import Peering
 
@@ -340,26 +341,21 @@ def business_days_between(start: date, end: date) -> int:
 
 @transaction.atomic
 def circuits_flag_stuck(*, now: datetime | None = None) -> int:
-    """Flag circuits in Provisioning longer than their provider's business-day threshold."""
+    """Flag circuits in Provisioning longer than their group usually takes (insights' learned p90),
+    or than their provider's configured business days when there is too little history."""
     now = now or timezone.now()
     candidates = Circuit.objects.filter(
         deleted_at__isnull=True,
         is_stuck=False,
         service_provider_provisioning_state=ProviderState.PROVISIONING,
-        # N business days take at least N calendar days: a cheap filter before counting.
+        # No provider is stuck within a day: a cheap filter before looking up thresholds.
         state_changed_at__lte=now - timedelta(days=1),
-    ).select_related("service_provider")
+    ).select_related("service_provider", "peering_location")
+    thresholds = stuck_thresholds_for(candidates, now=now)
     flagged = 0
     for circuit in candidates:
-        days = business_days_between(circuit.state_changed_at.date(), now.date())
-        threshold = circuit.service_provider.stuck_after_business_days
-        if days >= threshold:
-            transition(
-                obj=circuit,
-                field="is_stuck",
-                to=True,
-                actor=SYSTEM,
-                reason=f"{days} business days in Provisioning; {circuit.service_provider} takes up to {threshold}.",
-            )
+        threshold, reason = thresholds[circuit.pk]
+        if now - circuit.state_changed_at >= threshold:
+            transition(obj=circuit, field="is_stuck", to=True, actor=SYSTEM, reason=reason)
             flagged += 1
     return flagged
