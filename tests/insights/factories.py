@@ -5,9 +5,11 @@ from datetime import timedelta
 import factory
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from circuits.models import Circuit, VNetLink
+from insights.models import CircuitForecast
 from peerings.models import BgpSession
 from tests.circuits.factories import CircuitFactory
 
@@ -58,3 +60,20 @@ def play(circuit, start, step_days, *, deleted_after=None):
     if deleted_after is not None:
         event(circuit, start + timedelta(days=deleted_after), Circuit, "deleted", "")
     return circuit
+
+
+class CircuitForecastFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CircuitForecast
+
+    circuit = factory.SubFactory(CircuitFactory)
+    step = 3
+    step_entered_at = factory.LazyFunction(timezone.now)
+    ready_by = factory.LazyAttribute(lambda f: f.step_entered_at + timedelta(days=10))
+    ready_low = factory.LazyAttribute(lambda f: f.ready_by - timedelta(days=3))
+    ready_high = factory.LazyAttribute(lambda f: f.ready_by + timedelta(days=5))
+    step_p90_days = 9.0
+    is_late = False
+    level = "group"
+    group_label = "Equinix Amsterdam (1 to 5 Gbps)"
+    computed_at = factory.LazyFunction(timezone.now)
