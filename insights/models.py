@@ -85,7 +85,3 @@ class CircuitForecast(models.Model):
 
     def __str__(self):
         return f"{self.circuit_id} ready by {self.ready_by:%Y-%m-%d}"
-
-    @property
-    def level_label(self):
-        return GroupLevelChoices.label(self.level)

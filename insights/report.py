@@ -78,7 +78,10 @@ def scorecard(histories):
     overall = Sample()
     for history in histories:
         overall.add(history["days"], history["onboarded"])
-    late_after = kaplan_meier(overall.durations, overall.finished).quantile(0.9)
+    # Past the p90 of every circuit shown; while that is not known yet (many still onboarding), past
+    # the slowest onboarding that did finish.
+    finished = [days for days, done in zip(overall.durations, overall.finished, strict=True) if done]
+    late_after = kaplan_meier(overall.durations, overall.finished).quantile(0.9) or max(finished, default=None)
     groups = defaultdict(lambda: {"sample": Sample(), "late": 0, "unused": 0})
     for history in histories:
         group = groups[(history["provider"], history["location"])]
