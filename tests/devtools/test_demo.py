@@ -91,11 +91,11 @@ def test_seed_demo_shows_every_value_a_user_can_meet(db):
 def test_seed_demo_has_months_of_history_for_insights_and_forecasts(db, client):
     from insights.models import CircuitForecast, StepStatistic
 
-    seed_demo_estate()
+    _, users = seed_demo_estate()
     created = Circuit.objects.filter(name__startswith="er-hist-").values_list("created_at", flat=True)
     assert max(created) - min(created) > timedelta(days=300)
     assert StepStatistic.objects.filter(level="group", kind="step", finished__gte=5).exists()
     assert CircuitForecast.objects.exists()
-    client.login(username="manager", password="demo-manager-pass")
+    client.force_login(users["manager"])
     page = client.get("/insights/")
     assert page.status_code == 200 and "Equinix" in page.text
