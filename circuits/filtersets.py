@@ -29,6 +29,7 @@ SORTS = (
     ("state_changed_at", "changed"),
     ("team__name", "team"),
     ("created_at", "created"),
+    ("forecast__ready_by", "ready"),  # insights.CircuitForecast, through its relation name
 )
 
 
@@ -89,6 +90,14 @@ class CircuitFilterSet(django_filters.FilterSet):
     )
     stuck = django_filters.ChoiceFilter(
         field_name="is_stuck", method="filter_flag", choices=YES_NO, label="Stuck", empty_label="Stuck or not"
+    )
+    late = django_filters.ChoiceFilter(
+        field_name="forecast__is_late",
+        method="filter_flag",
+        choices=YES_NO,
+        label="Late",
+        empty_label="Late or not",
+        help_text="Longer in its step than 90% of similar circuits (the forecast's p90).",
     )
     stale = django_filters.ChoiceFilter(
         field_name="is_stale", method="filter_flag", choices=YES_NO, label="Stale", empty_label="Stale or not"

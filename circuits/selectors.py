@@ -26,7 +26,8 @@ TIMELINE_LENGTH = 50
 
 def circuit_onboarding_queryset():
     """Circuits with everything the checklist reads, prefetched (a fixed number of queries)."""
-    return Circuit.objects.select_related("service_provider", "peering_location", "team").prefetch_related(
+    # "forecast" is insights.CircuitForecast, reached by its relation name (circuits does not import insights).
+    return Circuit.objects.select_related("service_provider", "peering_location", "team", "forecast").prefetch_related(
         "provider_orders",
         "vnet_links",
         Prefetch(

@@ -22,6 +22,7 @@ COLUMNS = (
     Column("Provider state", "state"),
     Column("Onboarding", "step"),
     Column("In state for", "changed", "wide-only"),
+    Column("Ready by", "ready", "wide-only"),  # insights' forecast, through circuit.forecast
     Column("Team", "team", "wide-only"),
 )
 
@@ -112,7 +113,18 @@ CSV_COLUMNS = (
     ("createdAt", lambda c, s: c.created_at.isoformat()),
     ("stateChangedAt", lambda c, s: c.state_changed_at.isoformat()),
     ("deletedAt", lambda c, s: c.deleted_at.isoformat() if c.deleted_at else ""),
+    # The forecast (insights.CircuitForecast, related_name "forecast"); empty for onboarded or deleted circuits.
+    ("readyBy", lambda c, s: _forecast(c, "ready_by")),
+    ("readyLow", lambda c, s: _forecast(c, "ready_low")),
+    ("readyHigh", lambda c, s: _forecast(c, "ready_high")),
+    ("late", lambda c, s: _forecast(c, "is_late")),
 )
+
+
+def _forecast(circuit, name):
+    forecast = getattr(circuit, "forecast", None)
+    value = getattr(forecast, name, "") if forecast and not circuit.deleted_at else ""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def csv_rows(circuits, *, service_key):

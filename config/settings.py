@@ -259,12 +259,15 @@ ONRAMP_PREFIX_VALIDATOR = env.str("ONRAMP_PREFIX_VALIDATOR", default="")  # dott
 ONRAMP_AZURE_SUBSCRIPTIONS = env.list("ONRAMP_AZURE_SUBSCRIPTIONS", default=[])
 ONRAMP_AZURE_TEAM = env.str("ONRAMP_AZURE_TEAM", default="")  # owner of circuits the Azure sync finds
 ONRAMP_AZURE_SYNC_INTERVAL = env.float("ONRAMP_AZURE_SYNC_INTERVAL", default=900)
+ONRAMP_INSIGHTS_REFRESH_INTERVAL = env.float("ONRAMP_INSIGHTS_REFRESH_INTERVAL", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},
     "flag-stuck-circuits": {"task": "circuits.flag_stuck", "schedule": 600.0},
     "heartbeat": {"task": "health.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
     "webhook-retries": {"task": "webhooks.sweep", "schedule": env.float("ONRAMP_WEBHOOK_SWEEP_INTERVAL", default=10)},
     "webhook-billing-idle": {"task": "webhooks.billing_idle_check", "schedule": 3600.0},
+    # The full rebuild of insights (group statistics, every forecast); transitions refresh their circuit at once.
+    "refresh-insights": {"task": "insights.refresh", "schedule": ONRAMP_INSIGHTS_REFRESH_INTERVAL},
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}

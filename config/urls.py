@@ -16,6 +16,7 @@ urlpatterns = [
     path("approvals/", include("validation.urls")),
     path("billing/", include("billing.urls")),
     path("", include("health.urls")),  # /healthz and the background-work banner
+    path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),
     path("webhooks/", include("webhooks.urls")),

@@ -21,10 +21,16 @@ from circuits.choices import ConnectionStatusChoices
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit, PeeringLocation, ServiceProvider
 from core.actors import SIMULATOR, SYSTEM, Actor
+from insights.receivers import refreshes_deferred
+from insights.selectors import learned_stuck_rule
+from insights.services import insights_refresh
 from peerings import services as peering_services
 from peerings.choices import BgpStateChoices, PeeringTypeChoices
 from registry.services import irr_import, roas_import
 from validation.services import peering_validate, ticket_open
+
+from .demo_history import seed_demo_history
+from .demo_showcase import seed_demo_showcase
 
 DEMO_USERS = {
     # username: (role, password, team)
@@ -274,6 +280,16 @@ def seed_demo_estate() -> tuple[int, dict]:
     _demo_prices()
     if Circuit.objects.filter(name__startswith="er-demo-").exists():
         return 0, users
+    # One full insights refresh at the end instead of one queued per circuit; the stuck sweep after it
+    # learns from the history.
+    with refreshes_deferred():
+        created = _seed_circuits(users, teams)
+    insights_refresh()
+    services.circuits_flag_stuck(rule=learned_stuck_rule())
+    return created, users
+
+
+def _seed_circuits(users, teams) -> int:
     rng = random.Random(42)
     providers = list(ServiceProvider.objects.prefetch_related("peering_locations"))
     subscriptions = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(4)]
@@ -285,7 +301,10 @@ def seed_demo_estate() -> tuple[int, dict]:
         stage = STAGES[index % len(STAGES)]
         team_name = "Network Engineering" if index % 3 else "Cloud Platform"
         engineer = users["engineer" if team_name == "Network Engineering" else "engineer2"]
-        clock = _HistoricalClock(start=now - timedelta(days=rng.randint(40, 400)), now=now, rng=rng)
+        age = rng.randint(40, 400)
+        if stage in ("provisioning", "stuck"):  # ordered lately: months of waiting would skew the insights
+            age = 30 + age % 20
+        clock = _HistoricalClock(start=now - timedelta(days=age), now=now, rng=rng)
         circuit = _create(
             clock,
             actor=Actor.person(engineer),
@@ -305,5 +324,7 @@ def seed_demo_estate() -> tuple[int, dict]:
     _demo_routing_data([(stage, peering) for stage, peering, _, _ in microsoft_peerings])
     for stage, peering, engineer, clock in microsoft_peerings:
         _finish_microsoft_peering(stage, peering, engineer, clock)
-    services.circuits_flag_stuck()
-    return CIRCUIT_COUNT, users
+    engineers = {"Network Engineering": users["engineer"], "Cloud Platform": users["engineer2"]}
+    history = seed_demo_history(teams=teams, engineers=engineers, now=now, rng=rng)
+    showcase = seed_demo_showcase(team=teams["Network Engineering"], engineer=users["engineer"], now=now)
+    return CIRCUIT_COUNT + history + len(showcase)

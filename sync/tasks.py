@@ -15,6 +15,7 @@ from accounts.models import Team
 from billing.services import subscription_names_record
 from circuits import services
 from core.actors import AZURE
+from insights.selectors import learned_stuck_rule
 
 from . import polling
 from .importer import ImportRefused, circuit_is_known, circuits_import
@@ -94,4 +95,4 @@ def azure_sync() -> str:
 
 @shared_task(name="circuits.flag_stuck")
 def flag_stuck() -> int:
-    return services.circuits_flag_stuck()
+    return services.circuits_flag_stuck(rule=learned_stuck_rule())

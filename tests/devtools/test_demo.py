@@ -73,3 +73,29 @@ def test_seed_demo_timeline_events_follow_each_other_in_order(db):
     moments = [event.created_at for event in events]
     assert moments == sorted(moments)
     assert moments[-1] - moments[0] > timedelta(days=5)
+
+
+def test_seed_demo_shows_every_value_a_user_can_meet(db):
+    from circuits.models import Authorization, GlobalReachConnection
+    from peerings.models import Peering
+
+    seed_demo_estate()
+    assert set(Authorization.objects.values_list("authorization_use_status", flat=True)) >= {"Available", "InUse"}
+    assert Circuit.objects.filter(sku_family="UnlimitedData", sku_tier="Local").exists()
+    assert Circuit.objects.filter(sku_family="UnlimitedData").exclude(sku_tier="Local").exists()
+    assert Circuit.objects.filter(express_route_direct=True).exclude(express_route_port_id="").exists()
+    assert Circuit.objects.filter(global_reach_enabled=True).exists() and GlobalReachConnection.objects.exists()
+    assert Peering.objects.exclude(ipv6_primary_peer_address_prefix="").exists()
+
+
+def test_seed_demo_has_months_of_history_for_insights_and_forecasts(db, client):
+    from insights.models import CircuitForecast, StepStatistic
+
+    _, users = seed_demo_estate()
+    created = Circuit.objects.filter(name__startswith="er-hist-").values_list("created_at", flat=True)
+    assert max(created) - min(created) > timedelta(days=300)
+    assert StepStatistic.objects.filter(level="group", kind="step", finished__gte=5).exists()
+    assert CircuitForecast.objects.exists()
+    client.force_login(users["manager"])
+    page = client.get("/insights/")
+    assert page.status_code == 200 and "Equinix" in page.text

@@ -35,7 +35,7 @@ def test_the_email_is_queued_only_on_commit(circuit, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the e-mail, and insights' refresh of the circuit (outbox)
 
 
 def test_the_email_is_queued_by_the_tasks_registered_name(circuit, engineer):

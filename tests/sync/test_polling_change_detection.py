@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from circuits import services as circuit_services
 from circuits.models import Circuit
 from sync import polling
 from sync.sources.base import Observation, PeeringObservation
@@ -75,11 +76,11 @@ def _provisioning_since(start, **circuit):
 def test_a_one_business_day_provider_is_stuck_one_day_later_and_each_flag_is_counted():
     _provisioning_since(MONDAY)
     _provisioning_since(MONDAY - timedelta(days=1))
-    assert polling.circuits_flag_stuck(now=MONDAY + timedelta(days=1, hours=1)) == 2
+    assert circuit_services.circuits_flag_stuck(now=MONDAY + timedelta(days=1, hours=1)) == 2
 
 
 def test_deleted_or_no_longer_provisioning_circuits_are_never_flagged_stuck():
     _provisioning_since(MONDAY - timedelta(days=30), deleted_at=MONDAY - timedelta(days=29))
     _provisioning_since(MONDAY - timedelta(days=30), service_provider_provisioning_state="Provisioned")
-    assert polling.circuits_flag_stuck(now=MONDAY) == 0
+    assert circuit_services.circuits_flag_stuck(now=MONDAY) == 0
     assert not Circuit.objects.filter(is_stuck=True).exists()

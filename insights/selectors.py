@@ -1,0 +1,74 @@
+"""Reads for pages and for the stuck sweep; everything here reads precomputed stays and statistics."""
+
+from datetime import date, datetime, time, timedelta
+
+from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
+
+from .choices import GroupLevelChoices, StayKindChoices
+from .statistics import StatisticsIndex
+
+STUCK_STATE = ProviderState.PROVISIONING
+# The stuck rule learns from the circuit's group or its provider; the estate-wide figure would judge
+# one provider by the others, so below that the configured threshold applies.
+STUCK_LEVELS = (GroupLevelChoices.GROUP, GroupLevelChoices.PROVIDER)
+
+
+def _business_day_after(start: date, count: int) -> date:
+    """The date `count` weekdays after `start`."""
+    day, left = start, count
+    while left > 0:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
+def _weekdays_between(start: date, end: date) -> int:
+    return sum((start + timedelta(days=offset)).weekday() < 5 for offset in range(1, (end - start).days + 1))
+
+
+def stuck_thresholds_for(circuits, *, now: datetime) -> dict[int, tuple[timedelta, str]]:
+    """{circuit id: (threshold, reason)} for circuits in Provisioning: how long each may stay there
+    before it is stuck, and the sentence that says why, as of `now`.
+
+    Learned: the p90 of Provisioning for the circuit's group (provider × location × bandwidth
+    class), else for its provider ("Provisioning for 19 days; Equinix Amsterdam (1 to 5 Gbps)
+    usually takes 4–11 days."). With too little history, the provider's configured
+    stuck_after_business_days is the floor, counted in whole business days as before. Needs
+    circuits with service_provider and peering_location loaded; one query."""
+    circuits = list(circuits)
+    if not circuits:
+        return {}
+    index = StatisticsIndex()
+    return {circuit.pk: _stuck_threshold(index, circuit, now=now) for circuit in circuits}
+
+
+def _stuck_threshold(index, circuit, *, now: datetime) -> tuple[timedelta, str]:
+    since = circuit.state_changed_at
+    figure = index.figure(StayKindChoices.STATE, STUCK_STATE, circuit, levels=STUCK_LEVELS)
+    if figure is not None:
+        reason = f"{STUCK_STATE} for {(now - since).days} days; {figure.usually}."
+        return timedelta(days=figure.statistic.p90_days), reason
+    configured = circuit.service_provider.stuck_after_business_days
+    due = datetime.combine(_business_day_after(since.date(), configured), time.min, tzinfo=since.tzinfo)
+    reason = (
+        f"{_weekdays_between(since.date(), now.date())} business days in {STUCK_STATE}; "
+        f"{circuit.service_provider} takes up to {configured} (configured: too little history to learn from)."
+    )
+    return due - since, reason
+
+
+def learned_stuck_rule():
+    """The rule `circuits.services.circuits_flag_stuck` asks (sync's stuck sweep and the demo pass it):
+    a circuit is stuck once its time in Provisioning reaches its learned threshold; the reason names it.
+    The statistics are read once, for every circuit the sweep asks about."""
+    index = StatisticsIndex()
+
+    def rule(circuit, *, now: datetime) -> str | None:
+        threshold, reason = _stuck_threshold(index, circuit, now=now)
+        return reason if now - circuit.state_changed_at >= threshold else None
+
+    return rule
+
+
+def stuck_threshold_for(circuit, *, now: datetime) -> tuple[timedelta, str]:
+    return stuck_thresholds_for([circuit], now=now)[circuit.pk]
