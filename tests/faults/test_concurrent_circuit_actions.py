@@ -1,5 +1,5 @@
 """Two engineers acting on one circuit at the same moment, on real PostgreSQL connections: one wins,
-the other is told why nothing happened (the ticket case: tests/peerings/test_validation_concurrency.py)."""
+the other is told why nothing happened (the ticket case: tests/validation/test_concurrency.py)."""
 
 import threading
 import time
