@@ -33,6 +33,10 @@ ROLE_PERMISSIONS = {
 }
 
 
+def has_role(user, role):
+    return user.is_superuser or any(group.name == role for group in user.groups.all())
+
+
 def sync_role_groups(apps, schema_editor=None):
     """Make each role group hold exactly its permissions. Run from a migration whenever roles change."""
     from django.contrib.auth.management import create_permissions
