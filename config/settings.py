@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.logs import logging_config
 
@@ -255,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-circuits": {"task": "circuits.sweep", "schedule": ONRAMP_SWEEP_INTERVAL},
     "flag-stuck-circuits": {"task": "circuits.flag_stuck", "schedule": 600.0},
     "heartbeat": {"task": "notifications.heartbeat", "schedule": ONRAMP_HEARTBEAT_INTERVAL},
+    "billing-accruals": {"task": "billing.accruals_complete", "schedule": crontab(hour=2, minute=30)},
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}

@@ -1,0 +1,45 @@
+"""Keeping the stored accrual runs true: billing sits above circuits, so it listens rather than
+being called. A circuit's cost changes only with an audited change of these fields (the state
+machine records each one); a price row's with its own save or delete."""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from audit.models import AuditEvent
+
+from . import services
+from .models import PortPrice
+
+COST_FIELDS = frozenset(
+    {
+        "created",
+        "deleted",
+        "deprovision_requested",
+        "service_provider_provisioning_state",
+        "circuit_provisioning_state",
+        "state",  # a BGP session's or a peering's
+        "connection_status",
+        "sku_tier",
+        "sku_family",
+        "bandwidth_mbps",
+        "peering_location",
+    }
+)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="billing.accruals_follow_audit_events")
+def accruals_follow_audit_events(sender, instance, created, **kwargs):
+    """Refresh the circuit's runs once its change commits (several events of one transaction refresh
+    it once: the later calls find it fresh). What this misses, the nightly task and the page's own
+    freshness check complete: the circuit's version is what decides."""
+    if created and instance.circuit_id and instance.field in COST_FIELDS:
+        transaction.on_commit(partial(services.accruals_refresh_stale, circuit_ids=[instance.circuit_id]))
+
+
+@receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")
+@receiver(post_delete, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_deletes")
+def accruals_follow_prices(sender, instance, **kwargs):
+    services.accruals_invalidate_prices(price=instance)
