@@ -20,7 +20,6 @@ from circuits import services
 from core.actors import AZURE
 from core.errors import DomainError
 from peerings.services import bgp_session_set_state
-from tests.billing.factories import PortPriceFactory
 from tests.circuits.factories import CircuitFactory, VNetLinkFactory
 from tests.peerings.factories import PeeringFactory
 
@@ -71,9 +70,23 @@ def _apply(circuit, event, link, session):
         services.vnet_link_set_status(link=link, to="Connected" if event == "link up" else "Disconnected", actor=AZURE)
 
 
-def build(histories, prices):
+def set_prices(prices):
+    """Standard MeteredData 1 Gbps Zone 1 (what CircuitFactory makes) at these (day, cents), beside
+    the list prices the migrations load."""
     for offset, fee in prices:
-        PortPriceFactory(valid_from=FIRST_DAY + timedelta(days=offset), monthly_fee=Decimal(fee) / 100)
+        PortPrice.objects.update_or_create(
+            sku_tier="Standard",
+            sku_family="MeteredData",
+            bandwidth_mbps=1000,
+            zone="Zone 1",
+            currency="USD",
+            valid_from=FIRST_DAY + timedelta(days=offset),
+            defaults={"monthly_fee": Decimal(fee) / 100, "source": "test"},
+        )
+
+
+def build(histories, prices):
+    set_prices(prices)
     for created, bandwidth, history in histories:
         circuit = CircuitFactory(created_at=moment(created), bandwidth_mbps=bandwidth)
         link = VNetLinkFactory(circuit=circuit, connection_status="Connecting")
@@ -112,17 +125,8 @@ def test_the_stored_runs_give_the_direct_figures_to_the_cent(rolled_back, histor
             build(histories, prices)
             assert_materialised_equals_direct()
             # Price changes and deletions after the runs were stored: the receivers mark them stale.
-            PortPrice.objects.order_by("valid_from").first().delete()
-            for offset, fee in later:
-                PortPrice.objects.update_or_create(
-                    sku_tier="Standard",
-                    sku_family="MeteredData",
-                    bandwidth_mbps=1000,
-                    zone="Zone 1",
-                    currency="USD",
-                    valid_from=FIRST_DAY + timedelta(days=offset),
-                    defaults={"monthly_fee": Decimal(fee) / 100, "source": "test"},
-                )
+            PortPrice.objects.filter(bandwidth_mbps=1000).order_by("valid_from").first().delete()
+            set_prices(later)
             assert_materialised_equals_direct()
             assert_materialised_equals_direct(as_of=TODAY - timedelta(days=as_of_back))
 
