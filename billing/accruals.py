@@ -14,7 +14,7 @@ test_accruals.py compares them over random histories; `manage.py billing_verify`
 """
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
@@ -60,12 +60,14 @@ def fresh_state():
 
 
 def accrued_from_runs(start, end, *, output_field):
-    """Money the outer circuit accrued between two positions, rounded once; NULL without a run there."""
-    runs = AccrualRun.objects.filter(circuit=OuterRef("pk"), since__lt=end, until__gt=start).order_by()
-    fee_units = Sum(F("monthly_fee") * (Least("until", end) - Greatest("since", start)))
-    return Subquery(
-        runs.values("circuit").annotate(total=money_sql(fee_units)).values("total"), output_field=output_field
-    )
+    """Money the outer circuit accrued between two positions, rounded once: zero where none of its
+    runs overlaps, NULL without runs (price unknown). Every run of the circuit is summed, clamped at
+    zero, so that one subquery tells the two apart without looking at the price table again."""
+    runs = AccrualRun.objects.filter(circuit=OuterRef("pk")).order_by()
+    overlap = Greatest(Least("until", end) - Greatest("since", start), Value(0))
+    fee_units = Sum(F("monthly_fee") * overlap)
+    total = runs.values("circuit").annotate(total=money_sql(fee_units)).values("total")
+    return Subquery(total, output_field=output_field)
 
 
 def _least(a, b):

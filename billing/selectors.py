@@ -164,12 +164,8 @@ def billing_circuits(*, as_of: date, idle_days: int | None = None, materialised:
     if materialised:
 
         def accrued(start):
-            # No run in range is zero for a priced circuit, as the price table's proration gives.
-            return Case(
-                When(monthly_fee__isnull=True, then=None),
-                default=Coalesce(accrued_from_runs(start, end, output_field=MONEY), Value(0), output_field=MONEY),
-                output_field=MONEY,
-            )
+            return accrued_from_runs(start, end, output_field=MONEY)
+
     else:
 
         def accrued(start):
