@@ -19,8 +19,8 @@ circuit not working today was in use only between recorded events.
 The moments come from the database in one query (each subquery once per circuit); the periods and
 the per-day money are integer arithmetic here, with the SQL's proration and rounding (once per
 circuit, month and category), because a correlated expression per period and month made
-PostgreSQL re-evaluate the history subqueries for every price row. Issue 14's per-day accrual table
-would replace this.
+PostgreSQL re-evaluate the history subqueries for every price row. The page reads the runs these
+periods are stored as (billing/accruals.py); this direct computation stays as their reference.
 """
 
 from collections import defaultdict
@@ -80,6 +80,10 @@ def with_history(circuits, *, orphaned: Q, in_use: Q):
             idle_from=F("idle_units"),
         )
         .values(
+            "pk",
+            "version",
+            "deleted_at",
+            "express_route_direct",
             "sku_tier",
             "sku_family",
             "bandwidth_mbps",
@@ -98,6 +102,17 @@ def with_history(circuits, *, orphaned: Q, in_use: Q):
             "idle_from",
         )
         .order_by()
+    )
+
+
+def price_key(row) -> tuple:
+    """A with_history() row's key into price_periods()."""
+    return (
+        row["express_route_direct"],
+        row["sku_tier"],
+        row["sku_family"],
+        row["bandwidth_mbps"],
+        row["peering_location__zone"],
     )
 
 
@@ -144,10 +159,13 @@ class PricePeriod:
 
 def price_periods(currency) -> dict[tuple, list[PricePeriod]]:
     """Each price key's fees as position ranges: a price applies from its date until the next one's,
-    and the first of a key also covers the days before it was captured (as billing/selectors.py)."""
+    and the first of a key also covers the days before it was captured (as billing/selectors.py,
+    whose key includes Direct or not: ExpressRoute Direct prices never apply to provider circuits)."""
     by_key = defaultdict(list)
     for price in PortPrice.objects.filter(currency=currency).order_by("valid_from"):
-        by_key[(price.sku_tier, price.sku_family, price.bandwidth_mbps, price.zone)].append(price)
+        by_key[(price.express_route_direct, price.sku_tier, price.sku_family, price.bandwidth_mbps, price.zone)].append(
+            price
+        )
     periods = {}
     for key, prices in by_key.items():
         starts = [-FAR, *(day_start(price.valid_from) for price in prices[1:])]
@@ -172,7 +190,7 @@ def accrued_by_category(circuits, prices, windows) -> dict[str, list[Decimal]]:
     rounded once, as the tables do; circuits without a price add nothing (they are counted apart)."""
     totals = defaultdict(lambda: [Decimal(0)] * len(windows))
     for row in circuits:
-        key = (row["sku_tier"], row["sku_family"], row["bandwidth_mbps"], row["peering_location__zone"])
+        key = price_key(row)
         if key not in prices:
             continue
         for category, ranges in category_periods(row).items():

@@ -58,3 +58,38 @@ class SubscriptionName(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.subscription_id})"
+
+
+class AccrualRun(models.Model):
+    """A run of a circuit's billed days in one chart category at one monthly fee: [since, until) in
+    day positions (billing/proration.py); until is FAR while the circuit is undeleted. A circuit's
+    runs partition its billed days, so any window's cost (a month, up to an as-of day, from where
+    waste starts) is fee × overlap summed over a few rows (billing/accruals.py)."""
+
+    circuit = models.ForeignKey("circuits.Circuit", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=20)
+    since = models.BigIntegerField()
+    until = models.BigIntegerField()
+    monthly_fee = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["circuit", "since"], name="accrual_run_circuit_idx")]
+
+    def __str__(self):
+        return f"circuit {self.circuit_id} {self.category} [{self.since}, {self.until}) at {self.monthly_fee}"
+
+
+class AccrualState(models.Model):
+    """What a circuit's runs were computed from: its version (bumped on every write), the idle
+    threshold and the report currency. Runs whose state differs, or that have no state, are stale."""
+
+    circuit = models.OneToOneField(
+        "circuits.Circuit", on_delete=models.CASCADE, primary_key=True, related_name="accrual_state"
+    )
+    version = models.PositiveIntegerField()
+    idle_days = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"circuit {self.circuit_id} accruals at version {self.version}"

@@ -7,11 +7,13 @@ Day basis and rounding: see billing/proration.py.
 """
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -37,6 +39,7 @@ from circuits.models import Circuit, VNetLink
 from peerings.choices import BgpStateChoices, PeeringStateChoices
 from peerings.models import BgpSession
 
+from .accruals import accrued_by_window, accrued_from_runs, fresh_state
 from .choices import BillingCategoryChoices as Category
 from .history import accrued_by_category, price_periods, with_history
 from .models import PortPrice, SubscriptionName
@@ -150,12 +153,24 @@ def _billed_days(*, as_of: date, idle_days: int):
     )
 
 
-def billing_circuits(*, as_of: date, idle_days: int | None = None):
+def billing_circuits(*, as_of: date, idle_days: int | None = None, materialised: bool = False):
     """Circuits that existed on `as_of`, annotated with category, accrued, monthly_fee (null: price
-    unknown), waste_from and waste (idle and orphaned only)."""
+    unknown), waste_from and waste (idle and orphaned only). `materialised` sums the circuits' stored
+    runs (billing/accruals.py; fresh ones: services.accruals_refresh_stale) instead of prorating the
+    price table per circuit, which stays the reference."""
     idle_days = idle_after_days() if idle_days is None else idle_days
     conditions = _category_conditions(as_of, idle_days)
     end = OuterRef("end_units")
+    if materialised:
+
+        def accrued(start):
+            return accrued_from_runs(start, end, output_field=MONEY)
+
+    else:
+
+        def accrued(start):
+            return _accrued(start, end)
+
     return (
         _billed_days(as_of=as_of, idle_days=idle_days)
         .annotate(
@@ -167,15 +182,15 @@ def billing_circuits(*, as_of: date, idle_days: int | None = None):
                 {Category.ORPHANED: ORPHANED_SINCE, Category.IDLE: _idle_since(idle_days)},
                 output_field=DateTimeField(),
             ),
+            monthly_fee=_monthly_fee(as_of),
         )
         .annotate(
-            monthly_fee=_monthly_fee(as_of),
-            accrued=_accrued(OuterRef("start_units"), end),
+            accrued=accrued(OuterRef("start_units")),
             waste=_per_category(
                 conditions,
                 {
-                    Category.ORPHANED: _accrued(OuterRef("orphaned_units"), end),
-                    Category.IDLE: _accrued(OuterRef("idle_units"), end),
+                    Category.ORPHANED: accrued(OuterRef("orphaned_units")),
+                    Category.IDLE: accrued(OuterRef("idle_units")),
                 },
                 output_field=MONEY,
             ),
@@ -202,16 +217,16 @@ def _summary(circuits, *group):
     )
 
 
-def summary_by_category(*, as_of, idle_days=None):
-    rows = list(_summary(billing_circuits(as_of=as_of, idle_days=idle_days), "category"))
+def summary_by_category(*, as_of, idle_days=None, materialised=False):
+    rows = list(_summary(billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised), "category"))
     rows.sort(key=lambda row: Category.values().index(row["category"]))
     return rows
 
 
-def summary_by(*keys: str, as_of, idle_days=None):
+def summary_by(*keys: str, as_of, idle_days=None, materialised=False):
     """Totals grouped by circuit field paths (service_provider__name, team__name, subscription_id, …),
     or by subscription_display_name: the subscription's name where one is known, else its id."""
-    circuits = billing_circuits(as_of=as_of, idle_days=idle_days).annotate(
+    circuits = billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised).annotate(
         subscription_display_name=Coalesce(
             Subquery(
                 SubscriptionName.objects.filter(subscription_id=OuterRef("subscription_id")).values("display_name")[:1]
@@ -231,40 +246,78 @@ def _months_ending(as_of: date):
     return months[::-1]
 
 
-def monthly_accrued(*, as_of, idle_days=None):
+def _month_windows(as_of: date):
+    months = _months_ending(as_of)
+    windows = [
+        (day_start(first), day_end(min(first.replace(day=calendar.monthrange(first.year, first.month)[1]), as_of)))
+        for first in months
+    ]
+    return months, windows
+
+
+def _with_cost(totals):
+    return {category: totals[category] for category in Category.values() if any(totals.get(category, ()))}
+
+
+def monthly_accrued(*, as_of, idle_days=None, materialised=False):
     """Accrued cost of each of the last 12 months (up to as_of), each day in the category the
     circuit was in that day (billing/history.py), deleted circuits until their deletion day.
-    Returns (months, {category: [amount, ...]}) with the categories that cost anything."""
+    Returns (months, {category: [amount, ...]}) with the categories that cost anything.
+
+    `materialised` reads the stored runs, which hold today's view of each circuit's history with the
+    configured idle threshold: another threshold, or a past as-of day (whose "orphaned today" may
+    differ), is computed directly."""
     idle_days = idle_after_days() if idle_days is None else idle_days
+    months, windows = _month_windows(as_of)
+    if materialised and idle_days == idle_after_days() and as_of >= timezone.localdate():
+        totals = defaultdict(lambda: [Decimal(0)] * len(windows))
+        with connection.cursor() as cursor:
+            for index, category, amount in accrued_by_window(cursor, windows):
+                totals[category][index] = cents(amount)
+        return months, _with_cost(totals)
     conditions = dict(_category_conditions(as_of, idle_days))
     circuits = with_history(
         _billed_days(as_of=as_of, idle_days=idle_days),
         orphaned=conditions[Category.ORPHANED],
         in_use=conditions[Category.IN_USE],
     )
-    months = _months_ending(as_of)
-    windows = [
-        (day_start(first), day_end(min(first.replace(day=calendar.monthrange(first.year, first.month)[1]), as_of)))
-        for first in months
-    ]
     totals = accrued_by_category(circuits.iterator(chunk_size=2000), price_periods(report_currency()), windows)
-    return months, {category: totals[category] for category in Category.values() if any(totals.get(category, ()))}
+    return months, _with_cost(totals)
 
 
-def wasting_circuits(*, as_of, idle_days=None):
+def circuit_history_rows(*, as_of: date, circuit_ids):
+    """with_history() rows of the given circuits as of a day, for their stored runs."""
+    idle_days = idle_after_days()
+    conditions = dict(_category_conditions(as_of, idle_days))
+    return with_history(
+        _billed_days(as_of=as_of, idle_days=idle_days).filter(pk__in=circuit_ids),
+        orphaned=conditions[Category.ORPHANED],
+        in_use=conditions[Category.IN_USE],
+    )
+
+
+def stale_accrual_circuit_ids(*, circuit_ids=None) -> list[int]:
+    """Circuits whose stored runs are missing or older than the circuit, its prices or the settings."""
+    circuits = Circuit.objects.filter(~fresh_state())
+    if circuit_ids is not None:
+        circuits = circuits.filter(pk__in=circuit_ids)
+    return list(circuits.order_by("pk").values_list("pk", flat=True))
+
+
+def wasting_circuits(*, as_of, idle_days=None, materialised=False):
     """Idle and orphaned circuits, most money wasted first (price unknown last)."""
     return (
-        billing_circuits(as_of=as_of, idle_days=idle_days)
+        billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised)
         .filter(category__in=Category.WASTING)
         .select_related("service_provider", "team", "peering_location")
         .order_by(F("waste").desc(nulls_last=True), "waste_from", "name")
     )
 
 
-def unpriced_circuits(*, as_of, idle_days=None):
+def unpriced_circuits(*, as_of, idle_days=None, materialised=False):
     """Billed circuits whose SKU, bandwidth and zone have no price (in the report currency)."""
     return (
-        billing_circuits(as_of=as_of, idle_days=idle_days)
+        billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised)
         .filter(category__in=Category.BILLED, monthly_fee__isnull=True)
         .select_related("service_provider", "team", "peering_location")
         .order_by("name", "pk")

@@ -1,17 +1,26 @@
-"""Writes for billing: refreshing the price table from the Azure Retail Prices API, and the
-subscriptions' display names."""
+"""Writes for billing: refreshing the price table from the Azure Retail Prices API, the
+subscriptions' display names, and the stored accrual runs (billing/accruals.py)."""
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import batched
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from circuits.choices import SkuFamilyChoices, SkuTierChoices, ZoneChoices
+from circuits.models import Circuit
 from core.errors import DomainError
 
-from .models import PortPrice, SubscriptionName
+from .accruals import circuit_runs
+from .history import price_periods
+from .models import AccrualRun, AccrualState, PortPrice, SubscriptionName
+from .selectors import circuit_history_rows, report_currency, stale_accrual_circuit_ids
+
+REFRESH_CHUNK = 2000
 
 # "Standard Metered Data 1 Gbps Circuit", "Premium Unlimited Data 50 Mbps Circuit", "Local 10 Gbps Circuit"
 PORT_METER = re.compile(
@@ -103,6 +112,7 @@ def prices_import(*, items: list, source: str) -> PriceImportResult:
             result.updated += 1
         else:
             result.unchanged += 1
+    accruals_refresh_stale()  # the receivers marked the circuits of every changed key stale
     return result
 
 
@@ -119,3 +129,55 @@ def subscription_names_record(*, names: dict) -> int:
         rows, update_conflicts=True, unique_fields=["subscription_id"], update_fields=["display_name", "updated_at"]
     )
     return len(rows)
+
+
+def _refresh_chunk(circuit_ids, *, today, prices) -> int:
+    rows = list(circuit_history_rows(as_of=today, circuit_ids=circuit_ids))
+    AccrualRun.objects.filter(circuit_id__in=circuit_ids).delete()
+    AccrualRun.objects.bulk_create(run for row in rows for run in circuit_runs(row, prices))
+    AccrualState.objects.bulk_create(
+        [
+            AccrualState(
+                circuit_id=row["pk"],
+                version=row["version"],
+                idle_days=settings.BILLING_IDLE_AFTER_DAYS,
+                currency=settings.BILLING_CURRENCY,
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["circuit"],
+        update_fields=["version", "idle_days", "currency", "computed_at"],
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def accruals_refresh(*, circuit_ids) -> int:
+    """Recompute the stored runs of these circuits from their history and the price table. The
+    circuits are locked (no key: audit events may still point at them) so two refreshes of one
+    circuit never interleave their delete and insert. Returns how many circuits got runs."""
+    today = timezone.localdate()
+    locked = Circuit.objects.filter(pk__in=circuit_ids).order_by("pk").select_for_update(no_key=True)
+    ids = list(locked.values_list("pk", flat=True))
+    prices = price_periods(report_currency())
+    return sum(_refresh_chunk(chunk, today=today, prices=prices) for chunk in batched(ids, REFRESH_CHUNK))
+
+
+def accruals_refresh_stale(*, circuit_ids=None) -> int:
+    """Refresh the circuits whose runs are stale (of `circuit_ids` only, when given): what the
+    receivers and the nightly task call, and the billing page before it sums the runs. One query
+    when nothing is stale; the refresh itself is atomic."""
+    stale = stale_accrual_circuit_ids(circuit_ids=circuit_ids)
+    return accruals_refresh(circuit_ids=stale) if stale else 0
+
+
+def accruals_invalidate_prices(*, price: PortPrice) -> None:
+    """Mark stale the runs of every circuit a price row applies to, in the caller's transaction."""
+    AccrualState.objects.filter(
+        circuit__express_route_direct=price.express_route_direct,
+        circuit__sku_tier=price.sku_tier,
+        circuit__sku_family=price.sku_family,
+        circuit__bandwidth_mbps=price.bandwidth_mbps,
+        circuit__peering_location__zone=price.zone,
+    ).delete()

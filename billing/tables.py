@@ -1,4 +1,5 @@
-"""The billing page's tables, one definition each for the HTML page and its CSV export."""
+"""The billing page's tables, one definition each for the HTML page and its CSV export. They read
+the stored accrual runs (billing/accruals.py), which the views refresh first where stale."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -76,7 +77,7 @@ def _sum_known(values):
 def category_table(*, as_of, idle_days=None):
     rows = [
         Row(Category.label(row["category"]), _summary_cells(row), badge=Category.color(row["category"]))
-        for row in summary_by_category(as_of=as_of, idle_days=idle_days)
+        for row in summary_by_category(as_of=as_of, idle_days=idle_days, materialised=True)
     ]
     table = _summary_table("categories", "By category", "Category", rows)
     if rows:
@@ -118,14 +119,16 @@ def grouped_table(slug, *, as_of, idle_days=None):
             _summary_cells(row),
             url=_circuit_list_url(**{grouping.list_filter: row[grouping.filter_path]}),
         )
-        for row in summary_by(grouping.label_path, grouping.filter_path, as_of=as_of, idle_days=idle_days)
+        for row in summary_by(
+            grouping.label_path, grouping.filter_path, as_of=as_of, idle_days=idle_days, materialised=True
+        )
     ]
     return _summary_table(slug, grouping.title, grouping.key_header, rows)
 
 
 def monthly_table(*, as_of, idle_days=None):
     """Accrued per month (rows) and category (columns); also returns what the chart draws."""
-    months, series = monthly_accrued(as_of=as_of, idle_days=idle_days)
+    months, series = monthly_accrued(as_of=as_of, idle_days=idle_days, materialised=True)
     categories = [category for category in Category.values() if category in series]
     rows = []
     for index, month in enumerate(months):
@@ -142,7 +145,7 @@ def monthly_table(*, as_of, idle_days=None):
 
 
 def wasting_table(*, as_of, idle_days=None, limit=None):
-    circuits = wasting_circuits(as_of=as_of, idle_days=idle_days)
+    circuits = wasting_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
     if limit:
         circuits = circuits[:limit]
     rows = [
@@ -196,7 +199,7 @@ def unpriced_table(*, as_of, idle_days=None):
             ],
             url=circuit.get_absolute_url(),
         )
-        for circuit in unpriced_circuits(as_of=as_of, idle_days=idle_days)
+        for circuit in unpriced_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
     ]
     return Table(
         slug="unpriced",

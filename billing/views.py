@@ -8,6 +8,7 @@ from core.csv_export import csv_response
 from .chart import stacked_month_chart
 from .forms import AsOfForm
 from .selectors import idle_after_days, report_currency
+from .services import accruals_refresh_stale
 from .tables import (
     GROUPINGS,
     TOP_WASTING,
@@ -24,6 +25,7 @@ from .tables import (
 def billing_dashboard(request):
     form = AsOfForm(request.GET or None, initial={"as_of": timezone.localdate()})
     as_of = form.as_of_date()
+    accruals_refresh_stale()  # usually nothing: the receivers keep the runs fresh
     months_table, months, series = monthly_table(as_of=as_of)
     context = {
         "form": form,
@@ -43,6 +45,7 @@ def billing_dashboard(request):
 @permission_required("circuits.view_billing", raise_exception=True)
 def billing_export(request, table):
     as_of = AsOfForm(request.GET or None).as_of_date()
+    accruals_refresh_stale()
     exported = export_table(table, as_of=as_of)
     if exported is None:
         raise Http404("No such billing table.")

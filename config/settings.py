@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.logs import logging_config
 
@@ -268,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-billing-idle": {"task": "webhooks.billing_idle_check", "schedule": 3600.0},
     # The full rebuild of insights (group statistics, every forecast); transitions refresh their circuit at once.
     "refresh-insights": {"task": "insights.refresh", "schedule": ONRAMP_INSIGHTS_REFRESH_INTERVAL},
+    "billing-accruals": {"task": "billing.accruals_complete", "schedule": crontab(hour=2, minute=30)},
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}

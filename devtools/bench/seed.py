@@ -176,6 +176,7 @@ def seed_estate(count: int, *, seed: int = 7) -> dict:
     layer2 = next(p for p in providers if not p.is_layer3)
     showcase = _circuit(count, "links_connecting", layer2, rng, teams, now)
     showcase.name = "er-bench-showcase"
+    showcase.team = teams[0]  # the bench user's team: it is measured as that user
     Circuit.objects.bulk_create([*circuits, showcase], batch_size=BATCH)
 
     orders = [
@@ -208,12 +209,14 @@ def seed_estate(count: int, *, seed: int = 7) -> dict:
     )
     AuditEvent.objects.bulk_create(_events(showcase, SHOWCASE_EVENTS, content_type, rng), batch_size=BATCH)
     Circuit.objects.filter(pk=showcase.pk).update(version=SHOWCASE_EVENTS + 1)
-    undeleted = [c.pk for c, kind in zip(circuits, kinds, strict=True) if kind != "deleted"]
+    # Only circuits the bench user may see: the others' pages answer 404, by design (docs/SCOPING.md).
+    visible = [c.pk for c, kind in zip(circuits, kinds, strict=True) if kind != "deleted" and c.team == teams[0]]
+    visible.append(showcase.pk)
     own_orders = [(o.circuit_id, o.pk) for o in orders if o.circuit.team == teams[0] and o.circuit.deleted_at is None]
     return {
         "user": user.username,
         "password": PASSWORD,
         "showcase": showcase.pk,
-        "circuits": rng.sample(undeleted, min(200, len(undeleted))),
+        "circuits": rng.sample(visible, min(200, len(visible))),
         "orders": own_orders[:50],
     }

@@ -15,10 +15,13 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DASHBOARD = reverse("billing:dashboard")
-# User (the session is a signed cookie), permissions, then one query per table: categories,
-# providers, teams, subscriptions, months (chart: the circuits' history, then the price table),
-# top wasting circuits, circuits without a price.
+# User (the session is a signed cookie), permissions, which circuits' accrual runs are stale (none),
+# then one query per table: categories, providers, teams, subscriptions, months (the chart, from the
+# runs), top wasting circuits, circuits without a price.
 DASHBOARD_QUERIES = 10
+# ... and when some are: lock them, their history, the price table, delete and write their runs,
+# record what they were computed from, in a savepoint of their own.
+CATCH_UP_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)
@@ -74,9 +77,10 @@ def test_the_billing_page_costs_the_same_queries_whatever_the_number_of_circuits
 ):
     an_estate(circuits)
     client.force_login(manager)
+    with django_assert_num_queries(DASHBOARD_QUERIES + CATCH_UP_QUERIES):
+        assert client.get(DASHBOARD).status_code == 200
     with django_assert_num_queries(DASHBOARD_QUERIES):
-        response = client.get(DASHBOARD)
-    assert response.status_code == 200
+        assert client.get(DASHBOARD).status_code == 200
 
 
 def test_the_page_shows_waste_and_links_each_wasting_circuit(client, manager):

@@ -1,5 +1,6 @@
 """The benchmark command runs end to end at a tiny size (figures are its output, never asserted)."""
 
+import json
 import os
 import socket
 import subprocess
@@ -8,6 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from circuits.admin import CircuitAdmin
+from devtools.bench.registry import registry_figures
+from devtools.bench.report import print_compare, target_rows
+from devtools.urls_bench import BenchCircuitAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,15 +27,66 @@ def _free_port():
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="the benchmark needs PostgreSQL"
 )
-def test_the_bench_command_measures_every_page_and_a_short_load_at_tiny_n():
+def test_the_bench_command_measures_every_section_and_a_short_load_at_tiny_n(tmp_path):
     server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     database = f"{server}/{settings.DATABASES['default']['NAME']}_bench_smoke"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "devtools.settings_bench"}
-    command = [sys.executable, "manage.py", "bench", "--circuits", "20", "--rounds", "1", "--no-sweep"]
-    command += ["--load", "--load-users", "2", "--load-seconds", "1", "--port", str(_free_port())]
+    figures = tmp_path / "run.json"
+    command = [sys.executable, "manage.py", "bench", "--circuits", "20", "--rounds", "1"]
+    command += ["--sections", "pages,polls,billing,sessions,load", "--json", str(figures), "--session-rounds", "5"]
+    command += ["--load-users", "2", "--load-seconds", "1", "--port", str(_free_port())]
     command += ["--database-url", database]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    for page in ("floor", "circuit list", "admin changelist", "circuit page", "poll, unchanged", "billing"):
+    for page in ("floor", "circuit list", "admin changelist", "circuit page", "poll, unchanged", "billing", "healthz"):
         assert f"\n{page} " in result.stdout
     assert "errors 0 " in result.stdout
+    assert "billing ÷ circuit list" in result.stdout  # the targets table
+    assert "cached_db" in result.stdout or "\ndb " in result.stdout
+    assert json.loads(figures.read_text())["sizes"]["20"]["pages"]["floor"]["median"] > 0
+
+
+@pytest.mark.django_db
+def test_the_registry_section_imports_validates_and_reports_its_peak_memory():
+    figures = registry_figures(routes=300, prefixes=8, rounds=1)
+    assert figures["imported"] == 300
+    assert figures["peak_rss_mb"] > 0
+    assert sum(figures["verdicts"].values()) == 8
+
+
+def test_two_runs_compare_page_by_page(tmp_path, capsys):
+    run = {"started": "then", "sizes": {"20": {"pages": {"floor": {"median": 2.0}, "billing": {"median": 10.0}}}}}
+    later = {"sizes": {"20": {"pages": {"floor": {"median": 1.0}, "billing": {"median": 5.0}}}}}
+    lines = []
+    print_compare(lines.append, run, later)
+    assert any("billing" in line and "0.50" in line for line in lines)
+
+
+def test_the_targets_say_met_or_missed():
+    pages = {
+        name: {"median": median}
+        for name, median in {
+            "floor": 1.0,
+            "circuit list": 30.0,
+            "admin changelist": 25.0,
+            "circuit page": 20.0,
+            "poll, unchanged": 1.4,
+            "list poll, unchanged": 3.0,
+            "billing": 60.0,
+            "healthz": 2.0,
+            "healthz, Redis down": 4.0,
+        }.items()
+    }
+    verdicts = {
+        (target.name, where): target.verdict(value)
+        for target, where, value in target_rows({"sizes": {"1000": {"pages": pages}}})
+    }
+    assert verdicts[("billing ÷ circuit list", "N = 1,000")] == "met"
+    assert verdicts[("circuit list ÷ admin changelist", "N = 1,000")] == "missed"
+    assert verdicts[("unchanged list poll ÷ floor", "N = 1,000")] == "missed"
+    assert verdicts[("sweep, 10% changing (circuits/s)", "N = 1,000")] == "not measured"
+
+
+def test_the_bench_urls_leave_the_products_admin_alone():
+    assert CircuitAdmin.list_per_page == 100
+    assert BenchCircuitAdmin.list_per_page == 50

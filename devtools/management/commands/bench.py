@@ -1,7 +1,11 @@
-"""`manage.py bench`: seed N circuits into a database of its own, serve Onramp with gunicorn and measure
-the pages, live polls and the Celery state sweep side by side; optionally a load test. See
-docs/PERFORMANCE.md. Everything runs on 127.0.0.1; the bench database is dropped at the end."""
+"""`manage.py bench`: the one entry point of every benchmark. Seed N circuits into a database of its
+own, serve Onramp with gunicorn and measure, by section: pages, live polls, the Celery state sweep,
+the billing page, the registry import and validation, session reads, a load test. Prints the
+per-page table, the ratios against issue 14's targets, and writes the figures as JSON (--compare
+prints the change from an earlier run). See docs/PERFORMANCE.md. Everything runs on 127.0.0.1; the
+bench database is dropped at the end."""
 
+import argparse
 import json
 import os
 import platform
@@ -16,39 +20,86 @@ from pathlib import Path
 
 import psycopg
 import redis
+import requests
+from celery import Celery
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from billing.services import accruals_refresh_stale
 from devtools.bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
+from devtools.bench.registry import registry_figures
+from devtools.bench.report import print_compare, print_targets, write_json
+from devtools.bench.seed import seed_estate
+from devtools.bench.sessions import sessions_figures
 
 PYTHON = sys.executable
 SWEEP_CHANGING_SHARE = 0.10
+SECTIONS = ("pages", "polls", "sweep", "billing", "registry", "sessions", "load")
+DEFAULT_SECTIONS = "pages,polls,sweep,billing"
+CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: Redis down, refused at once
+
+
+def _sections(text):
+    chosen = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = chosen - set(SECTIONS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown sections {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}"
+        )
+    return chosen
+
+
+def _figures(measurement):
+    return {
+        "median": measurement.median,
+        "p95": measurement.p95,
+        "queries": measurement.query_count,
+        "statuses": sorted(measurement.statuses),
+    }
 
 
 class Command(BaseCommand):
-    help = "Benchmark Onramp at N circuits (pages, live polls, Celery sweep) and optionally load-test it."
+    help = (
+        "Benchmark Onramp at N circuits by section (pages, polls, sweep, billing, registry, sessions, load), "
+        "against issue 14's targets; figures as JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--circuits", type=int, nargs="+", default=[1000, 10000], help="Estate sizes (N).")
+        parser.add_argument(
+            "--sections", type=_sections, default=_sections(DEFAULT_SECTIONS), help=f"Of {', '.join(SECTIONS)}."
+        )
+        parser.add_argument(
+            "--json", type=Path, help="Where to write the figures (default var/bench/bench-<time>.json)."
+        )
+        parser.add_argument("--compare", type=Path, help="An earlier run's JSON: print the change of every median.")
+        parser.add_argument("--registry-routes", type=int, default=1_000_000, help="Route objects in the IRR dump.")
+        parser.add_argument("--registry-prefixes", type=int, default=200)
+        parser.add_argument("--session-rounds", type=int, default=2000, help="Session loads per engine.")
         parser.add_argument("--rounds", type=int, default=40, help="Requests per measured page.")
         parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/onramp_bench")
         parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Broker for the sweep.")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes.")
-        parser.add_argument("--no-sweep", action="store_true", help="Skip the Celery sweep.")
-        parser.add_argument("--no-billing", action="store_true", help="Skip the billing page (slow at 100,000).")
-        parser.add_argument("--load", action="store_true", help="Load-test the largest estate afterwards.")
+        parser.add_argument("--no-sweep", action="store_true", help="Skip the sweep section.")
+        parser.add_argument("--no-billing", action="store_true", help="Skip the billing section.")
+        parser.add_argument("--load", action="store_true", help="Add the load section: the largest estate, afterwards.")
         parser.add_argument("--load-users", type=int, default=50)
         parser.add_argument("--load-seconds", type=int, default=60)
         parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
-        parser.add_argument("--seed-only", type=int, help=None)  # internal: run inside the bench environment
+        # internal: one step run inside the bench environment, printing JSON
+        parser.add_argument("--seed-only", type=int, help=argparse.SUPPRESS)
+        parser.add_argument("--step", choices=("registry", "sessions", "accruals"), help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
-        if options["seed_only"] is not None:
-            from devtools.bench.seed import seed_estate
-
-            self.stdout.write(json.dumps(seed_estate(options["seed_only"])))
+        if options["seed_only"] is not None or options["step"]:
+            self.stdout.write(json.dumps(_step(options), default=str))
             return
+        sections = options["sections"]
+        sections -= {"sweep"} if options["no_sweep"] else set()
+        sections -= {"billing"} if options["no_billing"] else set()
+        sections |= {"load"} if options["load"] else set()
+        self.sections = sections
         self.options = options
         self.url = options["database_url"]
         if not self.url.startswith("postgres"):
@@ -56,15 +107,26 @@ class Command(BaseCommand):
         self.base = local_url(f"http://127.0.0.1:{options['port']}")
         self.log_dir = Path(settings.VAR_DIR) / "bench"
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        started = datetime.now(UTC)
         self._machine()
         results = {}
         try:
             for count in options["circuits"]:
-                results[count] = self._run(count, load=options["load"] and count == options["circuits"][-1])
+                results[count] = self._run(count, last=count == options["circuits"][-1])
         finally:
             if not options["keep"]:
                 self._database("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         self._summary(results)
+        figures = {
+            "started": f"{started:%Y-%m-%d %H:%M} UTC",
+            "sections": sorted(sections),
+            "sizes": {str(count): result for count, result in results.items()},
+        }
+        print_targets(self.stdout.write, figures)
+        path = write_json(options["json"] or self.log_dir / f"bench-{started:%Y%m%dT%H%M%S}.json", figures)
+        self.stdout.write(f"\nfigures written to {path}")
+        if options["compare"]:
+            print_compare(self.stdout.write, json.loads(options["compare"].read_text()), figures)
 
     # --- environment -------------------------------------------------------------------------------
 
@@ -95,6 +157,10 @@ class Command(BaseCommand):
             cursor = connection.execute(statement, params)
             return cursor.fetchall() if cursor.description else None
 
+    def _step(self, *arguments):
+        """Run `bench` with one internal step in the bench environment; its JSON answer."""
+        return json.loads(self._manage("bench", *arguments).strip().splitlines()[-1])
+
     def _manage(self, *arguments):
         return subprocess.run(
             [PYTHON, "manage.py", *arguments],
@@ -106,11 +172,11 @@ class Command(BaseCommand):
         ).stdout
 
     @contextmanager
-    def _process(self, name, command):
+    def _process(self, name, command, **env):
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed below)
         process = subprocess.Popen(
             command,
-            env=self._env(),
+            env={**self._env(), **env},
             cwd=settings.BASE_DIR,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -140,24 +206,33 @@ class Command(BaseCommand):
 
     # --- one estate --------------------------------------------------------------------------------
 
-    def _run(self, count, *, load):
+    def _run(self, count, *, last):
         self.stdout.write(f"\n== N = {count:,} circuits ==")
         self._database("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         self._database("CREATE DATABASE {name}")
         started = time.monotonic()
         self._manage("migrate", "--no-input")
         migrated = time.monotonic()
-        targets = json.loads(self._manage("bench", "--seed-only", str(count)).strip().splitlines()[-1])
+        targets = self._step("--seed-only", str(count))
         self._sql("VACUUM ANALYZE")
         self.stdout.write(f"migrate {migrated - started:.1f} s, seed {time.monotonic() - migrated:.1f} s")
-        result = {"pages": self._pages(targets)}
-        if load:
+        result = {}
+        if "billing" in self.sections:
+            # The nightly task's work on a fresh estate: every circuit's accrual runs, from nothing.
+            accruals = result["accruals"] = self._step("--step", "accruals")
+            self.stdout.write(f"accrual runs of {accruals['circuits']:,} circuits: {accruals['seconds']:.1f} s")
+        result["pages"] = self._pages(targets)
+        if "load" in self.sections and last:
             result["load"] = self._load(targets)
-        if not self.options["no_sweep"]:
+        if "sweep" in self.sections:
             result["sweep"] = self._sweeps(count)
+        if "registry" in self.sections and last:
+            result["registry"] = self._registry()
+        if "sessions" in self.sections and last:
+            result["sessions"] = self._sessions()
         return result
 
-    def _gunicorn(self):
+    def _gunicorn(self, **env):
         command = [
             PYTHON,
             "-m",
@@ -170,7 +245,7 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
-        return self._process("gunicorn", command)
+        return self._process("gunicorn", command, **env)
 
     def _pages(self, targets):
         rounds = self.options["rounds"]
@@ -179,25 +254,32 @@ class Command(BaseCommand):
             session = logged_in_session(self.base, targets["user"], targets["password"])
             page = f"{self.base}/circuits/{targets['showcase']}/"
             listing = f"{self.base}/circuits/"
-            urls = [
-                ("floor", f"{self.base}/bench/floor/", None),
-                ("circuit list", listing, None),
-                ("admin changelist", f"{self.base}/admin/circuits/circuit/", None),
-                ("circuit page", page, None),
-                ("poll, unchanged", f"{page}?v={fingerprint(session, page)}", HTMX),
-                ("poll, changed", f"{page}?v=stale", HTMX),
-                ("list poll, unchanged", f"{listing}?v={fingerprint(session, listing)}", HTMX),
-                ("billing", f"{self.base}/billing/", None),
-            ]
-            if self.options["no_billing"]:
-                urls = [url for url in urls if url[0] != "billing"]
-            results = {}
-            for name, url, headers in urls:
-                # The billing page takes seconds at 10,000 circuits: fewer rounds keep the run short.
-                times = max(5, rounds // 4) if name == "billing" else rounds
-                results[name] = measure(session, name, url, rounds=times, headers=headers)
+            urls = [("floor", f"{self.base}/bench/floor/", None)]
+            if "pages" in self.sections:
+                urls += [
+                    ("circuit list", listing, None),
+                    ("admin changelist", f"{self.base}/bench/admin/circuits/circuit/", None),
+                    ("circuit page", page, None),
+                ]
+            if "polls" in self.sections:
+                urls += [
+                    ("poll, unchanged", f"{page}?v={fingerprint(session, page)}", HTMX),
+                    ("poll, changed", f"{page}?v=stale", HTMX),
+                    ("list poll, unchanged", f"{listing}?v={fingerprint(session, listing)}", HTMX),
+                ]
+            if "billing" in self.sections:
+                urls.append(("billing", f"{self.base}/billing/", None))
+            if "pages" in self.sections:
+                urls.append(("healthz", f"{self.base}/healthz", None))
+            results = {name: measure(session, name, url, rounds=rounds, headers=headers) for name, url, headers in urls}
+        if "pages" in self.sections:
+            with self._gunicorn(CELERY_BROKER_URL=CLOSED_REDIS, ONRAMP_CACHE_URL=CLOSED_REDIS):
+                self._wait_for(self._port_open, "gunicorn (Redis down)")
+                results["healthz, Redis down"] = measure(
+                    requests.Session(), "healthz", f"{self.base}/healthz", rounds=rounds
+                )
         self._print_pages(results)
-        return results
+        return {name: _figures(measurement) for name, measurement in results.items()}
 
     def _print_pages(self, results):
         floor = results["floor"].median
@@ -206,8 +288,9 @@ class Command(BaseCommand):
             statuses = ",".join(map(str, sorted(m.statuses)))
             ratio = m.median / floor
             self.stdout.write(f"{name:24} {m.median:10.1f} {m.p95:8.1f} {m.query_count:>8} {ratio:8.2f}  {statuses}")
-        list_vs_admin = results["circuit list"].median / results["admin changelist"].median
-        self.stdout.write(f"circuit list ÷ admin changelist: {list_vs_admin:.2f}")
+        if "circuit list" in results:
+            list_vs_admin = results["circuit list"].median / results["admin changelist"].median
+            self.stdout.write(f"circuit list ÷ admin changelist: {list_vs_admin:.2f}")
 
     # --- the Celery sweep --------------------------------------------------------------------------
 
@@ -225,9 +308,10 @@ class Command(BaseCommand):
             results["re-run (nothing changes)"] = self._sweep()
         undeleted = self._sql("SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL")[0][0]
         self.stdout.write(f"sweep of {undeleted:,} undeleted circuits, 2 Celery worker processes:")
-        for name, (seconds, events, kinds) in results.items():
+        for name, run in results.items():
             self.stdout.write(
-                f"  {name:32} {seconds:7.2f} s  {undeleted / seconds:8.0f} circuits/s  {events:6} audit events  {kinds}"
+                f"  {name:32} {run['seconds']:7.2f} s  {undeleted / run['seconds']:8.0f} circuits/s  "
+                f"{run['events']:6} audit events  {run['kinds']}"
             )
         return {"circuits": undeleted, "runs": results}
 
@@ -248,8 +332,6 @@ class Command(BaseCommand):
         events_before = self._sql("SELECT count(*) FROM audit_auditevent")[0][0]
         since = self._sql("SELECT now()")[0][0]
         started = time.monotonic()
-        from celery import Celery
-
         Celery(broker=self.options["redis_url"]).send_task("circuits.sweep")
         remaining = "SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL AND last_checked_at < %s"
         self._wait_for(lambda: self._sql(remaining, (since,))[0][0] == 0, "The sweep", timeout=timeout)
@@ -260,7 +342,7 @@ class Command(BaseCommand):
             " GROUP BY 1 ORDER BY 2 DESC LIMIT 4",
             (since,),
         )
-        return seconds, events, ", ".join(f"{kind} ×{count}" for kind, count in kinds)
+        return {"seconds": seconds, "events": events, "kinds": ", ".join(f"{kind} ×{count}" for kind, count in kinds)}
 
     def _settled_event_count(self, quiet_for=1.0, timeout=60):
         """The audit event count once follow-up tasks (e.g. prefix validation after a new Microsoft
@@ -274,6 +356,29 @@ class Command(BaseCommand):
             count = latest
             time.sleep(quiet_for)
         return count
+
+    # --- registry and sessions: in the bench environment, once --------------------------------------
+
+    def _registry(self):
+        routes, prefixes = self.options["registry_routes"], self.options["registry_prefixes"]
+        figures = self._step(
+            "--step", "registry", "--registry-routes", str(routes), "--registry-prefixes", str(prefixes)
+        )
+        self.stdout.write(
+            f"registry: wrote a {routes:,}-object dump in {figures['write_dump_s']:.1f} s, imported "
+            f"{figures['imported']:,} in {figures['import_s']:.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB "
+            f"(before {figures['rss_before_mb']:.0f} MB); validate {prefixes} prefixes best "
+            f"{figures['validate_best_ms']:.0f} ms, worst {figures['validate_worst_ms']:.0f} ms; "
+            f"verdicts {figures['verdicts']}; plans {figures['plans']}"
+        )
+        return figures
+
+    def _sessions(self):
+        figures = self._step("--step", "sessions", "--session-rounds", str(self.options["session_rounds"]))
+        self.stdout.write(f"{'session engine':24} {'median µs':>10} {'p95 µs':>8}")
+        for engine, timing in figures.items():
+            self.stdout.write(f"{engine:24} {timing['median_us']:10.0f} {timing['p95_us']:8.0f}")
+        return figures
 
     # --- load ----------------------------------------------------------------------------------------
 
@@ -324,13 +429,25 @@ class Command(BaseCommand):
             if name not in results[small]["pages"]:
                 continue
             before, after = results[small]["pages"][name], results[large]["pages"][name]
-            self.stdout.write(
-                f"  {name:20} {after.median / before.median:5.2f}×   queries {before.query_count} → {after.query_count}"
-            )
-        if not self.options["no_sweep"]:
+            growth = after["median"] / before["median"]
+            self.stdout.write(f"  {name:20} {growth:5.2f}×   queries {before['queries']} → {after['queries']}")
+        if "sweep" in self.sections:
             runs = [results[size]["sweep"] for size in (small, large)]
-            rates = [run["circuits"] / next(iter(run["runs"].values()))[0] for run in runs]
+            rates = [run["circuits"] / next(iter(run["runs"].values()))["seconds"] for run in runs]
             self.stdout.write(f"  first sweep rate {rates[0]:.0f} → {rates[1]:.0f} circuits/s")
+
+
+def _step(options):
+    """One step inside the bench environment (the bench database), answered as JSON."""
+    if options["seed_only"] is not None:
+        return seed_estate(options["seed_only"])
+    if options["step"] == "registry":
+        return registry_figures(routes=options["registry_routes"], prefixes=options["registry_prefixes"], rounds=5)
+    if options["step"] == "sessions":
+        return sessions_figures(options["session_rounds"])
+    started = time.monotonic()
+    circuits = accruals_refresh_stale()
+    return {"circuits": circuits, "seconds": time.monotonic() - started}
 
 
 def _worker_rss_mb(master_pid):

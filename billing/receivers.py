@@ -1,0 +1,44 @@
+"""Keeping the stored accrual runs true: billing sits above circuits, so it listens rather than
+being called. A circuit's cost changes only with an audited change of these fields (the state
+machine records each one); a price row's with its own save or delete."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from audit.models import AuditEvent
+from outbox.services import enqueue
+
+from . import services
+from .models import PortPrice
+
+COST_FIELDS = frozenset(
+    {
+        "created",
+        "deleted",
+        "deprovision_requested",
+        "service_provider_provisioning_state",
+        "circuit_provisioning_state",
+        "state",  # a BGP session's or a peering's
+        "connection_status",
+        "sku_tier",
+        "sku_family",
+        "bandwidth_mbps",
+        "peering_location",
+    }
+)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="billing.accruals_follow_audit_events")
+def accruals_follow_audit_events(sender, instance, created, **kwargs):
+    """Queue a refresh of the circuit's runs with its change (several events of one transaction: the
+    later refreshes find it fresh, one query each). Queued through the outbox, not run on commit, so
+    the sweep that recorded the change never waits for billing. What this misses, the nightly task
+    and the page's own freshness check complete: the circuit's version is what decides."""
+    if created and instance.circuit_id and instance.field in COST_FIELDS:
+        enqueue("billing.accruals_refresh", [instance.circuit_id])
+
+
+@receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")
+@receiver(post_delete, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_deletes")
+def accruals_follow_prices(sender, instance, **kwargs):
+    services.accruals_invalidate_prices(price=instance)

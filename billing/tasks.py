@@ -1,0 +1,18 @@
+"""Billing's background work."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="billing.accruals_complete")
+def accruals_complete() -> int:
+    """Nightly: refresh every circuit whose stored runs are stale, whatever wrote it without an
+    audited change (bulk imports, the bench's seed, a changed idle threshold)."""
+    return services.accruals_refresh_stale()
+
+
+@shared_task(name="billing.accruals_refresh")
+def accruals_refresh(circuit_ids: list[int]) -> int:
+    """After an audited change of what circuits cost: refresh their runs, if still stale."""
+    return services.accruals_refresh_stale(circuit_ids=circuit_ids)
