@@ -10,6 +10,9 @@ from core.errors import DomainError
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.support.snapshots import domain_snapshot
 
+# Fixtures of real processes (broker, workers, a throwaway redis-server), for any suite that needs them.
+pytest_plugins = ["tests.support.process_fixtures"]
+
 # CI runs every property test on the same examples (derandomize: the seed comes from the test
 # itself), so a red build is reproducible and not a lucky draw; "dev" is hypothesis's default random
 # search and its example database. scripts/test picks "ci" when CI=true.

@@ -8,12 +8,16 @@ from hypothesis import settings
 TESTS = Path(__file__).parent
 
 
-def test_no_test_module_imports_from_a_conftest():
-    """Shared helpers live in tests/support/; a conftest only declares fixtures."""
+def test_no_test_module_imports_from_a_conftest_or_another_test_module():
+    """Shared helpers live in tests/support/ (or an app's factories); a conftest only declares
+    fixtures, and a test module only tests."""
     offenders = []
     for path in TESTS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "conftest":
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            imported = (node.module or "").split(".")[-1]
+            if imported == "conftest" or imported.startswith("test_"):
                 offenders.append(f"{path.relative_to(TESTS)}:{node.lineno}")
     assert offenders == []
 

@@ -1,10 +1,9 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from tests.circuits.factories import CircuitFactory
 
-from .factories import token_with_key
+from .factories import client_with_token
 
 
 @pytest.fixture(autouse=True)
@@ -13,12 +12,6 @@ def fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-def client_with_token(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_with_key(user).key}")
-    return client
 
 
 @pytest.fixture
@@ -35,8 +28,3 @@ def approver_api(approver):
 @pytest.fixture
 def circuit(team):
     return CircuitFactory(team=team, provisioned=True)
-
-
-def problem_fields(response):
-    """The fields the problem's `errors` name, to assert where a refusal was put."""
-    return {error["field"] for error in response.json().get("errors", [])}

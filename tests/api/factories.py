@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import new_key
@@ -27,3 +28,14 @@ def token_with_key(user, **kwargs):
     token = ApiTokenFactory(user=user, key_prefix=key[:10], key_digest=secret_digest(key), **kwargs)
     token.key = key
     return token
+
+
+def client_with_token(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_with_key(user).key}")
+    return client
+
+
+def problem_fields(response):
+    """The fields the problem's `errors` name, to assert where a refusal was put."""
+    return {error["field"] for error in response.json().get("errors", [])}

@@ -5,7 +5,7 @@ from circuits.models import Authorization
 from tests.circuits.factories import AuthorizationFactory, ProviderOrderFactory, VNetLinkFactory
 from tests.peerings.factories import PeeringFactory
 
-from .conftest import problem_fields
+from .factories import problem_fields
 
 
 def test_an_order_is_recorded_and_updated(api, circuit):

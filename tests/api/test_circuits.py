@@ -9,7 +9,7 @@ from circuits.models import Circuit
 from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory
 
-from .conftest import client_with_token, problem_fields
+from .factories import client_with_token, problem_fields
 
 
 def create_body(owner, **overrides):

@@ -25,7 +25,7 @@ def test_too_many_requests_is_a_429_problem_with_retry_after(api, settings, circ
 
 
 def test_the_budget_is_per_token(api, settings, engineer, circuit):
-    from .conftest import client_with_token
+    from .factories import client_with_token
 
     settings.ONRAMP_API_THROTTLE_RATE = "1/min"
     assert api.get("/api/circuits/").status_code == 200

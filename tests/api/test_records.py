@@ -9,7 +9,7 @@ from core.actors import SYSTEM
 from notifications.models import Notification
 from tests.circuits.factories import CircuitFactory
 
-from .conftest import client_with_token
+from .factories import client_with_token
 
 
 def event(circuit, n=0):

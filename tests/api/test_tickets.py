@@ -6,7 +6,7 @@ from peerings.models import PrefixValidationTicket
 from tests.accounts.factories import UserFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
-from .conftest import client_with_token
+from .factories import client_with_token
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
@@ -91,3 +92,8 @@ class VNetLinkFactory(factory.django.DjangoModelFactory):
     )
     subscription_id = factory.LazyAttribute(lambda link: link.circuit.subscription_id)
     gateway_name = "ergw"
+
+
+def deleted_circuit():
+    """A circuit created a month ago and deleted now."""
+    return CircuitFactory(created_at=timezone.now() - timedelta(days=30), deleted_at=timezone.now())

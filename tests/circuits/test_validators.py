@@ -14,6 +14,7 @@ from circuits.validators import (
     vnet_link_limit,
 )
 from core.errors import DomainError
+from tests.support.domain_tables import LINK_LIMITS
 
 AZURE_BANDWIDTHS_MBPS = [50, 100, 200, 500, 1000, 2000, 5000, 10000]
 DIRECT_BANDWIDTHS_GBPS = [1, 2, 5, 10, 40, 100, 200, 400]
@@ -21,18 +22,6 @@ TIERS = SkuTierChoices.values()
 FAMILIES = SkuFamilyChoices.values()
 
 # docs/DOMAIN.md's table: VNet links allowed per circuit, (bandwidth in Mbps, Standard/Local, Premium).
-LINK_LIMITS = [
-    (50, 10, 20),
-    (100, 10, 25),
-    (200, 10, 25),
-    (500, 10, 40),
-    (1000, 10, 50),
-    (2000, 10, 60),
-    (5000, 10, 75),
-    (10000, 10, 100),
-    (40000, 10, 100),
-    (100000, 10, 100),
-]
 
 
 @pytest.mark.parametrize(("bandwidth_mbps", "standard", "premium"), LINK_LIMITS)

@@ -1,27 +1,10 @@
 """Production settings (DEBUG off, secrets from the environment) pass Django's deployment checks."""
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, tmp_path, **environment):
-    """Run manage.py with production settings: a clean environment with only what production sets."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("ONRAMP_", "DJANGO_", "DATABASE_URL", "CELERY_"))
-    }
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", ONRAMP_VAR_DIR=str(tmp_path), **environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
+from tests.support.processes import manage
 
 
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):

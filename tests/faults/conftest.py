@@ -22,20 +22,10 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.support.processes import RedisServer, Workers, database_url, free_port, start_process, stop, wait_for
+from tests.support.processes import database_url, free_port, start_process, stop, wait_for
 
 RESTART_POSTGRES = os.environ.get("ONRAMP_FAULT_TESTS_RESTART_POSTGRES") == "1"
 REQUEST_TIMEOUT = 15  # a request that hangs fails the test instead of hanging it
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed; ./scripts/test installs it.")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    stop(server.process)
 
 
 class PostgresProxy:
@@ -211,20 +201,3 @@ def start_web(tmp_path):
     yield start
     for server in started:
         stop(server.process)
-
-
-@pytest.fixture
-def start_workers(tmp_path):
-    """`celery worker --beat` processes (tests.integration's) on a broker and database of our choice."""
-    started = []
-
-    def start(*, broker_url, database_url, **env):
-        workers = Workers(broker_url, tmp_path)
-        workers.env.update(DATABASE_URL=database_url, ONRAMP_OUTBOX_RELAY_INTERVAL="0.3", **env)
-        started.append(workers)
-        workers.start()
-        return workers
-
-    yield start
-    for workers in started:
-        workers.stop_all()

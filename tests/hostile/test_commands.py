@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.billing.management.commands.test_import_prices import PAGE
+from tests.billing.factories import PAGE
 from tests.support.hostile import ASNS, CIDRS, hostile, hostile_number, hostile_text
 
 DATA = Path(__file__).resolve().parents[1]

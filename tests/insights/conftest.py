@@ -1,10 +1,8 @@
-from datetime import UTC, datetime
-
 import pytest
 
 from tests.circuits.factories import PeeringLocationFactory, ServiceProviderFactory
 
-NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+from .factories import NOW
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Synthetic histories: audit events at chosen past moments, the way services would have written them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import factory
 import time_machine
@@ -12,6 +12,8 @@ from circuits.models import Circuit, VNetLink
 from insights.models import CircuitForecast
 from peerings.models import BgpSession
 from tests.circuits.factories import CircuitFactory
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the tests' present
 
 STATE = "service_provider_provisioning_state"
 # The events that end steps 2, 3, 4 and 5 (docs/INSIGHTS.md): what the circuit enters next.

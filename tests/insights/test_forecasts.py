@@ -11,7 +11,7 @@ from insights.choices import GroupLevelChoices, StayKindChoices
 from insights.forecasts import circuit_forecast
 from insights.statistics import StatisticsIndex, group_statistic
 
-from .conftest import NOW
+from .factories import NOW
 
 # Each step's true duration (days): lognormal with this median, sigma 0.5.
 STEP_MEDIANS = {2: 3.0, 3: 6.0, 4: 2.0, 5: 1.0}

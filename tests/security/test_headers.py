@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.config.test_settings import manage
+from tests.support.processes import manage
 
 # What a page could contain that the CSP (script-src/style-src 'self', no eval) would block.
 EVENT_ATTRIBUTE_PREFIXES = ("on", "hx-on")

@@ -146,3 +146,16 @@ class RedisServer:
 
     def kill(self):
         kill(self.process)
+
+
+def manage(*args, tmp_path, **environment):
+    """Run manage.py with production settings: a clean environment with only what production sets."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("ONRAMP_", "DJANGO_", "DATABASE_URL", "CELERY_"))
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", ONRAMP_VAR_DIR=str(tmp_path), **environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )

@@ -11,7 +11,7 @@ from core.actors import AZURE
 from outbox.services import _drop_broker_connection as drop_broker_connection
 from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory
-from tests.integration.conftest import _database_url, wait_for
+from tests.support.processes import database_url, wait_for
 from tests.support.webhook_receiver import Receiver
 from webhooks.models import Delivery, WebhookEvent
 
@@ -61,7 +61,7 @@ def test_no_delivery_is_lost_or_processed_twice_across_a_worker_sigkill_and_a_re
     assert Delivery.objects.filter(status="pending").count() == EVENTS  # recorded though Redis is down
 
     broker_down.start()
-    workers = start_workers(broker_url=broker_down.url, database_url=_database_url(), **WEBHOOK_ENV)
+    workers = start_workers(broker_url=broker_down.url, database_url=database_url(), **WEBHOOK_ENV)
     wait_for(lambda: len(receiver.processed) >= 3, timeout=30, what="the first deliveries", logs_of=workers)
     workers.kill(workers.processes[0])  # SIGKILL, mid-request: the receiver answers in 0.3 s
     broker_down.kill()  # and Redis loses whatever it held

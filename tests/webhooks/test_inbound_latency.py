@@ -17,7 +17,7 @@ from devtools.azure_events import due_changes, write_success_event
 from notifications.models import Heartbeat
 from outbox.services import _drop_broker_connection as drop_broker_connection
 from tests.circuits.factories import CircuitFactory
-from tests.integration.conftest import wait_for
+from tests.support.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROUNDS = 5

@@ -4,33 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from billing.models import PortPrice
+from tests.billing.factories import PAGE
 
 pytestmark = pytest.mark.django_db
-
-PAGE = {
-    "BillingCurrency": "USD",
-    "Items": [
-        {
-            "currencyCode": "USD",
-            "serviceName": "ExpressRoute",
-            "meterName": "Standard Metered Data 1 Gbps Circuit",
-            "armRegionName": "Zone 2",
-            "retailPrice": 600.0,
-            "unitOfMeasure": "1/Month",
-            "effectiveStartDate": "2026-01-01T00:00:00Z",
-        },
-        {
-            "currencyCode": "USD",
-            "serviceName": "ExpressRoute",
-            "meterName": "Standard Data Transfer Out",
-            "armRegionName": "Zone 2",
-            "retailPrice": 0.05,
-            "unitOfMeasure": "1 GB",
-            "effectiveStartDate": "2026-01-01T00:00:00Z",
-        },
-    ],
-    "NextPageLink": None,
-}
 
 
 def test_import_prices_adds_port_fees_and_lists_the_meters_it_skipped(tmp_path, capsys):

@@ -1,0 +1,56 @@
+"""Real processes as fixtures, for every suite that needs them (registered in tests/conftest.py):
+the test Redis as a broker, `celery worker --beat` processes, and a throwaway `redis-server`."""
+
+import shutil
+
+import pytest
+import redis
+
+from tests.support.processes import REDIS_URL, RedisServer, Workers, stop
+
+
+@pytest.fixture
+def broker():
+    """The test Redis database, emptied before and after."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail(f"Redis is not answering at {REDIS_URL} (ONRAMP_TEST_REDIS_URL); ./scripts/test starts it.")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+@pytest.fixture
+def workers(broker, tmp_path, transactional_db):
+    started = Workers(broker, tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed; ./scripts/test installs it.")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    stop(server.process)
+
+
+@pytest.fixture
+def start_workers(tmp_path):
+    """`celery worker --beat` processes (tests.integration's) on a broker and database of our choice."""
+    started = []
+
+    def start(*, broker_url, database_url, **env):
+        workers = Workers(broker_url, tmp_path)
+        workers.env.update(DATABASE_URL=database_url, ONRAMP_OUTBOX_RELAY_INTERVAL="0.3", **env)
+        started.append(workers)
+        workers.start()
+        return workers
+
+    yield start
+    for workers in started:
+        workers.stop_all()
