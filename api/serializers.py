@@ -13,6 +13,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from circuits.checklist import STATUS_LABELS, circuit_checklist
 from circuits.models import Authorization, Circuit, PeeringLocation, ProviderOrder, ServiceProvider, VNetLink
+from insights.models import CircuitForecast
 from notifications.models import Notification
 from peerings.models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
 
@@ -62,12 +63,22 @@ def checklist_data(circuit):
     return {"current_step": current.number if current else None, "complete": checklist.is_complete, "steps": steps}
 
 
+class ForecastSerializer(serializers.ModelSerializer):
+    """When the circuit should be ready (insights, docs/INSIGHTS.md): the median and the 80% interval."""
+
+    class Meta:
+        model = CircuitForecast
+        fields = ["step", "ready_by", "ready_low", "ready_high", "is_late", "step_p90_days", "level", "group_label"]
+        read_only_fields = fields
+
+
 class CircuitSerializer(FieldsMixin, serializers.ModelSerializer):
     service_key = serializers.SerializerMethodField(help_text="In full for the circuit team's engineers, else masked.")
     service_provider_name = serializers.CharField(source="service_provider.name", read_only=True)
     peering_location_name = serializers.CharField(source="peering_location.name", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     checklist = serializers.SerializerMethodField()
+    forecast = serializers.SerializerMethodField()
 
     class Meta:
         model = Circuit
@@ -102,8 +113,15 @@ class CircuitSerializer(FieldsMixin, serializers.ModelSerializer):
             "last_checked_at",
             "version",
             "checklist",
+            "forecast",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ForecastSerializer(allow_null=True))
+    def get_forecast(self, circuit):
+        """None once onboarded or deleted, or before insights has a forecast for it."""
+        forecast = getattr(circuit, "forecast", None)  # select_related by circuit_onboarding_queryset
+        return ForecastSerializer(forecast).data if forecast is not None else None
 
     def get_service_key(self, circuit) -> str:
         return self.context["service_key"](circuit)

@@ -8,6 +8,7 @@ from audit.models import AuditEvent
 from circuits.models import Circuit
 from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory
+from tests.insights.factories import CircuitForecastFactory
 
 from .factories import client_with_token, problem_fields
 
@@ -172,3 +173,11 @@ def test_if_match_names_the_current_version_in_any_usual_spelling(api, circuit, 
     header = if_match.format(version=circuit.version)
     response = api.patch(f"/api/circuits/{circuit.pk}/", {"bandwidth_mbps": 2000}, format="json", HTTP_IF_MATCH=header)
     assert response.status_code == 200, response.json()
+
+
+def test_a_circuit_carries_its_forecast_or_none(api, circuit):
+    assert api.get(f"/api/circuits/{circuit.pk}/").json()["forecast"] is None
+    CircuitForecastFactory(circuit=circuit, is_late=True)
+    forecast = api.get(f"/api/circuits/{circuit.pk}/").json()["forecast"]
+    assert forecast["is_late"] is True
+    assert set(forecast) >= {"ready_by", "ready_low", "ready_high", "step_p90_days", "group_label"}
