@@ -82,7 +82,7 @@ def test_a_page_that_is_not_a_number_says_so(engineer_client, demo_estate):
 def test_the_list_costs_the_same_queries_at_any_page_size(engineer_client, count, django_assert_num_queries):
     CircuitFactory.create_batch(count)
     # user, permissions, the filter menus (one UNION), the page with its count, the prefetches of
-    # the relations these bare circuits have (tests/circuits/test_views.py pins the busy case at 10)
+    # the relations these bare circuits have (tests/circuits/test_views_pages.py pins the busy case at 10)
     with django_assert_num_queries(7):
         response = engineer_client.get(LIST, {"per_page": 200, "density": "compact"})
     assert rows(response) == count

@@ -1,59 +1,13 @@
-"""The circuit list and circuit page: roles, scoping, live polling and query counts."""
-
-import csv
-import io
-from datetime import timedelta
+"""The circuit list and circuit page: roles, scoping, what they show and what they cost in queries."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
-from circuits.models import Circuit
-from circuits.views.live import STOP_POLLING
-from core.secrets import secret_digest
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
+from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, VNetLinkFactory
+from tests.circuits.pages import LIST, busy_circuit, detail
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-LIST = reverse("circuits:circuit_list")
-
-
-def detail(circuit):
-    return reverse("circuits:circuit_detail", args=[circuit.pk])
-
-
-def onboarded_circuit(**kwargs):
-    """A circuit whose five steps are done: Provisioned, private peering up, one VNet connected."""
-    peering = PeeringFactory(sessions="Established", **kwargs)
-    VNetLinkFactory(circuit=peering.circuit, connection_status="Connected")
-    return peering.circuit
-
-
-def busy_circuit(team):
-    """A circuit with one of everything the pages show, to make any per-row query visible."""
-    circuit = CircuitFactory(team=team, provisioned=True)
-    ProviderOrderFactory(circuit=circuit)
-    PeeringFactory(circuit=circuit)
-    AdvertisedPrefixFactory(peering=PeeringFactory(circuit=circuit, microsoft=True, vlan_id=3000))
-    VNetLinkFactory(circuit=circuit, authorization=AuthorizationFactory(circuit=circuit))
-    return circuit
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_superuser=True, is_staff=True)
-
-
-@pytest.fixture
-def as_user(client, db):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_root_redirects_to_the_circuit_list(client, engineer):
@@ -169,137 +123,6 @@ def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, 
     assert response.status_code == 200
 
 
-def test_an_htmx_request_gets_only_the_live_fragment(as_user, engineer):
-    circuit = CircuitFactory()
-    response = as_user(engineer).get(detail(circuit), **HTMX)
-    body = response.content.decode()
-    assert "<html" not in body
-    assert 'hx-swap-oob="innerHTML"' in body
-    assert "1. Create the circuit" in body
-    assert response["Vary"].find("HX-Request") >= 0
-
-
-def test_the_full_page_polls_while_something_can_change(as_user, engineer):
-    circuit = CircuitFactory()
-    page = as_user(engineer).get(detail(circuit)).content.decode()
-    assert 'hx-trigger="every 5s' in page
-    assert "data-live" in page
-
-
-def test_an_unchanged_poll_is_answered_204_in_at_most_two_queries_in_all(as_user, engineer, django_assert_num_queries):
-    circuit = CircuitFactory()
-    client = as_user(engineer)
-    fingerprint = client.get(detail(circuit)).context["fingerprint"]
-    # The user (the session is a signed cookie), then the fingerprint with the permission check folded in.
-    with django_assert_num_queries(2):
-        response = client.get(detail(circuit), {"v": fingerprint}, **HTMX)
-    assert response.status_code == 204
-    assert response.content == b""
-
-
-def test_a_poll_without_permission_to_view_circuits_is_refused_even_when_it_matches(as_user, engineer):
-    circuit = CircuitFactory()
-    fingerprint = as_user(engineer).get(detail(circuit)).context["fingerprint"]
-    outsider = as_user(UserFactory(username="outsider"))
-    assert outsider.get(detail(circuit), {"v": fingerprint}, **HTMX).status_code == 403
-    assert outsider.get(LIST, {"v": fingerprint}, **HTMX).status_code == 403
-
-
-def test_a_poll_by_someone_granted_the_view_permission_directly_is_answered_204(as_user, team):
-    circuit = CircuitFactory(team=team)
-    reader = UserFactory(username="reader", team=team)
-    reader.user_permissions.add(Permission.objects.get(codename="view_circuit"))
-    client = as_user(reader)
-    fingerprint = client.get(detail(circuit)).context["fingerprint"]
-    assert client.get(detail(circuit), {"v": fingerprint}, **HTMX).status_code == 204
-
-
-def poll_after(client, circuit, change):
-    """Load the page, let `change()` happen, then poll as the page would."""
-    fingerprint = client.get(detail(circuit)).context["fingerprint"]
-    change()
-    return client.get(detail(circuit), {"v": fingerprint}, **HTMX)
-
-
-def test_a_poll_after_a_change_renders_the_fragment(engineer_client, team):
-    circuit = CircuitFactory(team=team)
-
-    def order_placed():
-        ProviderOrderFactory(circuit=circuit)
-        Circuit.objects.filter(pk=circuit.pk).update(version=circuit.version + 1)
-
-    response = poll_after(engineer_client, circuit, order_placed)
-    assert response.status_code == 200
-    assert "the provider has not started yet" in response.content.decode()
-
-
-def test_a_source_check_alone_refreshes_the_freshness_line(engineer_client, team):
-    circuit = CircuitFactory(team=team)
-    response = poll_after(
-        engineer_client, circuit, lambda: Circuit.objects.filter(pk=circuit.pk).update(last_checked_at=timezone.now())
-    )
-    assert response.status_code == 200
-    assert "Checked <time" in response.content.decode()
-
-
-def test_the_freshness_line_says_live_only_as_the_health_banner_allows(engineer_client, team):
-    page = engineer_client.get(detail(CircuitFactory(team=team))).content.decode()
-    # onramp.css shows one of the two after the banner's answer (data-background="up" or "down")
-    assert '<span class="liveness-up"> · live</span>' in page
-    assert '<span class="liveness-down"> · not checking: worker down' in page
-
-
-def test_an_onboarded_circuit_keeps_polling_more_slowly(as_user, engineer, settings):
-    settings.ONRAMP_LIVE_POLL_SECONDS, settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 5, 30
-    circuit = onboarded_circuit()
-    client = as_user(engineer)
-    assert 'hx-trigger="every 30s' in client.get(detail(circuit)).content.decode()
-    response = client.get(detail(circuit), {"v": "old"}, **HTMX)
-    assert response.status_code == 200
-    assert 'id="live-poller" hx-swap-oob="innerHTML"' in response.content.decode()
-
-
-def test_a_circuit_still_onboarding_polls_at_the_live_interval(as_user, engineer, settings):
-    settings.ONRAMP_LIVE_POLL_SECONDS, settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 5, 30
-    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=3))
-    assert 'hx-trigger="every 5s' in as_user(engineer).get(detail(circuit)).content.decode()
-
-
-def test_polling_stops_once_a_circuit_is_deleted(as_user, engineer):
-    circuit = CircuitFactory(created_at=timezone.now() - timedelta(days=3), deleted_at=timezone.now())
-    assert as_user(engineer).get(detail(circuit), {"v": "old"}, **HTMX).status_code == STOP_POLLING
-
-
-def test_an_unchanged_list_poll_is_answered_204(as_user, engineer, django_assert_num_queries):
-    CircuitFactory.create_batch(3)
-    client = as_user(engineer)
-    fingerprint = client.get(LIST).context["fingerprint"]
-    with django_assert_num_queries(2):  # the user, then the page's fingerprint with the permission check
-        response = client.get(LIST, {"v": fingerprint}, **HTMX)
-    assert response.status_code == 204
-
-
-def test_a_changed_list_poll_renders_the_rows(as_user, engineer):
-    circuit = CircuitFactory()
-    client = as_user(engineer)
-    fingerprint = client.get(LIST).context["fingerprint"]
-    type(circuit).objects.filter(pk=circuit.pk).update(
-        version=circuit.version + 1, service_provider_provisioning_state="Provisioning"
-    )
-    response = client.get(LIST, {"v": fingerprint}, **HTMX)
-    assert response.status_code == 200
-    assert ">Provisioning<" in response.content.decode()
-    assert "<html" not in response.content.decode()
-
-
-def test_the_list_keeps_polling_more_slowly_when_every_row_is_onboarded(as_user, engineer, settings):
-    settings.ONRAMP_LIVE_POLL_ONBOARDED_SECONDS = 30
-    onboarded_circuit()
-    response = as_user(engineer).get(LIST, {"v": "old"}, **HTMX)
-    assert response.status_code == 200
-    assert 'hx-trigger="every 30s' in response.content.decode()
-
-
 def test_the_timeline_shows_audit_events_with_who_and_why(as_user, engineer, team, engineer_actor):
     from circuits import services
     from tests.circuits.factories import ServiceProviderFactory
@@ -389,36 +212,6 @@ def test_the_timeline_reads_yes_no_changes_as_words(as_user, engineer, team):
     page = as_user(engineer).get(detail(circuit)).content.decode()
     assert "Flagged stuck" in page
     assert "False → True" not in page
-
-
-def export(client, **filters):
-    response = client.get(reverse("circuits:circuit_export"), filters)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-
-
-def test_the_csv_export_has_every_filtered_circuit_across_pages(engineer_client):
-    CircuitFactory.create_batch(55, service_provider_provisioning_state="Provisioning")
-    CircuitFactory(name="er-other")
-    rows = export(engineer_client, provider_state="Provisioning")
-    assert rows[0][:3] == ["name", "resourceId", "serviceKey"]
-    assert len(rows) == 1 + 55
-    assert "er-other" not in {row[0] for row in rows}
-
-
-def test_the_csv_export_never_contains_secrets(engineer_client, team):
-    circuit = busy_circuit(team)
-    authorization = circuit.authorizations.get()
-    circuit.peerings.update(shared_key_digest=secret_digest("md5-secret"))
-    text = "\n".join(",".join(row) for row in export(engineer_client))
-    for secret in (authorization.authorization_key_digest, f"key-{authorization.name}", secret_digest("md5-secret")):
-        assert secret not in text
-
-
-def test_the_csv_export_keeps_spreadsheet_formulas_as_text(engineer_client):
-    CircuitFactory(resource_group="=HYPERLINK(evil)", resource_id="=HYPERLINK(evil)")
-    row = export(engineer_client)[1]
-    assert row[1] == "'=HYPERLINK(evil)"
 
 
 def test_engineers_have_a_my_teams_view(engineer_client, team):
