@@ -13,6 +13,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from circuits.checklist import STATUS_LABELS, circuit_checklist
 from circuits.models import Authorization, Circuit, PeeringLocation, ProviderOrder, ServiceProvider, VNetLink
+from circuits.services import ORDER_FIELDS
 from insights.models import CircuitForecast
 from notifications.models import Notification
 from peerings.models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
@@ -134,20 +135,7 @@ class CircuitSerializer(FieldsMixin, serializers.ModelSerializer):
 class ProviderOrderSerializer(FieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = ProviderOrder
-        fields = [
-            "id",
-            "circuit",
-            "status",
-            "provider_reference",
-            "contact_name",
-            "contact_email",
-            "service_key_handed_over_at",
-            "requested_on",
-            "promised_on",
-            "completed_on",
-            "notes",
-            "created_at",
-        ]
+        fields = ["id", "circuit", *ORDER_FIELDS, "created_at"]  # the fields the order service writes
         read_only_fields = fields
 
 
