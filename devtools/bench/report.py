@@ -63,6 +63,16 @@ def target_rows(figures) -> list[tuple[Target, str, float | None]]:
                 where,
                 _ratio(_median(pages, "circuit page"), _median(pages, "circuit list")),
             ),
+            (
+                Target("insights ÷ circuit list", 3.0),
+                where,
+                _ratio(_median(pages, "insights"), _median(pages, "circuit list")),
+            ),
+            (
+                Target("API circuit list ÷ circuit list", 3.0),
+                where,
+                _ratio(_median(pages, "API circuit list"), _median(pages, "circuit list")),
+            ),
             (Target("unchanged poll ÷ floor", 1.5), where, _ratio(_median(pages, "poll, unchanged"), floor)),
             (Target("unchanged list poll ÷ floor", 2.0), where, _ratio(_median(pages, "list poll, unchanged"), floor)),
             (

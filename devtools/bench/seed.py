@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.models import AuditEvent
 from circuits.models import Circuit, ProviderOrder, ServiceProvider, VNetLink
+from insights.services import insights_refresh
 from peerings.models import AdvertisedPrefix, BgpSession, Peering
 
 USERNAME, PASSWORD = "bench", "bench-password-not-secret"
@@ -209,6 +210,7 @@ def seed_estate(count: int, *, seed: int = 7) -> dict:
     )
     AuditEvent.objects.bulk_create(_events(showcase, SHOWCASE_EVENTS, content_type, rng), batch_size=BATCH)
     Circuit.objects.filter(pk=showcase.pk).update(version=SHOWCASE_EVENTS + 1)
+    insights_refresh()  # bulk_create sends no signals: the stays, statistics and forecasts in one go
     # Only circuits the bench user may see: the others' pages answer 404, by design (docs/SCOPING.md).
     visible = [c.pk for c, kind in zip(circuits, kinds, strict=True) if kind != "deleted" and c.team == teams[0]]
     visible.append(showcase.pk)

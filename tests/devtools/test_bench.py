@@ -38,7 +38,8 @@ def test_the_bench_command_measures_every_section_and_a_short_load_at_tiny_n(tmp
     command += ["--database-url", database]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    for page in ("floor", "circuit list", "admin changelist", "circuit page", "poll, unchanged", "billing", "healthz"):
+    pages = ("floor", "circuit list", "admin changelist", "circuit page", "insights", "API circuit list")
+    for page in (*pages, "poll, unchanged", "billing", "healthz"):
         assert f"\n{page} " in result.stdout
     assert "errors 0 " in result.stdout
     assert "billing ÷ circuit list" in result.stdout  # the targets table

@@ -260,6 +260,8 @@ class Command(BaseCommand):
                     ("circuit list", listing, None),
                     ("admin changelist", f"{self.base}/bench/admin/circuits/circuit/", None),
                     ("circuit page", page, None),
+                    ("insights", f"{self.base}/insights/", None),
+                    ("API circuit list", f"{self.base}/api/circuits/", None),
                 ]
             if "polls" in self.sections:
                 urls += [
@@ -425,7 +427,7 @@ class Command(BaseCommand):
             return
         small, large = sizes[0], sizes[-1]
         self.stdout.write(f"\n== growth from N = {small:,} to N = {large:,} (median server time ratio) ==")
-        for name in ("circuit list", "circuit page", "billing", "poll, unchanged"):
+        for name in ("circuit list", "circuit page", "billing", "insights", "API circuit list", "poll, unchanged"):
             if name not in results[small]["pages"]:
                 continue
             before, after = results[small]["pages"][name], results[large]["pages"][name]
