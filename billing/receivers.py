@@ -6,11 +6,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
+from outbox.models import OutboxMessage
 from outbox.services import enqueue
 
 from . import services
 from .models import PortPrice
 
+REFRESH = "billing.accruals_refresh"
 COST_FIELDS = frozenset(
     {
         "created",
@@ -34,8 +36,12 @@ def accruals_follow_audit_events(sender, instance, created, **kwargs):
     later refreshes find it fresh, one query each). Queued through the outbox, not run on commit, so
     the sweep that recorded the change never waits for billing. What this misses, the nightly task
     and the page's own freshness check complete: the circuit's version is what decides."""
-    if created and instance.circuit_id and instance.field in COST_FIELDS:
-        enqueue("billing.accruals_refresh", [instance.circuit_id])
+    if not (created and instance.circuit_id and instance.field in COST_FIELDS):
+        return
+    # Coalesced: one pending refresh per circuit is enough, it re-reads the circuit's whole history.
+    pending = OutboxMessage.objects.filter(task=REFRESH, sent_at=None, kwargs__circuit_id=instance.circuit_id)
+    if not pending.exists():
+        enqueue(REFRESH, circuit_id=instance.circuit_id)
 
 
 @receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")

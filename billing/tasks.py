@@ -13,6 +13,6 @@ def accruals_complete() -> int:
 
 
 @shared_task(name="billing.accruals_refresh")
-def accruals_refresh(circuit_ids: list[int]) -> int:
-    """After an audited change of what circuits cost: refresh their runs, if still stale."""
-    return services.accruals_refresh_stale(circuit_ids=circuit_ids)
+def accruals_refresh(*, circuit_id: int) -> int:
+    """After an audited change of what a circuit costs: refresh its runs, if still stale."""
+    return services.accruals_refresh_stale(circuit_ids=[circuit_id])
