@@ -80,9 +80,7 @@ def _users():
         for member_of in [teams[team]] if team else teams.values():
             member_of.members.add(user)
         users[username] = user
-    admin, created = User.objects.get_or_create(
-        username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True}
-    )
+    admin, created = User.objects.get_or_create(username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True})
     if created:
         admin.set_password(ADMIN[1])
         admin.save()

@@ -140,7 +140,8 @@ def test_two_relays_at_once_publish_each_message_exactly_once():
         finally:
             connection.close()
 
-    with mock.patch.object(heartbeat, "apply_async", side_effect=slow_publish):
+    # The task the relay looks up by name (another test may have left a fresh instance registered).
+    with mock.patch.object(app.tasks[heartbeat.name], "apply_async", side_effect=slow_publish):
         threads = [threading.Thread(target=relay) for _ in range(2)]
         for thread in threads:
             thread.start()
