@@ -273,7 +273,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 if ONRAMP_STATE_SOURCE == "azure":
     CELERY_BEAT_SCHEDULE["sync-azure"] = {"task": "circuits.azure_sync", "schedule": ONRAMP_AZURE_SYNC_INTERVAL}
-
+# A notification e-mail that fails is retried after this many seconds, doubling each time (5 tries).
+ONRAMP_EMAIL_RETRY_BASE_DELAY = env.float("ONRAMP_EMAIL_RETRY_BASE_DELAY", default=30)
 MAILERS = {
     "default": {
         "BACKEND": env.str(

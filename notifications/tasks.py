@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
@@ -34,5 +35,6 @@ def send_notification_email(self, notification_id: int) -> None:
         logger.warning("E-mail for notification %s failed: %s", notification_id, error)
         if final:
             return
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+        backoff = settings.ONRAMP_EMAIL_RETRY_BASE_DELAY * 2**self.request.retries
+        raise self.retry(exc=error, countdown=backoff) from error
     services.notification_record_email(notification_id=notification_id)

@@ -61,14 +61,18 @@ def test_an_e_mail_that_fails_is_retried_by_the_worker_and_sent_once(start_worke
     user = UserFactory(username="eng", email="eng@example.net", role="engineer", team=TeamFactory())
     notification = Notification.objects.create(user=user, kind="test", title="Circuit provisioned")
     OutboxMessage.objects.create(task="notifications.send_email", args=[notification.pk])
-    workers = start_worker(ONRAMP_EMAIL_BACKEND="tests.support.mail.FailOnceBackend", ONRAMP_TEST_MAIL_DIR=str(mail))
+    workers = start_worker(
+        ONRAMP_EMAIL_BACKEND="tests.support.mail.FailOnceBackend",
+        ONRAMP_TEST_MAIL_DIR=str(mail),
+        ONRAMP_EMAIL_RETRY_BASE_DELAY="1",
+    )
 
     attempts = Notification.objects.filter(pk=notification.pk).values_list("email_attempts", flat=True)
     wait_for(lambda: attempts.get() == 1, timeout=60, what="the first attempt recorded", logs_of=workers)
     notification.refresh_from_db()
     assert notification.email_status == "pending" and (mail / "failed-once").exists()
     assert "Connection refused" in notification.email_error
-    # The task retries itself 30 s later (its backoff), in the worker.
+    # The task retries itself after its backoff (1 s here, 30 s by default), in the worker.
     wait_for(lambda: list(mail.glob("sent-*")), timeout=90, what="the retry to send the e-mail", logs_of=workers)
     notification.refresh_from_db()
     assert (notification.email_status, notification.email_attempts, notification.email_error) == ("sent", 2, "")
