@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
+from circuits.stuck import business_days_between
 
 from .choices import GroupLevelChoices, StayKindChoices
 from .statistics import StatisticsIndex
@@ -20,10 +21,6 @@ def _business_day_after(start: date, count: int) -> date:
         day += timedelta(days=1)
         left -= day.weekday() < 5
     return day
-
-
-def _weekdays_between(start: date, end: date) -> int:
-    return sum((start + timedelta(days=offset)).weekday() < 5 for offset in range(1, (end - start).days + 1))
 
 
 def stuck_thresholds_for(circuits, *, now: datetime) -> dict[int, tuple[timedelta, str]]:
@@ -51,7 +48,7 @@ def _stuck_threshold(index, circuit, *, now: datetime) -> tuple[timedelta, str]:
     configured = circuit.service_provider.stuck_after_business_days
     due = datetime.combine(_business_day_after(since.date(), configured), time.min, tzinfo=since.tzinfo)
     reason = (
-        f"{_weekdays_between(since.date(), now.date())} business days in {STUCK_STATE}; "
+        f"{business_days_between(since.date(), now.date())} business days in {STUCK_STATE}; "
         f"{circuit.service_provider} takes up to {configured} (configured: too little history to learn from)."
     )
     return due - since, reason

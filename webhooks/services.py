@@ -18,8 +18,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.roles import ENGINEER
+from audit.services import audit_event_record
 from circuits.models import Circuit
 from circuits.selectors import with_workflow_step
+from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from notifications.services import notify_users
 from outbox.services import enqueue
@@ -112,13 +114,14 @@ def endpoint_owners(endpoint: Endpoint):
 
 
 @transaction.atomic
-def endpoint_disable(*, endpoint: Endpoint, reason: str, now=None) -> Endpoint:
+def endpoint_disable(*, endpoint: Endpoint, reason: str, actor: Actor = SYSTEM, now=None) -> Endpoint:
     """Stop sending to the endpoint and tell its owners; pending deliveries wait for it to be enabled."""
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
     if not endpoint.is_active:
         return endpoint
     endpoint.is_active, endpoint.disabled_at, endpoint.disabled_reason = False, now or timezone.now(), reason[:500]
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    audit_event_record(obj=endpoint, field="is_active", from_value=True, to_value=False, actor=actor, reason=reason)
     notify_users(
         users=list(endpoint_owners(endpoint)),
         kind="webhook_disabled",
@@ -129,10 +132,12 @@ def endpoint_disable(*, endpoint: Endpoint, reason: str, now=None) -> Endpoint:
 
 
 @transaction.atomic
-def endpoint_enable(*, endpoint: Endpoint, now=None) -> Endpoint:
+def endpoint_enable(*, endpoint: Endpoint, actor: Actor = SYSTEM, now=None) -> Endpoint:
     """Send again: deliveries still pending are due at once, with a fresh day of retries."""
     now = now or timezone.now()
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if not endpoint.is_active:
+        audit_event_record(obj=endpoint, field="is_active", from_value=False, to_value=True, actor=actor)
     endpoint.is_active, endpoint.disabled_at, endpoint.disabled_reason = True, None, ""
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
     for delivery in endpoint.deliveries.filter(status=DeliveryStatusChoices.PENDING):

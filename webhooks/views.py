@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.actors import Actor
 from core.errors import DomainError
 
 from . import inbound, selectors, services
@@ -78,7 +79,8 @@ def endpoint_rotate(request, pk):
 
 @require_POST
 def endpoint_enable(request, pk):
-    endpoint = services.endpoint_enable(endpoint=selectors.endpoint_for(request.user, pk))
+    endpoint = selectors.endpoint_for(request.user, pk)
+    endpoint = services.endpoint_enable(endpoint=endpoint, actor=Actor.person(request.user))
     messages.success(request, f"{endpoint.name} enabled: pending deliveries are being sent.")
     return redirect(endpoint)
 

@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from audit.models import AuditEvent
+from core.actors import Actor
 from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from webhooks import services, transport
@@ -145,3 +147,14 @@ def test_a_secret_that_cannot_be_decrypted_is_a_failed_attempt_saying_what_to_do
     settings.SECRET_KEY = "another-secret-key-" + "y" * 40
     attempt = services.delivery_send(delivery_id=delivery.pk)
     assert not attempt.succeeded and "rotate" in attempt.error
+
+
+def test_disabling_and_enabling_an_endpoint_are_audited_with_who_and_why(engineer):
+    endpoint = EndpointFactory()
+    services.endpoint_disable(endpoint=endpoint, reason="Failing for a day.")
+    services.endpoint_enable(endpoint=endpoint, actor=Actor.person(engineer))
+    events = AuditEvent.objects.filter(object_id=endpoint.pk, field="is_active").order_by("pk")
+    assert [(e.from_value, e.to_value, e.actor_kind, e.reason) for e in events] == [
+        ("True", "False", "system", "Failing for a day."),
+        ("False", "True", "user", ""),
+    ]
