@@ -230,6 +230,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too (config.logs: JSON, escaped)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "config.beat:DumbDbmScheduler"
 
 # Polling (sync.tasks, README "Polling and background work"). Intervals in seconds.
 ONRAMP_STATE_SOURCE = env.str("ONRAMP_STATE_SOURCE", default="simulator")  # simulator | azure
