@@ -3,6 +3,8 @@
 from datetime import date, datetime, time, timedelta
 
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
+from circuits.models import Circuit
+from circuits.selectors import circuits_in_scope
 from circuits.stuck import business_days_between
 
 from .choices import GroupLevelChoices, StayKindChoices
@@ -12,6 +14,19 @@ STUCK_STATE = ProviderState.PROVISIONING
 # The stuck rule learns from the circuit's group or its provider; the estate-wide figure would judge
 # one provider by the others, so below that the configured threshold applies.
 STUCK_LEVELS = (GroupLevelChoices.GROUP, GroupLevelChoices.PROVIDER)
+
+
+INSIGHTS_REFUSED = "Insights are for engineers and managers."
+
+
+def insights_allowed(user) -> bool:
+    """Engineers (they chase circuits) and managers (they choose providers); not approvers."""
+    return user.has_perm("circuits.change_circuit") or user.has_perm("circuits.view_billing")
+
+
+def insights_circuits(user):
+    """The circuits /insights/ (and its API) summarise before filters: every circuit `user` may view."""
+    return Circuit.objects.filter(pk__in=circuits_in_scope(user))
 
 
 def _business_day_after(start: date, count: int) -> date:

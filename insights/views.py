@@ -5,25 +5,19 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from circuits.models import Circuit
-from circuits.selectors import circuits_in_scope
 from core.csv_export import csv_response
 
 from .chart import box_chart
 from .filtersets import InsightsFilterSet
 from .report import insights_report
+from .selectors import INSIGHTS_REFUSED, insights_allowed, insights_circuits
 from .tables import EXPORTS
 
 
-def _may_see_insights(user) -> bool:
-    """Engineers (they chase circuits) and managers (they choose providers); not approvers."""
-    return user.has_perm("circuits.change_circuit") or user.has_perm("circuits.view_billing")
-
-
 def _filtered_report(request):
-    if not _may_see_insights(request.user):
-        raise PermissionDenied("Insights are for engineers and managers.")
-    circuits = Circuit.objects.filter(pk__in=circuits_in_scope(request.user))
+    if not insights_allowed(request.user):
+        raise PermissionDenied(INSIGHTS_REFUSED)
+    circuits = insights_circuits(request.user)
     filterset = InsightsFilterSet(request.GET or None, queryset=circuits, request=request)
     # Bad filter values are shown next to their field; the page then shows every circuit in scope.
     if filterset.is_bound and filterset.is_valid():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from circuits.models import Circuit, VNetLink
 from insights.models import CircuitForecast
+from insights.services import insights_refresh
 from peerings.models import BgpSession
 from tests.circuits.factories import CircuitFactory
 
@@ -62,6 +63,18 @@ def play(circuit, start, step_days, *, deleted_after=None):
     if deleted_after is not None:
         event(circuit, start + timedelta(days=deleted_after), Circuit, "deleted", "")
     return circuit
+
+
+def onboarding_estate(team, provider, now, count):
+    """`count` circuits of `team` with `provider`, created over the past 100 days, some onboarded and
+    some still in step 3 or 4, and insights refreshed from their histories as of `now`."""
+    for index in range(count):
+        circuit = CircuitFactory(
+            team=team, service_provider=provider, peering_location=provider.peering_locations.first()
+        )
+        play(circuit, now - timedelta(days=100 - index), [1, 3 + index % 5, 1, 1][: 2 + index % 3])
+    with time_machine.travel(now, tick=False):
+        insights_refresh()
 
 
 class CircuitForecastFactory(factory.django.DjangoModelFactory):
