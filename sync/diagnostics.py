@@ -18,6 +18,7 @@ from circuits import services
 from circuits.models import Circuit
 from circuits.selectors import diagnostics_cache_key
 from core.actors import Actor
+from core.errors import DomainError
 
 from . import polling
 from .sources import LinkDiagnostics, SourceError, StateSource
@@ -63,6 +64,12 @@ def circuit_read_diagnostics(*, circuit: Circuit, source: StateSource, now: date
                 links.append(LinkReading(device_path, diagnostics))
         peerings.append(PeeringReading(peering.peering_type, tuple(links)))
     return tuple(peerings)
+
+
+def circuit_check_refusal(circuit: Circuit) -> None:
+    """Refuse "Check now" on a circuit that can no longer be checked (pages and API alike)."""
+    if circuit.is_deleted:
+        raise DomainError(f"{circuit.name} is deleted: there is nothing left to check.", code="conflict")
 
 
 def circuit_check_now(*, circuit_id: int, source: StateSource, actor: Actor) -> CircuitReading:

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from circuits.selectors import circuit_for
 from core.actors import Actor
+from core.errors import DomainError
 
-from .diagnostics import circuit_check_now
+from .diagnostics import circuit_check_now, circuit_check_refusal
 from .sources import get_source
 
 DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
@@ -19,8 +20,10 @@ DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
 def circuit_check(request, pk):
     """ "Check now": check the circuit at once and read its ARP tables and BGP summaries."""
     circuit = circuit_for(request.user, pk, action="change")
-    if circuit.is_deleted:
-        messages.error(request, f"{circuit.name} is deleted: there is nothing left to check.")
+    try:
+        circuit_check_refusal(circuit)
+    except DomainError as error:
+        messages.error(request, error.message)
         return redirect(circuit)
     reading = circuit_check_now(circuit_id=circuit.pk, source=get_source(), actor=Actor.person(request.user))
     if request.htmx:

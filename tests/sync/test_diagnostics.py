@@ -6,7 +6,6 @@ follow ExpressRouteCircuitsArpTableListResult and ExpressRouteCircuitsRoutesTabl
 azure-rest-api-specs' ExpressRouteCircuitARPTableList.json / ExpressRouteCircuitRouteTableSummaryList.json.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -16,15 +15,14 @@ from django.utils import timezone
 
 from circuits.models import Circuit
 from circuits.selectors import circuit_last_reading
-from core.actors import SIMULATOR
 from sync import diagnostics
-from sync.sources import LinkDiagnostics, RouteSummary, SourceError
+from sync.sources import RouteSummary, SourceError
 from sync.sources.simulator import Simulator, bgp_up_down
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.support.azure import CIRCUIT_PATH, SUBSCRIPTION, arm_ok, recorded_source
-from tests.sync.sources import StaticSource
+from tests.sync.sources import DiagnosingSource
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -35,19 +33,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@dataclass
-class DiagnosingSource(StaticSource):
-    """Reports a fixed observation, and for each link either an error or one Established neighbour."""
-
-    failing_links: tuple[str, ...] = ()
-    actor = SIMULATOR
-
-    def read_link_diagnostics(self, circuit, *, peering_type, device_path, now):
-        if device_path in self.failing_links:
-            raise SourceError(f"{device_path} edge did not answer")
-        return LinkDiagnostics(routes=(RouteSummary("192.168.100.129", 4, 65010, "00:05:00", "7"),))
 
 
 def _read(circuit, link="primary", peering_type="AzurePrivatePeering", now=NOW):
