@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +11,7 @@ from core.actors import Actor
 from core.errors import DomainError
 
 from . import services
+from .evidence import evidence_file_response
 from .forms import TicketDecisionForm, TicketOpenForm
 from .selectors import (
     DECIDE_PERMISSION,
@@ -111,12 +111,4 @@ def ticket_withdraw(request, pk):
 
 def evidence_download(request, pk):
     """Evidence lives outside the web root; it is streamed only to people who may see the ticket."""
-    evidence = evidence_for(request.user, pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_file_response(evidence_for(request.user, pk))
