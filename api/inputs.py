@@ -141,8 +141,10 @@ class RouteFilterInput(FormInput):
 
 
 class PeeringPrefixesInput(FormInput):
+    """PATCH a Microsoft peering's prefixes: the fields not given keep their current values."""
+
     form_class = PeeringPrefixesForm
-    advertised_public_prefixes = serializers.ListField(child=serializers.CharField())
+    advertised_public_prefixes = serializers.ListField(child=serializers.CharField(), required=False)
     customer_asn = serializers.IntegerField(required=False, allow_null=True)
     routing_registry_name = serializers.ChoiceField(choices=RoutingRegistryChoices.choices(), required=False)
 

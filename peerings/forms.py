@@ -90,3 +90,12 @@ class PeeringPrefixesForm(UncutForm):
 
     def clean_advertised_public_prefixes(self):
         return split_prefixes(self.cleaned_data["advertised_public_prefixes"])
+
+    @staticmethod
+    def initial_for(peering) -> dict:
+        """The peering's current values, as the form starts from them (a change names only what differs)."""
+        return {
+            "advertised_public_prefixes": "\n".join(p.prefix for p in peering.advertised_prefixes.all()),
+            "customer_asn": peering.customer_asn,
+            "routing_registry_name": peering.routing_registry_name,
+        }

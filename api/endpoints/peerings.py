@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from peerings import services
+from peerings.forms import PeeringPrefixesForm
 from peerings.models import AdvertisedPrefix, Peering
 from validation.selectors import DECIDE_PERMISSION, microsoft_peering_for, ticket_for, tickets_visible_to
 from validation.services import ticket_approve, ticket_open, ticket_reject, ticket_withdraw
@@ -18,6 +19,9 @@ from ..filtersets import TicketFilterSet
 from ..serializers import PeeringSerializer, TicketSerializer
 from .base import VIEW, ApiViewSet, CircuitChildViewSet
 from .circuits import IF_MATCH_OPTIONAL
+
+PREFIX_FIELDS = set(PeeringPrefixesForm.base_fields)  # what the prefixes page changes
+CHANGEABLE = PREFIX_FIELDS | {"route_filter"}
 
 
 class PeeringViewSet(CircuitChildViewSet):
@@ -45,17 +49,19 @@ class PeeringViewSet(CircuitChildViewSet):
 
     @extend_schema(request=inputs.PeeringPrefixesInput, parameters=[IF_MATCH_OPTIONAL])
     def partial_update(self, request, pk, peering_pk):
-        """Microsoft peering: `route_filter`, and/or `advertised_public_prefixes` (with `customer_asn`,
-        `routing_registry_name`), each as its page changes it."""
+        """Microsoft peering: `route_filter`, and/or `advertised_public_prefixes`, `customer_asn`,
+        `routing_registry_name` (those not named keep their values), each as its page changes it."""
         with self.changing() as circuit:
             peering = self.child(circuit)
             if not peering.is_microsoft:
                 raise ValidationError({"peering": ["Only Microsoft peering has a route filter and public prefixes."]})
+            if not CHANGEABLE & set(request.data):
+                raise ValidationError({"peering": [f"Name what to change: {', '.join(sorted(CHANGEABLE))}."]})
             if "route_filter" in request.data:
                 data = self.validated(inputs.RouteFilterInput)
                 services.peering_set_route_filter(peering=peering, actor=self.actor, **data)
-            if "advertised_public_prefixes" in request.data:
-                current = {"customer_asn": peering.customer_asn, "routing_registry_name": peering.routing_registry_name}
+            if PREFIX_FIELDS & set(request.data):
+                current = PeeringPrefixesForm.initial_for(peering)
                 data = self.validated(inputs.PeeringPrefixesInput, form_defaults=current)
                 services.peering_update_prefixes(peering=peering, actor=self.actor, **data)
         return self.one(self.child(circuit))

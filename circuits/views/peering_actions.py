@@ -82,12 +82,7 @@ class PeeringPrefixesView(MicrosoftPeeringActionView):
     success_message = "Prefixes saved; they are being validated again."
 
     def get_initial(self):
-        peering = self.peering
-        return {
-            "advertised_public_prefixes": "\n".join(p.prefix for p in peering.advertised_prefixes.all()),
-            "customer_asn": peering.customer_asn,
-            "routing_registry_name": peering.routing_registry_name,
-        }
+        return PeeringPrefixesForm.initial_for(self.peering)
 
     def perform(self, data):
         return peering_services.peering_update_prefixes(peering=self.peering, actor=self.actor, **data)

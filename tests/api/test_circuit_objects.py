@@ -1,9 +1,11 @@
 """Provider orders, authorizations, VNet links and peerings of a circuit, through the pages' services."""
 
+import pytest
+
 from audit.models import AuditEvent
 from circuits.models import Authorization
 from tests.circuits.factories import AuthorizationFactory, ProviderOrderFactory, VNetLinkFactory
-from tests.peerings.factories import PeeringFactory
+from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 
 from .factories import problem_fields
 
@@ -105,6 +107,43 @@ def test_a_microsoft_peerings_route_filter_is_set(api, circuit):
     url = f"/api/circuits/{circuit.pk}/peerings/{peering.pk}/"
     response = api.patch(url, {"route_filter": "rf-m365"}, format="json")
     assert response.json()["route_filter"] == "rf-m365"
+
+
+@pytest.fixture
+def microsoft(circuit):
+    peering = PeeringFactory(circuit=circuit, microsoft=True, route_filter="", customer_asn=None)
+    AdvertisedPrefixFactory(peering=peering, prefix="80.1.2.0/24")
+    return peering
+
+
+def peering_url(peering):
+    return f"/api/circuits/{peering.circuit_id}/peerings/{peering.pk}/"
+
+
+def test_a_microsoft_peerings_prefixes_are_replaced(api, microsoft):
+    response = api.patch(peering_url(microsoft), {"advertised_public_prefixes": ["80.1.3.0/24"]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert [row["prefix"] for row in response.json()["advertised_prefixes"]] == ["80.1.3.0/24"]
+
+
+def test_a_customer_asn_alone_changes_and_the_prefixes_stay(api, microsoft):
+    response = api.patch(peering_url(microsoft), {"customer_asn": 65020}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["customer_asn"] == 65020
+    assert [row["prefix"] for row in response.json()["advertised_prefixes"]] == ["80.1.2.0/24"]
+
+
+def test_a_peering_patch_naming_nothing_it_changes_is_refused(api, microsoft):
+    response = api.patch(peering_url(microsoft), {"vlan_id": 301}, format="json")
+    assert (response.status_code, problem_fields(response)) == (400, {"peering"})
+
+
+def test_a_peering_patch_refused_in_part_changes_nothing(api, microsoft):
+    body = {"route_filter": "rf-m365", "advertised_public_prefixes": ["10.0.0.0/8"]}
+    response = api.patch(peering_url(microsoft), body, format="json")
+    assert response.status_code in (400, 422)
+    microsoft.refresh_from_db()
+    assert (microsoft.route_filter, [p.prefix for p in microsoft.advertised_prefixes.all()]) == ("", ["80.1.2.0/24"])
 
 
 def test_orders_of_another_circuit_are_not_found_under_this_one(api, circuit, team):
