@@ -6,6 +6,7 @@ documents its fields for the schema, then validates with the very form the page 
 same cleaned values to the same service.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -220,10 +221,15 @@ class PeeringSerializer(FieldsMixin, serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="GET it for the file (`content_type`).")
+
     class Meta:
         model = TicketEvidence
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "download"]
         read_only_fields = fields
+
+    def get_download(self, evidence) -> str:
+        return reverse("api:evidence-download", args=[evidence.pk])
 
 
 class TicketSerializer(FieldsMixin, serializers.ModelSerializer):
@@ -339,3 +345,139 @@ class BillingTotalsSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     currency = serializers.CharField()
     categories = BillingTotalSerializer(many=True)
+
+
+class WatchSerializer(serializers.Serializer):
+    circuit = serializers.IntegerField(read_only=True)
+    watching = serializers.BooleanField(help_text="You chose to watch it (POST true to start, false to stop).")
+    notified = serializers.BooleanField(
+        read_only=True, help_text="You get its notifications: you watch it or are a member of its team."
+    )
+
+
+class ArpEntrySerializer(serializers.Serializer):
+    age = serializers.IntegerField(help_text="Minutes.")
+    interface = serializers.CharField(help_text="On-Prem or Microsoft.")
+    ip_address = serializers.CharField()
+    mac_address = serializers.CharField()
+
+
+class RouteSummarySerializer(serializers.Serializer):
+    neighbor = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+    asn = serializers.IntegerField(allow_null=True)
+    up_down = serializers.CharField()
+    state_or_prefixes = serializers.CharField(
+        help_text="Azure's statePfxRcd: prefixes received while Established, else the BGP state (Idle, Active...)."
+    )
+    is_established = serializers.BooleanField()
+    prefixes_received = serializers.IntegerField(allow_null=True)
+
+
+class LinkDiagnosticsSerializer(serializers.Serializer):
+    arp_table = ArpEntrySerializer(many=True)
+    routes = RouteSummarySerializer(many=True)
+
+
+class LinkReadingSerializer(serializers.Serializer):
+    device_path = serializers.CharField(help_text="primary or secondary")
+    diagnostics = LinkDiagnosticsSerializer(allow_null=True, help_text="null when this link's read failed.")
+    error = serializers.CharField(help_text="Why the read failed; empty when it went through.")
+
+
+class PeeringReadingSerializer(serializers.Serializer):
+    peering_type = serializers.CharField()
+    links = LinkReadingSerializer(many=True)
+
+
+class CircuitReadingSerializer(serializers.Serializer):
+    """Step 4's verification (docs/VERIFICATION.md): a snapshot read from the source, kept 24 hours."""
+
+    read_at = serializers.DateTimeField()
+    read_by = serializers.CharField()
+    check_error = serializers.CharField(
+        help_text="The circuit check's failure or refusals; empty when it went through (the links were read anyway)."
+    )
+    peerings = PeeringReadingSerializer(many=True)
+
+
+class CircuitDiagnosticsSerializer(serializers.Serializer):
+    circuit = serializers.IntegerField()
+    reading = CircuitReadingSerializer(allow_null=True, help_text="null: no Check now in the last 24 hours.")
+
+
+class PrefixFindingSerializer(serializers.ModelSerializer):
+    """A ticket's prefix with the validator's findings, as the approvals queue shows them."""
+
+    class Meta:
+        model = AdvertisedPrefix
+        fields = ["prefix", "validation_state", "reason"]
+        read_only_fields = fields
+
+
+class ApprovalSerializer(TicketSerializer):
+    """An open ticket as approvers see it in their queue: what to check the evidence against."""
+
+    circuit_name = serializers.CharField(source="peering.circuit.name", read_only=True)
+    validation_asn = serializers.IntegerField(
+        source="peering.validation_asn", read_only=True, help_text="customerASN when given, else the peer ASN."
+    )
+    routing_registry_name = serializers.CharField(source="peering.routing_registry_name", read_only=True)
+    findings = PrefixFindingSerializer(source="prefixes", many=True, read_only=True)
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "circuit_name", "validation_asn", "routing_registry_name", "findings"]
+        read_only_fields = fields
+
+
+class DurationSummarySerializer(serializers.Serializer):
+    """Kaplan–Meier quantiles in days (circuits still in the step count as "at least so long");
+    null where the data do not reach that quantile yet."""
+
+    count = serializers.IntegerField()
+    finished = serializers.IntegerField()
+    p10 = serializers.FloatField(allow_null=True)
+    p25 = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    p75 = serializers.FloatField(allow_null=True)
+    p90 = serializers.FloatField(allow_null=True)
+    fastest = serializers.FloatField(allow_null=True)
+    slowest = serializers.FloatField(allow_null=True)
+
+
+class ScorecardRowSerializer(serializers.Serializer):
+    provider = serializers.CharField()
+    location = serializers.CharField()
+    circuits = serializers.IntegerField()
+    onboarded = serializers.IntegerField()
+    median = serializers.FloatField(allow_null=True, help_text="Days from creation to onboarded.")
+    p90 = serializers.FloatField(allow_null=True)
+    share_late = serializers.FloatField(help_text="Share taking longer than `late_after` days.")
+    share_deprovisioned_unused = serializers.FloatField()
+
+
+class ScorecardSerializer(serializers.Serializer):
+    rows = ScorecardRowSerializer(many=True)
+    late_after = serializers.FloatField(allow_null=True, help_text="The p90 of every circuit shown, in days.")
+
+
+class StepProviderSerializer(DurationSummarySerializer):
+    provider = serializers.CharField()
+
+
+class StepDistributionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    providers = StepProviderSerializer(many=True, help_text="Days spent in the step, per provider.")
+
+
+class QuarterTrendSerializer(DurationSummarySerializer):
+    quarter = serializers.CharField(help_text="Of creation, e.g. 2026 Q2; the summary is days to onboarded.")
+
+
+class InsightsSerializer(serializers.Serializer):
+    """The /insights/ page's figures for the circuits you see, filtered as on the page."""
+
+    scorecard = ScorecardSerializer()
+    steps = StepDistributionSerializer(many=True)
+    trend = QuarterTrendSerializer(many=True)

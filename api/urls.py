@@ -9,7 +9,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import docs, views
+from .endpoints.approvals import ApprovalViewSet, EvidenceViewSet
 from .endpoints.circuits import AuthorizationViewSet, CircuitViewSet, ProviderOrderViewSet, VNetLinkViewSet
+from .endpoints.insights import InsightsViewSet
 from .endpoints.peerings import PeeringViewSet, TicketViewSet
 from .endpoints.records import (
     AuditEventViewSet,
@@ -19,6 +21,8 @@ from .endpoints.records import (
     ServiceProviderViewSet,
     TeamViewSet,
 )
+from .endpoints.sync import CircuitDiagnosticsViewSet
+from .endpoints.watches import WatchViewSet
 
 app_name = "api"
 LIST = {"get": "list", "post": "create"}
@@ -39,6 +43,9 @@ resources = [
         "circuit-detail",
     ),
     endpoint("circuits/<int:pk>/deprovision/", CircuitViewSet, {"post": "deprovision"}, "circuit-deprovision"),
+    endpoint("circuits/<int:pk>/watch/", WatchViewSet, {"get": "retrieve", "post": "create"}, "circuit-watch"),
+    endpoint("circuits/<int:pk>/diagnostics/", CircuitDiagnosticsViewSet, {"get": "retrieve"}, "circuit-diagnostics"),
+    endpoint("circuits/<int:pk>/check/", CircuitDiagnosticsViewSet, {"post": "check"}, "circuit-check"),
     endpoint("circuits/<int:pk>/orders/", ProviderOrderViewSet, LIST, "order-list"),
     endpoint(
         "circuits/<int:pk>/orders/<int:order_pk>/",
@@ -72,6 +79,8 @@ resources = [
     endpoint("tickets/<int:pk>/approve/", TicketViewSet, {"post": "approve"}, "ticket-approve"),
     endpoint("tickets/<int:pk>/reject/", TicketViewSet, {"post": "reject"}, "ticket-reject"),
     endpoint("tickets/<int:pk>/withdraw/", TicketViewSet, {"post": "withdraw"}, "ticket-withdraw"),
+    endpoint("approvals/", ApprovalViewSet, {"get": "list"}, "approval-list"),
+    endpoint("evidence/<int:pk>/", EvidenceViewSet, {"get": "retrieve"}, "evidence-download"),
     endpoint("audit-events/", AuditEventViewSet, {"get": "list"}, "auditevent-list"),
     endpoint("notifications/", NotificationViewSet, {"get": "list"}, "notification-list"),
     endpoint("notifications/read/", NotificationViewSet, {"post": "read"}, "notification-read"),
@@ -80,6 +89,7 @@ resources = [
     endpoint("providers/", ServiceProviderViewSet, {"get": "list"}, "provider-list"),
     endpoint("locations/", PeeringLocationViewSet, {"get": "list"}, "location-list"),
     endpoint("teams/", TeamViewSet, {"get": "list"}, "team-list"),
+    endpoint("insights/", InsightsViewSet, {"get": "report"}, "insights"),
 ]
 
 urlpatterns = [

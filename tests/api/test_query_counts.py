@@ -1,14 +1,27 @@
 """Every list endpoint costs a fixed number of queries, whatever the number of rows (1 or 10)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.services import audit_event_record
 from core.actors import SYSTEM
 from notifications.models import Notification
-from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory, VNetLinkFactory
+from peerings.models import TicketEvidence
+from tests.circuits.factories import (
+    AuthorizationFactory,
+    CircuitFactory,
+    ProviderOrderFactory,
+    ServiceProviderFactory,
+    VNetLinkFactory,
+)
+from tests.insights.factories import onboarding_estate
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
+from tests.support.routes import PDF
+
+from .factories import client_with_token
 
 
 def circuits(team, n, host):
@@ -101,3 +114,59 @@ def test_a_list_costs_the_same_queries_for_1_and_10_rows(api, team, make, engine
     make(team, 9, host)
     many, _ = count_queries(api, url)
     assert (few, many) == (QUERIES[make.__name__],) * 2, url
+
+
+def approvals(team, n, host):
+    tickets(team, n, host)
+    return "/api/approvals/"
+
+
+def insights(team, n, host):
+    provider = ServiceProviderFactory(peering_locations=[host.peering_location])
+    onboarding_estate(team, provider, timezone.now(), n)
+    return "/api/insights/"
+
+
+# The token and the permissions (2), then approvals: the page's count and the tickets with their prefixes
+# and evidence (4); insights: the report's two queries, whatever the number of circuits.
+FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 4)}
+
+
+@pytest.mark.parametrize("make", [approvals, insights], ids=lambda make: make.__name__)
+def test_a_report_costs_the_same_queries_for_1_and_10_rows(team, make, request):
+    role, expected = FOR_ROLE[make.__name__]
+    api = client_with_token(request.getfixturevalue(role))
+    host = CircuitFactory(team=team, provisioned=True)
+    url = make(team, 1, host)
+    api.get(url)
+    few, _ = count_queries(api, url)
+    make(team, 9, host)
+    many, _ = count_queries(api, url)
+    assert (few, many) == (expected, expected), url
+
+
+# The token, the permissions, the circuit through the scope (with its team), then whether you watch it and
+# whether you are notified, or nothing more (the reading is in the cache).
+ONE_CIRCUIT = {"watch": 5, "diagnostics": 3}
+
+
+@pytest.mark.parametrize("resource", ONE_CIRCUIT)
+def test_a_circuits_watch_and_diagnostics_cost_fixed_queries(api, team, resource):
+    url = f"/api/circuits/{CircuitFactory(team=team).pk}/{resource}/"
+    api.get(url)
+    assert count_queries(api, url)[0] == ONE_CIRCUIT[resource]
+
+
+def test_an_evidence_download_costs_fixed_queries(api, team, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    ticket = PrefixValidationTicketFactory(peering__circuit__team=team)
+    evidence = TicketEvidence.objects.create(
+        ticket=ticket,
+        file=SimpleUploadedFile("loa.pdf", PDF),
+        original_name="loa.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    url = f"/api/evidence/{evidence.pk}/"
+    api.get(url)
+    assert count_queries(api, url)[0] == 3  # the token, the permissions, the evidence through the scope

@@ -34,6 +34,7 @@ OBJECT_FOR_PK = {
     "api:ticket-approve": "ticket",
     "api:ticket-reject": "ticket",
     "api:ticket-withdraw": "ticket",
+    "api:evidence-download": "evidence",
 }
 # Parameters that name no team's object: such routes are out of this test's scope, for the reason given.
 NOT_TEAM_OBJECTS = {
