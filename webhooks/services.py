@@ -49,7 +49,9 @@ def _refuse_bad_rule(*, url, teams, event_types):
 
 
 @transaction.atomic
-def endpoint_create(*, name: str, url: str, teams, event_types: list[str], created_by=None) -> tuple[Endpoint, str]:
+def endpoint_create(
+    *, name: str, url: str, teams, event_types: list[str], actor: Actor = SYSTEM
+) -> tuple[Endpoint, str]:
     """Create an endpoint; returns it and its secret, which is shown this once and never again."""
     _refuse_bad_rule(url=url, teams=teams, event_types=event_types)
     secret = secret_generate()
@@ -58,19 +60,39 @@ def endpoint_create(*, name: str, url: str, teams, event_types: list[str], creat
         url=url,
         event_types=sorted(event_types),
         secret_encrypted=secret_encrypt(secret),
-        created_by=created_by,
+        created_by=actor.user,
     )
     endpoint.teams.set(teams)
+    audit_event_record(obj=endpoint, field="created", to_value=url, actor=actor)
     _step_marks_start(endpoint)
     return endpoint, secret
 
 
+def _rule(endpoint: Endpoint) -> dict[str, str]:
+    """What an endpoint listens to and where, as its audit events record it."""
+    return {
+        "name": endpoint.name,
+        "url": endpoint.url,
+        "teams": ", ".join(sorted(team.name for team in endpoint.teams.all())),
+        "event_types": ", ".join(endpoint.event_types),
+    }
+
+
 @transaction.atomic
-def endpoint_update(*, endpoint: Endpoint, name: str, url: str, teams, event_types: list[str]) -> Endpoint:
+def endpoint_update(
+    *, endpoint: Endpoint, name: str, url: str, teams, event_types: list[str], actor: Actor = SYSTEM
+) -> Endpoint:
+    """Change the rule; one audit event per field that changed."""
     _refuse_bad_rule(url=url, teams=teams, event_types=event_types)
+    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = _rule(endpoint)
     endpoint.name, endpoint.url, endpoint.event_types = name, url, sorted(event_types)
     endpoint.save(update_fields=["name", "url", "event_types"])
     endpoint.teams.set(teams)
+    after = _rule(endpoint)
+    for field, old in before.items():
+        if after[field] != old:
+            audit_event_record(obj=endpoint, field=field, from_value=old, to_value=after[field], actor=actor)
     _step_marks_start(endpoint)
     return endpoint
 
@@ -85,7 +107,9 @@ def _step_marks_start(endpoint: Endpoint) -> None:
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, endpoint: Endpoint, overlap: timedelta | None = None, now=None) -> str:
+def endpoint_rotate_secret(
+    *, endpoint: Endpoint, actor: Actor = SYSTEM, overlap: timedelta | None = None, now=None
+) -> str:
     """A new secret, returned this once; the old one keeps signing too until the overlap ends."""
     now = now or timezone.now()
     overlap = timedelta(seconds=settings.ONRAMP_WEBHOOK_SECRET_OVERLAP) if overlap is None else overlap
@@ -95,6 +119,13 @@ def endpoint_rotate_secret(*, endpoint: Endpoint, overlap: timedelta | None = No
     endpoint.previous_secret_until = now + overlap
     endpoint.secret_encrypted = secret_encrypt(secret)
     endpoint.save(update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_until"])
+    audit_event_record(
+        obj=endpoint,
+        field="secret",
+        to_value="rotated",
+        actor=actor,
+        reason=f"The previous secret also signs until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC.",
+    )
     return secret
 
 
@@ -199,6 +230,8 @@ def endpoints_listening(*, team_id: int) -> list[Endpoint]:
 @transaction.atomic
 def endpoint_ping(*, endpoint: Endpoint, user) -> WebhookEvent:
     """Send a test event to this endpoint only, to check the receiver and its signature verification."""
+    if not endpoint.is_active:
+        raise DomainError(f"{endpoint.name} is disabled: enable it first.", code="conflict")
     data = {"endpoint": endpoint.name, "requested_by": user.get_username()}
     return event_record(type=EventTypeChoices.PING, data=data, endpoints=[endpoint])
 
