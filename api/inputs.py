@@ -186,6 +186,12 @@ class EndpointInput(FormInput):
     )
 
 
+class EndpointDisableInput(ReasonInput):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Shown on the endpoint and told to its owners."
+    )
+
+
 def endpoint_form_defaults(endpoint) -> dict:
     return {
         "name": endpoint.name,

@@ -153,11 +153,16 @@ def endpoint_disable(*, endpoint: Endpoint, reason: str, actor: Actor = SYSTEM, 
     endpoint.is_active, endpoint.disabled_at, endpoint.disabled_reason = False, now or timezone.now(), reason[:500]
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
     audit_event_record(obj=endpoint, field="is_active", from_value=True, to_value=False, actor=actor, reason=reason)
+    advice = (
+        f"{actor} disabled it; pending deliveries are sent when it is enabled again."
+        if actor.is_person
+        else "Fix the receiver, then enable the endpoint again and redeliver from its delivery log."
+    )
     notify_users(
         users=list(endpoint_owners(endpoint)),
         kind="webhook_disabled",
         title=f"Webhook endpoint {endpoint.name} disabled",
-        body=f"{reason} Fix the receiver, then enable the endpoint again and redeliver from its delivery log.",
+        body=f"{reason} {advice}",
     )
     return endpoint
 

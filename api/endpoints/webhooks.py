@@ -78,11 +78,11 @@ class WebhookEndpointViewSet(WebhookViewSet):
         services.endpoint_enable(endpoint=self.endpoint(), actor=self.actor)
         return self.one(self.endpoint())
 
-    @extend_schema(request=inputs.ReasonInput)
+    @extend_schema(request=inputs.EndpointDisableInput)
     def disable(self, request, pk):
         """Stop sending; deliveries wait, pending, until the endpoint is enabled. Its owners are told."""
         endpoint = self.endpoint()
-        reason = self.validated(inputs.ReasonInput)["reason"] or f"Disabled by {request.user.get_username()}."
+        reason = self.validated(inputs.EndpointDisableInput)["reason"] or f"Disabled by {request.user.get_username()}."
         services.endpoint_disable(endpoint=endpoint, reason=reason, actor=self.actor)
         return self.one(self.endpoint())
 

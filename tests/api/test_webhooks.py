@@ -118,6 +118,14 @@ def test_disabling_and_enabling_are_audited_with_source_api_and_the_reason(api, 
     ]
 
 
+def test_a_person_disabling_tells_the_owners_who_did_it(api, team, engineer):
+    endpoint = EndpointFactory(teams=[team])
+    api.post(f"/api/webhooks/{endpoint.pk}/disable/", {"reason": "Receiver moving."}, format="json")
+    assert engineer.notifications.get(kind="webhook_disabled").body == (
+        "Receiver moving. eng disabled it; pending deliveries are sent when it is enabled again."
+    )
+
+
 def test_rotating_returns_the_new_secret_once_and_both_sign_during_the_overlap(api, team):
     endpoint = EndpointFactory(teams=[team])
     response = api.post(f"/api/webhooks/{endpoint.pk}/rotate-secret/")
