@@ -8,6 +8,7 @@ the delivery exists exactly when the change does, whatever Redis or the receiver
 import json
 import random
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -63,13 +64,21 @@ def endpoint_create(
         created_by=actor.user,
     )
     endpoint.teams.set(teams)
-    audit_event_record(obj=endpoint, field="created", to_value=url, actor=actor)
+    audit_event_record(obj=endpoint, field="created", to_value=_url_for_audit(url), actor=actor)
     _step_marks_start(endpoint)
     return endpoint, secret
 
 
+def _url_for_audit(url: str) -> str:
+    """Where a URL points, without what may be a credential: receivers such as chat incoming webhooks
+    carry their token in the path or query, and user:password may precede the host."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return f"{origin}/…" if parts.path.strip("/") or parts.query else f"{origin}/"
+
+
 def _rule(endpoint: Endpoint) -> dict[str, str]:
-    """What an endpoint listens to and where, as its audit events record it."""
+    """What an endpoint listens to and where, to compare before and after a change."""
     return {
         "name": endpoint.name,
         "url": endpoint.url,
@@ -92,7 +101,10 @@ def endpoint_update(
     after = _rule(endpoint)
     for field, old in before.items():
         if after[field] != old:
-            audit_event_record(obj=endpoint, field=field, from_value=old, to_value=after[field], actor=actor)
+            shown = _url_for_audit if field == "url" else str
+            audit_event_record(
+                obj=endpoint, field=field, from_value=shown(old), to_value=shown(after[field]), actor=actor
+            )
     _step_marks_start(endpoint)
     return endpoint
 

@@ -82,7 +82,7 @@ class WebhookEndpointViewSet(WebhookViewSet):
     def disable(self, request, pk):
         """Stop sending; deliveries wait, pending, until the endpoint is enabled. Its owners are told."""
         endpoint = self.endpoint()
-        reason = self.validated(inputs.EndpointDisableInput)["reason"] or f"Disabled by {request.user.get_username()}."
+        reason = self.validated(inputs.EndpointDisableInput)["reason"] or "No reason given."
         services.endpoint_disable(endpoint=endpoint, reason=reason, actor=self.actor)
         return self.one(self.endpoint())
 
