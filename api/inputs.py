@@ -19,6 +19,8 @@ from circuits.models import ProviderOrder
 from peerings.choices import PeeringTypeChoices, RoutingRegistryChoices
 from peerings.forms import PeeringForm, PeeringPrefixesForm, RouteFilterForm
 from validation.forms import TicketDecisionForm, TicketOpenForm
+from webhooks.choices import EventTypeChoices
+from webhooks.forms import EndpointForm
 
 PREFIX_LISTS = ("advertised_public_prefixes", "address_space")  # lists in JSON, text lines in the forms
 
@@ -168,3 +170,34 @@ class NotificationsReadInput(serializers.Serializer):
     notifications = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, help_text="Omit to mark all read."
     )
+
+
+class EndpointInput(FormInput):
+    """A webhook endpoint, as its page's form takes it; a PATCH keeps the fields it does not name."""
+
+    form_class = EndpointForm
+    name = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(
+        required=False, allow_blank=True, help_text="A public http(s) URL; Onramp POSTs JSON there."
+    )
+    teams = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Team ids (yours) whose circuits it hears about."
+    )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventTypeChoices.choices()), required=False, help_text="What it hears."
+    )
+
+
+class EndpointDisableInput(ReasonInput):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Shown on the endpoint and told to its owners."
+    )
+
+
+def endpoint_form_defaults(endpoint) -> dict:
+    return {
+        "name": endpoint.name,
+        "url": endpoint.url,
+        "teams": [team.pk for team in endpoint.teams.all()],
+        "event_types": endpoint.event_types,
+    }

@@ -18,8 +18,8 @@ class PagePagination(PageNumberPagination):
 
 
 class NewestFirstCursorPagination(CursorPagination):
-    """Audit events: an append-only log read newest first; a cursor never repeats or skips a row as
-    events are added, where page numbers would shift."""
+    """Audit events and webhook delivery logs: logs read newest first; a cursor never repeats or skips
+    a row as rows are added, where page numbers would shift."""
 
     ordering = "-id"
     page_size = 50

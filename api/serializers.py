@@ -18,6 +18,7 @@ from circuits.services import ORDER_FIELDS
 from insights.models import CircuitForecast
 from notifications.models import Notification
 from peerings.models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
+from webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
 
 class FieldsMixin:
@@ -481,3 +482,75 @@ class InsightsSerializer(serializers.Serializer):
     scorecard = ScorecardSerializer()
     steps = StepDistributionSerializer(many=True)
     trend = QuarterTrendSerializer(many=True)
+
+
+class WebhookEndpointSerializer(FieldsMixin, serializers.ModelSerializer):
+    """An endpoint as its page shows it: never its secret."""
+
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True, default=None)
+    previous_secret_until = serializers.DateTimeField(
+        read_only=True, help_text="After a rotation: until when the previous secret also signs."
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = [
+            "id",
+            "name",
+            "url",
+            "teams",
+            "event_types",
+            "is_active",
+            "disabled_at",
+            "disabled_reason",
+            "previous_secret_until",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="In this response only (creation or rotation): never shown again."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class DeliveryAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = ["at", "succeeded", "status_code", "latency_ms", "response_excerpt", "error"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(FieldsMixin, serializers.ModelSerializer):
+    """One event for one endpoint, with its tries, newest first (the endpoint's delivery log)."""
+
+    message_id = serializers.CharField(source="event.message_id", read_only=True, help_text="The webhook-id header.")
+    event_type = serializers.CharField(source="event.type", read_only=True)
+    circuit = serializers.IntegerField(source="event.circuit_id", read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True, help_text="pending (being tried), delivered or failed (gave up).")
+    tries = DeliveryAttemptSerializer(source="log", many=True, read_only=True, help_text="Each request, newest first.")
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "endpoint",
+            "message_id",
+            "event_type",
+            "circuit",
+            "status",
+            "attempts",
+            "created_at",
+            "last_attempt_at",
+            "next_attempt_at",
+            "delivered_at",
+            "tries",
+        ]
+        read_only_fields = fields

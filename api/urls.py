@@ -1,8 +1,8 @@
 """/api/: the REST resources, the OpenAPI schema with its Swagger UI and ReDoc, and the token pages.
 
 Routes are written out (no router): no format suffixes, and every id parameter is named as the
-pages name it (`pk` the circuit, `order_pk`, `link_pk`, ...), so tests/security/test_team_scoping.py
-walks them like the pages'."""
+pages name it (`pk` the circuit, or the endpoint under webhooks/; `order_pk`, `link_pk`, `delivery_pk`,
+...), so tests/security/test_team_scoping.py walks them like the pages'."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
@@ -23,6 +23,7 @@ from .endpoints.records import (
 )
 from .endpoints.sync import CircuitDiagnosticsViewSet
 from .endpoints.watches import WatchViewSet
+from .endpoints.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 app_name = "api"
 LIST = {"get": "list", "post": "create"}
@@ -90,6 +91,24 @@ resources = [
     endpoint("locations/", PeeringLocationViewSet, {"get": "list"}, "location-list"),
     endpoint("teams/", TeamViewSet, {"get": "list"}, "team-list"),
     endpoint("insights/", InsightsViewSet, {"get": "report"}, "insights"),
+    endpoint("webhooks/", WebhookEndpointViewSet, LIST, "webhook-list"),
+    endpoint(
+        "webhooks/<int:pk>/",
+        WebhookEndpointViewSet,
+        {"get": "retrieve", "patch": "partial_update"},
+        "webhook-detail",
+    ),
+    endpoint("webhooks/<int:pk>/enable/", WebhookEndpointViewSet, {"post": "enable"}, "webhook-enable"),
+    endpoint("webhooks/<int:pk>/disable/", WebhookEndpointViewSet, {"post": "disable"}, "webhook-disable"),
+    endpoint("webhooks/<int:pk>/rotate-secret/", WebhookEndpointViewSet, {"post": "rotate_secret"}, "webhook-rotate"),
+    endpoint("webhooks/<int:pk>/ping/", WebhookEndpointViewSet, {"post": "ping"}, "webhook-ping"),
+    endpoint("webhooks/<int:pk>/deliveries/", WebhookDeliveryViewSet, {"get": "list"}, "webhook-deliveries"),
+    endpoint(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        WebhookDeliveryViewSet,
+        {"post": "redeliver"},
+        "webhook-redeliver",
+    ),
 ]
 
 urlpatterns = [

@@ -31,20 +31,24 @@ def endpoint_for(user, pk) -> Endpoint:
     return endpoint
 
 
-def delivery_for(user, pk) -> Delivery:
-    delivery = (
-        Delivery.objects.filter(pk=pk, endpoint__in=endpoints_visible_to(user)).select_related("endpoint").first()
-    )
+def delivery_for(user, pk, *, endpoint_pk=None) -> Delivery:
+    """A delivery to an endpoint the user sees (and, given `endpoint_pk`, to that endpoint)."""
+    deliveries = Delivery.objects.filter(pk=pk, endpoint__in=endpoints_visible_to(user))
+    if endpoint_pk is not None:
+        deliveries = deliveries.filter(endpoint_id=endpoint_pk)
+    delivery = deliveries.select_related("endpoint", "event").first()
     if delivery is None:
         raise Http404("No such delivery.")
     return delivery
 
 
+def endpoint_deliveries(endpoint: Endpoint):
+    """The endpoint's deliveries with their event and attempts, newest first (fixed query count)."""
+    return endpoint.deliveries.select_related("event").prefetch_related("log").order_by("-created_at", "-id")
+
+
 def endpoint_log(endpoint: Endpoint, *, limit: int = 50):
-    """The endpoint's latest deliveries with their event and last attempt, newest first (fixed query count)."""
-    return list(
-        endpoint.deliveries.select_related("event").prefetch_related("log").order_by("-created_at", "-id")[:limit]
-    )
+    return list(endpoint_deliveries(endpoint)[:limit])
 
 
 def teams_for_rules(user):

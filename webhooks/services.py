@@ -8,6 +8,7 @@ the delivery exists exactly when the change does, whatever Redis or the receiver
 import json
 import random
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -49,7 +50,9 @@ def _refuse_bad_rule(*, url, teams, event_types):
 
 
 @transaction.atomic
-def endpoint_create(*, name: str, url: str, teams, event_types: list[str], created_by=None) -> tuple[Endpoint, str]:
+def endpoint_create(
+    *, name: str, url: str, teams, event_types: list[str], actor: Actor = SYSTEM
+) -> tuple[Endpoint, str]:
     """Create an endpoint; returns it and its secret, which is shown this once and never again."""
     _refuse_bad_rule(url=url, teams=teams, event_types=event_types)
     secret = secret_generate()
@@ -58,19 +61,50 @@ def endpoint_create(*, name: str, url: str, teams, event_types: list[str], creat
         url=url,
         event_types=sorted(event_types),
         secret_encrypted=secret_encrypt(secret),
-        created_by=created_by,
+        created_by=actor.user,
     )
     endpoint.teams.set(teams)
+    audit_event_record(obj=endpoint, field="created", to_value=_url_for_audit(url), actor=actor)
     _step_marks_start(endpoint)
     return endpoint, secret
 
 
+def _url_for_audit(url: str) -> str:
+    """Where a URL points, without what may be a credential: receivers such as chat incoming webhooks
+    carry their token in the path or query, and user:password may precede the host."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return f"{origin}/…" if parts.path.strip("/") or parts.query else f"{origin}/"
+
+
+def _rule(endpoint: Endpoint) -> dict[str, str]:
+    """What an endpoint listens to and where, to compare before and after a change."""
+    return {
+        "name": endpoint.name,
+        "url": endpoint.url,
+        "teams": ", ".join(sorted(team.name for team in endpoint.teams.all())),
+        "event_types": ", ".join(endpoint.event_types),
+    }
+
+
 @transaction.atomic
-def endpoint_update(*, endpoint: Endpoint, name: str, url: str, teams, event_types: list[str]) -> Endpoint:
+def endpoint_update(
+    *, endpoint: Endpoint, name: str, url: str, teams, event_types: list[str], actor: Actor = SYSTEM
+) -> Endpoint:
+    """Change the rule; one audit event per field that changed."""
     _refuse_bad_rule(url=url, teams=teams, event_types=event_types)
+    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = _rule(endpoint)
     endpoint.name, endpoint.url, endpoint.event_types = name, url, sorted(event_types)
     endpoint.save(update_fields=["name", "url", "event_types"])
     endpoint.teams.set(teams)
+    after = _rule(endpoint)
+    for field, old in before.items():
+        if after[field] != old:
+            shown = _url_for_audit if field == "url" else str
+            audit_event_record(
+                obj=endpoint, field=field, from_value=shown(old), to_value=shown(after[field]), actor=actor
+            )
     _step_marks_start(endpoint)
     return endpoint
 
@@ -85,7 +119,9 @@ def _step_marks_start(endpoint: Endpoint) -> None:
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, endpoint: Endpoint, overlap: timedelta | None = None, now=None) -> str:
+def endpoint_rotate_secret(
+    *, endpoint: Endpoint, actor: Actor = SYSTEM, overlap: timedelta | None = None, now=None
+) -> str:
     """A new secret, returned this once; the old one keeps signing too until the overlap ends."""
     now = now or timezone.now()
     overlap = timedelta(seconds=settings.ONRAMP_WEBHOOK_SECRET_OVERLAP) if overlap is None else overlap
@@ -95,6 +131,13 @@ def endpoint_rotate_secret(*, endpoint: Endpoint, overlap: timedelta | None = No
     endpoint.previous_secret_until = now + overlap
     endpoint.secret_encrypted = secret_encrypt(secret)
     endpoint.save(update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_until"])
+    audit_event_record(
+        obj=endpoint,
+        field="secret",
+        to_value="rotated",
+        actor=actor,
+        reason=f"The previous secret also signs until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC.",
+    )
     return secret
 
 
@@ -122,11 +165,16 @@ def endpoint_disable(*, endpoint: Endpoint, reason: str, actor: Actor = SYSTEM, 
     endpoint.is_active, endpoint.disabled_at, endpoint.disabled_reason = False, now or timezone.now(), reason[:500]
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
     audit_event_record(obj=endpoint, field="is_active", from_value=True, to_value=False, actor=actor, reason=reason)
+    advice = (
+        f"{actor} disabled it; pending deliveries are sent when it is enabled again."
+        if actor.is_person
+        else "Fix the receiver, then enable the endpoint again and redeliver from its delivery log."
+    )
     notify_users(
         users=list(endpoint_owners(endpoint)),
         kind="webhook_disabled",
         title=f"Webhook endpoint {endpoint.name} disabled",
-        body=f"{reason} Fix the receiver, then enable the endpoint again and redeliver from its delivery log.",
+        body=f"{reason} {advice}",
     )
     return endpoint
 
@@ -199,6 +247,8 @@ def endpoints_listening(*, team_id: int) -> list[Endpoint]:
 @transaction.atomic
 def endpoint_ping(*, endpoint: Endpoint, user) -> WebhookEvent:
     """Send a test event to this endpoint only, to check the receiver and its signature verification."""
+    if not endpoint.is_active:
+        raise DomainError(f"{endpoint.name} is disabled: enable it first.", code="conflict")
     data = {"endpoint": endpoint.name, "requested_by": user.get_username()}
     return event_record(type=EventTypeChoices.PING, data=data, endpoints=[endpoint])
 

@@ -41,9 +41,9 @@ def _form_page(request, *, endpoint=None):
     if request.method == "POST" and form.is_valid():
         try:
             if endpoint is None:
-                endpoint, secret = services.endpoint_create(created_by=request.user, **form.cleaned_data)
+                endpoint, secret = services.endpoint_create(actor=Actor.person(request.user), **form.cleaned_data)
                 return render(request, "webhooks/secret.html", {**SECTION, "endpoint": endpoint, "secret": secret})
-            services.endpoint_update(endpoint=endpoint, **form.cleaned_data)
+            services.endpoint_update(endpoint=endpoint, actor=Actor.person(request.user), **form.cleaned_data)
             messages.success(request, f"{endpoint.name} saved.")
             return redirect(endpoint)
         except DomainError as error:
@@ -73,7 +73,7 @@ def endpoint_detail(request, pk):
 @require_POST
 def endpoint_rotate(request, pk):
     endpoint = selectors.endpoint_for(request.user, pk)
-    secret = services.endpoint_rotate_secret(endpoint=endpoint)
+    secret = services.endpoint_rotate_secret(endpoint=endpoint, actor=Actor.person(request.user))
     return render(request, "webhooks/secret.html", {**SECTION, "endpoint": endpoint, "secret": secret, "rotated": True})
 
 
@@ -88,10 +88,11 @@ def endpoint_enable(request, pk):
 @require_POST
 def endpoint_ping(request, pk):
     endpoint = selectors.endpoint_for(request.user, pk)
-    if not endpoint.is_active:
-        messages.error(request, f"{endpoint.name} is disabled: enable it first.")
-    else:
+    try:
         services.endpoint_ping(endpoint=endpoint, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, "Test event queued; it shows in the log below.")
     return redirect(endpoint)
 

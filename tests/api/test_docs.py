@@ -3,20 +3,25 @@ takes a value from it) is played against the test server, block by block, in ord
 
 import re
 import shlex
+import socket
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from circuits.models import Circuit
 from circuits.services import circuit_set_provider_state
 from core.actors import SIMULATOR
 from peerings.models import PrefixValidationTicket
+from webhooks.models import Endpoint
+from webhooks.services import endpoint_signing_secrets
 
 from .factories import token_with_key
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "API.md"
 ASSIGNMENT = re.compile(r"^(?P<name>[A-Z_]+)=\$\((?P<command>.*)\)$", re.DOTALL)
 VARIABLE = re.compile(r"\$([A-Z_]+)")
+RECEIVER_HOST = "hooks.example.com"
 
 
 def shell_blocks():
@@ -80,7 +85,18 @@ def provision_the_latest_circuit():
         circuit = circuit_set_provider_state(circuit=circuit, to=state, actor=SIMULATOR)
 
 
-def test_the_tour_in_docs_api_md_runs_as_written(engineer, approver):
+@pytest.fixture
+def receiver_host_resolves(monkeypatch):
+    """The webhook receiver of the tour, hooks.example.com, resolves to the tests' allowed 127.0.0.1."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return real("127.0.0.1" if host == RECEIVER_HOST else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_the_tour_in_docs_api_md_runs_as_written(engineer, approver, receiver_host_resolves):
     setup, *tour = shell_blocks()
     variables = {"ONRAMP": "", "TOKEN": token_with_key(engineer).key, "APPROVER_TOKEN": token_with_key(approver).key}
     assert {line.split("=")[0] for line in commands(setup)} == set(variables)
@@ -98,3 +114,6 @@ def test_the_tour_in_docs_api_md_runs_as_written(engineer, approver):
     ticket = PrefixValidationTicket.objects.get(pk=variables["TICKET"])
     assert ticket.status == "approved"
     assert Circuit.objects.get(pk=variables["CIRCUIT"]).bandwidth_mbps == 2000
+    endpoint = Endpoint.objects.get(pk=variables["HOOK"])
+    assert endpoint_signing_secrets(endpoint)[0] == variables["WEBHOOK_SECRET"]
+    assert endpoint.deliveries.get(pk=variables["DELIVERY"]).event.type == "webhook.ping"

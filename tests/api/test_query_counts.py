@@ -20,6 +20,8 @@ from tests.circuits.factories import (
 from tests.insights.factories import onboarding_estate
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 from tests.support.routes import PDF
+from tests.webhooks.factories import DeliveryFactory, EndpointFactory
+from webhooks.models import DeliveryAttempt
 
 from .factories import client_with_token
 
@@ -80,9 +82,22 @@ def billing(team, n, host):
     return "/api/billing/circuits/"
 
 
+def webhooks(team, n, host):
+    EndpointFactory.create_batch(n, teams=[team])
+    return "/api/webhooks/"
+
+
+def deliveries(team, n, host):
+    endpoint = team.webhook_endpoints.first() or EndpointFactory(teams=[team])
+    for delivery in DeliveryFactory.create_batch(n, endpoint=endpoint):
+        DeliveryAttempt.objects.create(delivery=delivery, succeeded=True, status_code=204, latency_ms=12)
+    return f"/api/webhooks/{endpoint.pk}/deliveries/"
+
+
 # The token (1) and its user's permissions (1, where a role is checked), the page's count (1, not for
-# the cursor-paginated audit log), the rows, their prefetches; circuits also read the user's teams
-# once, to show service keys in full or masked.
+# the cursor-paginated audit log and delivery log), the rows, their prefetches; circuits also read the
+# user's teams once, to show service keys in full or masked. Webhooks read the user's role twice (the
+# view's 403 and the webhooks selector's own check), deliveries their endpoint (and its teams) first.
 QUERIES = {
     "circuits": 11,
     "orders": 5,
@@ -93,8 +108,22 @@ QUERIES = {
     "audit_events": 4,
     "notifications": 3,
     "billing": 4,
+    "webhooks": 6,
+    "deliveries": 7,
 }
-ENDPOINTS = [circuits, orders, authorizations, links, peerings, tickets, audit_events, notifications, billing]
+ENDPOINTS = [
+    circuits,
+    orders,
+    authorizations,
+    links,
+    peerings,
+    tickets,
+    audit_events,
+    notifications,
+    billing,
+    webhooks,
+    deliveries,
+]
 
 
 def count_queries(api, url):

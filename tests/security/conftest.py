@@ -28,11 +28,12 @@ class Estate:
     delivery: object = None
 
     def kwargs_for(self, namespace, name, parameter):
-        """The id each URL parameter names in this estate (pk is the circuit unless the URL is a ticket's)."""
+        """The id each URL parameter names in this estate (pk is the circuit unless the URL is a ticket's or
+        a webhook endpoint's)."""
         if parameter == "pk":
             if name == "evidence_download":
                 return self.ticket.evidence.get().pk
-            if namespace == "webhooks":
+            if namespace == "webhooks" or (namespace == "api" and name.startswith("webhook-")):
                 return self.endpoint.pk
             return self.ticket.pk if namespace == "approvals" else self.circuit.pk
         return {

@@ -35,6 +35,10 @@ OBJECT_FOR_PK = {
     "api:ticket-reject": "ticket",
     "api:ticket-withdraw": "ticket",
     "api:evidence-download": "evidence",
+    **{
+        f"api:webhook-{name}": "endpoint"
+        for name in ("detail", "enable", "disable", "rotate", "ping", "deliveries", "redeliver")
+    },
 }
 # Parameters that name no team's object: such routes are out of this test's scope, for the reason given.
 NOT_TEAM_OBJECTS = {
@@ -140,7 +144,7 @@ def test_every_url_parameter_is_registered():
 
 def test_the_walk_covers_the_id_urls_of_every_product_app(other_team_estate):
     urls = other_team_urls(other_team_estate)
-    for prefix in ("/circuits/", "/peerings/", "/approvals/", "/notifications/", "/api/"):
+    for prefix in ("/circuits/", "/peerings/", "/approvals/", "/notifications/", "/api/", "/api/webhooks/"):
         assert any(url.startswith(prefix) for url in urls), prefix
 
 

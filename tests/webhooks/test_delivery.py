@@ -134,7 +134,7 @@ def test_redirects_are_not_followed(monkeypatch):
         status_code, text = 302, ""
 
     sent = []
-    monkeypatch.setattr(transport.requests, "post", lambda url, **kw: sent.append(kw) or Redirect())
+    monkeypatch.setattr(transport.requests.Session, "post", lambda self, url, **kw: sent.append(kw) or Redirect())
     outcome = transport.send(
         url="http://127.0.0.1/", secrets=[SECRET], message_id="msg_1", timestamp=timezone.now(), body="{}"
     )

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from tests.accounts.factories import TeamFactory
 from webhooks.models import Endpoint
 
@@ -78,3 +79,33 @@ def test_the_log_costs_the_same_queries_for_one_or_many_deliveries(engineer_clie
     DeliveryFactory.create_batch(5, endpoint=endpoint)
     with django_assert_num_queries(len(one.captured_queries)):
         engineer_client.get(endpoint.get_absolute_url(), headers={"HX-Request": "true"})
+
+
+def test_creating_editing_and_rotating_are_audited_with_who(engineer_client, team):
+    create(engineer_client, team)
+    endpoint = Endpoint.objects.get()
+    edit = {"name": "chatops-2", "url": endpoint.url, "teams": [team.pk], "event_types": endpoint.event_types}
+    engineer_client.post(reverse("webhooks:endpoint_edit", args=[endpoint.pk]), edit)
+    engineer_client.post(reverse("webhooks:endpoint_rotate", args=[endpoint.pk]))
+    events = AuditEvent.objects.filter(object_id=endpoint.pk).order_by("pk")
+    assert [(e.field, e.from_value, e.to_value, e.actor_user.username) for e in events] == [
+        ("created", "", "http://127.0.0.1:9/…", "eng"),
+        ("name", "chatops", "chatops-2", "eng"),
+        ("secret", "", "rotated", "eng"),
+    ]
+
+
+def test_a_disabled_endpoint_is_not_pinged(engineer_client, team):
+    endpoint = EndpointFactory(teams=[team], is_active=False)
+    response = engineer_client.post(reverse("webhooks:endpoint_ping", args=[endpoint.pk]), follow=True)
+    assert "enable it first" in response.content.decode()
+    assert not endpoint.deliveries.exists()
+
+
+def test_the_audit_trail_keeps_where_a_url_points_not_the_token_it_may_carry(engineer_client, team):
+    endpoint = EndpointFactory(teams=[team], url="https://user:pw@127.0.0.1/services/T0/B0/token-1")
+    edit = {"name": endpoint.name, "url": "https://127.0.0.1/services/T0/B0/token-2", "teams": [team.pk]}
+    edit["event_types"] = endpoint.event_types
+    engineer_client.post(reverse("webhooks:endpoint_edit", args=[endpoint.pk]), edit)
+    event = AuditEvent.objects.get(object_id=endpoint.pk, field="url")
+    assert (event.from_value, event.to_value) == ("https://127.0.0.1/…", "https://127.0.0.1/…")
