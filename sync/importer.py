@@ -9,6 +9,7 @@ applied is reported with its reason and nothing from the file is kept.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -36,7 +37,7 @@ class ImportResult:
     unchanged: int = 0
     deleted: int = 0
     refused: list[str] = field(default_factory=list)  # "<record>: <reason>", one per record
-    changes: dict[str, list[str]] = field(default_factory=dict)  # circuit → what changed, in order
+    changes: dict[str, list[str]] = field(default_factory=dict)  # circuit → what changed, in order (dry run)
 
 
 class ImportRecordError(DomainError):
@@ -221,8 +222,8 @@ def _import_all(*, records, actor, team, ports, dry_run) -> ImportResult:
     result = ImportResult()
     first_event = (AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     this_import = AuditEvent.objects.filter(pk__gte=first_event, actor_kind=actor.kind)
+    last_event = first_event - 1
     for record in records:
-        before = this_import.count()
         try:
             with transaction.atomic():
                 _, created, problems = circuit_import(record=record, actor=actor, team=team, ports=ports)
@@ -230,21 +231,26 @@ def _import_all(*, records, actor, team, ports, dry_run) -> ImportResult:
             result.refused.append(error.message)
             continue
         result.refused += [f"{_label(record)}: {problem}" for problem in problems]
+        # Whether this record wrote events: the newest one since the last record's, by the primary
+        # key's index (a count over the whole import would grow with every record).
+        newest = this_import.filter(pk__gt=last_event).order_by("-pk").values_list("pk", flat=True).first()
         if created:
             result.created += 1
-        elif this_import.count() != before:
+        elif newest is not None:
             result.updated += 1
         else:
             result.unchanged += 1
+        last_event = newest or last_event
     result.deleted = this_import.filter(field="deleted").count()
-    result.changes = _change_lines(this_import.select_related("circuit").order_by("pk"))
+    if dry_run:  # only a dry run prints them; a real import of 100,000 circuits keeps none in memory
+        result.changes = _change_lines(this_import.select_related("circuit").order_by("pk").iterator())
     if dry_run or result.refused:
         raise _RolledBack(result)
     return result
 
 
 def circuits_import(
-    *, records: list[CircuitRecord], actor: Actor, team=None, ports: list[PortRecord] = (), dry_run: bool = False
+    *, records: Iterable[CircuitRecord], actor: Actor, team=None, ports: list[PortRecord] = (), dry_run: bool = False
 ) -> ImportResult:
     """Create the circuits not known yet and record what changed on the others; all or nothing.
 

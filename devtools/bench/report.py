@@ -85,6 +85,9 @@ def target_rows(figures) -> list[tuple[Target, str, float | None]]:
         changing = next((run for name, run in sweep["runs"].items() if "changing" in name), None) if sweep else None
         rate = sweep["circuits"] / changing["seconds"] if changing else None
         rows.append((Target("sweep, 10% changing (circuits/s)", 2000, at_least=True), where, rate))
+        for section, name in (("registry", "IRR dump import"), ("arm", "ARM file import")):
+            if section in result:
+                rows.append((Target(f"{name} peak RSS (MB)", 150), where, result[section]["peak_rss_mb"]))
     return rows
 
 

@@ -13,7 +13,10 @@ import ipaddress
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import ijson
 
 from .base import Observation, PeeringObservation
 
@@ -135,15 +138,58 @@ class CircuitRecord:
     authorization_keys: dict = field(default_factory=dict)  # name → key, only ever stored as a digest
 
 
-def records_in(data) -> list:
-    """The objects of a parsed JSON document: one object, a list, or {"value": [...]}."""
-    if isinstance(data, dict) and isinstance(data.get("value"), list):
-        return data["value"]
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        return [data]
-    raise RecordError('expected a circuit object, a list of them, or {"value": [...]}')
+def records_streamed(stream) -> Iterator:
+    """The objects of a JSON document read from a binary stream, one at a time: one object, a list,
+    or `{"value": [...]}`. A file of 100,000 circuits is never held whole (docs/PERFORMANCE.md);
+    unreadable JSON raises ijson.JSONError, possibly after some records were yielded."""
+    events = ijson.parse(stream, use_float=True)
+    _, event, value = next(events, (None, None, None))
+    if event == "start_array":
+        yield from _array_items(events)
+    elif event == "start_map":
+        yield from _top_object(events)
+    else:
+        raise RecordError('expected a circuit object, a list of them, or {"value": [...]}')
+    for _ in events:  # trailing content is an error ijson raises only when asked
+        pass
+
+
+def _top_object(events):
+    fields, listed = {}, False
+    for _, event, key in events:
+        if event == "end_map":
+            break
+        _, event, value = next(events)
+        if key == "value" and event == "start_array":
+            listed = True
+            yield from _array_items(events)
+        else:
+            fields[key] = _value(events, event, value)
+    if not listed:
+        yield fields
+
+
+def _array_items(events):
+    for _, event, value in events:
+        if event == "end_array":
+            return
+        yield _value(events, event, value)
+
+
+def _value(events, event, value):
+    """The JSON value starting at (event, value), built from the events that follow."""
+    if event not in ("start_map", "start_array"):
+        return value
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        depth += event in ("start_map", "start_array")
+        depth -= event in ("end_map", "end_array")
+        if depth == 0:
+            return builder.value
+    raise ijson.IncompleteJSONError("the document ends inside a value")
 
 
 def _require(fields: Fields, key, kind, where=""):

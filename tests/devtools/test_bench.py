@@ -11,9 +11,13 @@ import pytest
 from django.conf import settings
 
 from circuits.admin import CircuitAdmin
+from circuits.models import Circuit
+from devtools.bench.arm import arm_figures
 from devtools.bench.registry import registry_figures
 from devtools.bench.report import print_compare, target_rows
 from devtools.urls_bench import BenchCircuitAdmin
+from tests.accounts.factories import TeamFactory
+from tests.circuits.factories import PeeringLocationFactory, ServiceProviderFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +57,21 @@ def test_the_registry_section_imports_validates_and_reports_its_peak_memory():
     assert figures["imported"] == 300
     assert figures["peak_rss_mb"] > 0
     assert sum(figures["verdicts"].values()) == 8
+
+
+@pytest.mark.django_db
+def test_the_arm_section_imports_its_file_and_reports_its_peak_memory():
+    team = TeamFactory(name="Bench team 0")
+    ServiceProviderFactory(name="Bench Telecom", peering_locations=[PeeringLocationFactory(name="Bench City")])
+
+    figures = arm_figures(circuits=3)
+
+    assert figures["peak_rss_mb"] > 0
+    assert list(Circuit.objects.filter(team=team).values_list("name", flat=True).order_by("name")) == [
+        "er-arm-bench-000000",
+        "er-arm-bench-000001",
+        "er-arm-bench-000002",
+    ]
 
 
 def test_two_runs_compare_page_by_page(tmp_path, capsys):

@@ -103,6 +103,13 @@ def test_express_route_direct_circuits_import_with_their_port_and_gbps(team, eng
     assert "10 Gbps · ExpressRoute Direct" in page and "/expressRoutePorts/erport-ams-1" in page
 
 
+def test_a_direct_port_listed_after_its_circuit_is_found(team, tmp_path):
+    PeeringLocation.objects.create(name="Equinix-Amsterdam-AM5", zone="Zone 1", azure_region="westeurope")
+    port, circuit = _load("express_route_direct.json")
+    assert "1 created" in _import(_write(tmp_path, [circuit, port]))
+    assert Circuit.objects.get(name="er-ams-direct").peering_location.name == "Equinix-Amsterdam-AM5"
+
+
 def test_an_express_route_direct_circuit_without_its_port_is_refused_with_the_reason(team, tmp_path):
     circuit_only = _load("express_route_direct.json")[1:]
     with pytest.raises(CommandError, match=r"the file does not hold: add the port"):

@@ -119,6 +119,20 @@ def test_malformed_files_get_a_clear_error(team, tmp_path, content, message):
     assert str(path) in str(error.value)
 
 
+def test_a_file_cut_off_after_readable_records_is_refused_whole(team, tmp_path):
+    whole = CLI.read_text()
+    cut = _write(tmp_path, whole[: whole.index('"name": "er-ams-dr"')])  # the first circuit is complete
+    with pytest.raises(CommandError, match="not valid JSON") as error:
+        _import(cut)
+    assert str(cut) in str(error.value)
+    assert not Circuit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_rest_page_with_a_next_link_imports_its_value(team, tmp_path):
+    page = {"value": json.loads(REST.read_text())["value"], "nextLink": "https://management.azure.com/...&$skipToken=2"}
+    assert "1 created" in _import(_write(tmp_path, page))[0]
+
+
 def test_new_circuits_need_a_team(db):
     with pytest.raises(CommandError, match=r"needs an owner team \(--team\)"):
         call_command("import_circuits", str(CLI))

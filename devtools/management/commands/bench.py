@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.services import accruals_refresh_stale
+from devtools.bench.arm import arm_figures
 from devtools.bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
 from devtools.bench.registry import registry_figures
 from devtools.bench.report import print_compare, print_targets, write_json
@@ -34,7 +35,7 @@ from devtools.bench.sessions import sessions_figures
 
 PYTHON = sys.executable
 SWEEP_CHANGING_SHARE = 0.10
-SECTIONS = ("pages", "polls", "sweep", "billing", "registry", "sessions", "load")
+SECTIONS = ("pages", "polls", "sweep", "billing", "registry", "sessions", "arm", "load")
 DEFAULT_SECTIONS = "pages,polls,sweep,billing"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: Redis down, refused at once
 
@@ -60,7 +61,7 @@ def _figures(measurement):
 
 class Command(BaseCommand):
     help = (
-        "Benchmark Onramp at N circuits by section (pages, polls, sweep, billing, registry, sessions, load), "
+        "Benchmark Onramp at N circuits by section (pages, polls, sweep, billing, registry, sessions, arm, load), "
         "against issue 14's targets; figures as JSON."
     )
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--compare", type=Path, help="An earlier run's JSON: print the change of every median.")
         parser.add_argument("--registry-routes", type=int, default=1_000_000, help="Route objects in the IRR dump.")
         parser.add_argument("--registry-prefixes", type=int, default=200)
+        parser.add_argument("--arm-circuits", type=int, default=100_000, help="Circuits in the ARM file imported.")
         parser.add_argument("--session-rounds", type=int, default=2000, help="Session loads per engine.")
         parser.add_argument("--rounds", type=int, default=40, help="Requests per measured page.")
         parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/onramp_bench")
@@ -89,7 +91,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
         # internal: one step run inside the bench environment, printing JSON
         parser.add_argument("--seed-only", type=int, help=argparse.SUPPRESS)
-        parser.add_argument("--step", choices=("registry", "sessions", "accruals"), help=argparse.SUPPRESS)
+        parser.add_argument("--step", choices=("registry", "sessions", "arm", "accruals"), help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["seed_only"] is not None or options["step"]:
@@ -162,14 +164,12 @@ class Command(BaseCommand):
         return json.loads(self._manage("bench", *arguments).strip().splitlines()[-1])
 
     def _manage(self, *arguments):
-        return subprocess.run(
-            [PYTHON, "manage.py", *arguments],
-            env=self._env(),
-            cwd=settings.BASE_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        done = subprocess.run(
+            [PYTHON, "manage.py", *arguments], env=self._env(), cwd=settings.BASE_DIR, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise CommandError(f"manage.py {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
     @contextmanager
     def _process(self, name, command, **env):
@@ -230,6 +230,8 @@ class Command(BaseCommand):
             result["registry"] = self._registry()
         if "sessions" in self.sections and last:
             result["sessions"] = self._sessions()
+        if "arm" in self.sections and last:  # last: it adds its circuits to the estate
+            result["arm"] = self._arm()
         return result
 
     def _gunicorn(self, **env):
@@ -375,6 +377,15 @@ class Command(BaseCommand):
         )
         return figures
 
+    def _arm(self):
+        figures = self._step("--step", "arm", "--arm-circuits", str(self.options["arm_circuits"]))
+        self.stdout.write(
+            f"ARM import: wrote {figures['circuits']:,} circuits ({figures['file_mb']:.0f} MB) in "
+            f"{figures['write_s']:.1f} s, imported them in {figures['import_s']:.1f} s, peak RSS "
+            f"{figures['peak_rss_mb']:.0f} MB (before {figures['rss_before_mb']:.0f} MB)"
+        )
+        return figures
+
     def _sessions(self):
         figures = self._step("--step", "sessions", "--session-rounds", str(self.options["session_rounds"]))
         self.stdout.write(f"{'session engine':24} {'median µs':>10} {'p95 µs':>8}")
@@ -447,6 +458,8 @@ def _step(options):
         return registry_figures(routes=options["registry_routes"], prefixes=options["registry_prefixes"], rounds=5)
     if options["step"] == "sessions":
         return sessions_figures(options["session_rounds"])
+    if options["step"] == "arm":
+        return arm_figures(circuits=options["arm_circuits"])
     started = time.monotonic()
     circuits = accruals_refresh_stale()
     return {"circuits": circuits, "seconds": time.monotonic() - started}

@@ -1,15 +1,24 @@
 """python manage.py import_circuits FILE... [--team NAME] [--dry-run]: circuits from Azure's JSON."""
 
-import json
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 
+import ijson
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
 from core.actors import IMPORTER
 from sync.importer import ImportRefused, circuits_import
-from sync.sources.arm import RecordError, is_port, parse_circuit, parse_port, records_in
+from sync.sources.arm import (
+    CircuitRecord,
+    PortRecord,
+    RecordError,
+    is_port,
+    parse_circuit,
+    parse_port,
+    records_streamed,
+)
 
 
 def _record_label(index, raw):
@@ -17,31 +26,44 @@ def _record_label(index, raw):
     return f"record {index + 1}" + (f" ({name})" if name else "")
 
 
-def read_records(path):
-    """(circuits, Direct ports) of one file, or CommandError naming the file and every bad record."""
+@contextmanager
+def _read(path):
+    """The file's records, streamed (sync.sources.arm.records_streamed), or CommandError naming it."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb") as handle:
+            yield enumerate(records_streamed(handle))
     except OSError as error:
         raise CommandError(f"{path}: cannot read it: {error.strerror}") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CommandError(f"{path}: not valid JSON: {error}") from error
-    try:
-        raws = records_in(data)
+    except (ijson.JSONError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: not valid JSON: {str(error).splitlines()[0]}") from error
     except RecordError as error:
         raise CommandError(f"{path}: {error}") from error
-    circuits, ports, errors = [], [], []
-    for index, raw in enumerate(raws):
-        try:
-            if is_port(raw):
-                ports.append(parse_port(raw))
-            else:
-                circuits.append(parse_circuit(raw))
-        except RecordError as error:
-            errors.append(f"{path}: {_record_label(index, raw)}: {error}.")
+
+
+def read_ports(path) -> list[PortRecord]:
+    """A first pass over the file: every record checked, the Direct ports kept (circuits on a port
+    need them, wherever they sit in the file), no circuit held. CommandError names every bad record."""
+    ports, errors = [], []
+    with _read(path) as records:
+        for index, raw in records:
+            try:
+                if is_port(raw):
+                    ports.append(parse_port(raw))
+                else:
+                    parse_circuit(raw)
+            except RecordError as error:
+                errors.append(f"{path}: {_record_label(index, raw)}: {error}.")
     if errors:
         raise CommandError("\n".join([*errors, f"{path}: nothing from this file was saved."]))
-    return circuits, ports
+    return ports
+
+
+def circuit_records(path) -> Iterator[CircuitRecord]:
+    """The second pass: the file's circuits one at a time, so memory stays flat whatever its size."""
+    with _read(path) as records:
+        for _, raw in records:
+            if not is_port(raw):
+                yield parse_circuit(raw)
 
 
 @contextmanager
@@ -77,8 +99,10 @@ class Command(BaseCommand):
         with _refusals_reported_once():
             for path in files:
                 try:
-                    circuits, ports = read_records(path)
-                    result = circuits_import(records=circuits, ports=ports, actor=IMPORTER, team=owner, dry_run=dry_run)
+                    ports = read_ports(path)
+                    result = circuits_import(
+                        records=circuit_records(path), ports=ports, actor=IMPORTER, team=owner, dry_run=dry_run
+                    )
                 except ImportRefused as refused:
                     failed += [f"{path}: {line}" for line in refused.result.refused]
                     failed.append(f"{path}: nothing from this file was saved.")
