@@ -1,5 +1,7 @@
 """The circuit pages: the list, one circuit, and creating one (step 1)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -17,6 +19,7 @@ from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_err
 from circuits.selectors import (
     circuit_for,
     circuit_last_reading,
+    circuit_list_poll_fingerprint_for,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
@@ -92,11 +95,16 @@ def _list_notices(request, filterset, page):
     return notices
 
 
+def _list_poll_fingerprint(request):
+    """The fingerprint of the list page the poll names, with the permission check inside the query."""
+    _, circuits = filtered_circuits(request, visible=circuits_readable_by)
+    return circuit_poll_fingerprint(_page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET)))
+
+
 def circuit_list(request):
     if is_poll(request):
-        _, circuits = filtered_circuits(request, visible=circuits_readable_by)
-        page = _page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET))
-        if unchanged(request, circuit_poll_fingerprint(page)):
+        read = functools.partial(_list_poll_fingerprint, request)
+        if unchanged(request, circuit_list_poll_fingerprint_for(request.user, request.GET, read)):
             return HttpResponse(status=NOTHING_CHANGED)
     return _circuit_list_page(request)
 
