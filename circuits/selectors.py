@@ -183,19 +183,22 @@ def with_workflow_step(queryset, *, selected=True):
 
 
 def circuit_page_queryset():
-    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections,
-    team members and timeline."""
+    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections
+    and team members (its billing panel and timeline come after it: circuit_history_queryset)."""
     return circuit_onboarding_queryset().prefetch_related(
-        "authorizations",
-        "global_reach_connections",
-        "team__members",
-        "vnet_links__authorization",
-        Prefetch(
-            "audit_events",
-            queryset=AuditEvent.objects.select_related("actor_user")[:TIMELINE_LENGTH],
-            to_attr="timeline_events",
-        ),
+        "authorizations", "global_reach_connections", "team__members", "vnet_links__authorization"
     )
+
+
+def circuit_history_queryset():
+    """What the circuit page's history (billing panel, timeline) reads of the circuit: its team's
+    members decide whether the service key in the "created" event is shown."""
+    return Circuit.objects.select_related("team").prefetch_related("team__members")
+
+
+def circuit_timeline(*, circuit_id: int) -> list[AuditEvent]:
+    """The circuit's latest audit events, newest first (its index: circuit, -created_at)."""
+    return list(AuditEvent.objects.filter(circuit_id=circuit_id).select_related("actor_user")[:TIMELINE_LENGTH])
 
 
 def _fingerprint(rows) -> str:

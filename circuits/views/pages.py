@@ -18,12 +18,14 @@ from circuits.filtersets import CircuitFilterSet, uses_workflow_step
 from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_error
 from circuits.selectors import (
     circuit_for,
+    circuit_history_queryset,
     circuit_last_reading,
     circuit_list_poll_fingerprint_for,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
     circuit_poll_fingerprint_for,
+    circuit_timeline,
     circuits_fingerprint,
     circuits_readable_by,
     circuits_visible_to,
@@ -180,21 +182,34 @@ def _circuit_page(request, pk):
     return live_response(request, "circuits/circuit_detail.html", context, finished=circuit.is_deleted)
 
 
-DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
+def _page_part(request, circuit, template, context, *, anchor):
+    """A part of the circuit page that htmx loads on its own; a plain load goes to the page."""
+    if not request.htmx:
+        return redirect(f"{circuit.get_absolute_url()}#{anchor}")
+    return render(request, template, {"circuit": circuit, **context})
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_diagnostics(request, pk):
     """Step 4's verification section alone (htmx); a plain load gets it within the circuit page."""
     circuit = circuit_for(request.user, pk)
-    if not request.htmx:
-        return redirect(circuit.get_absolute_url() + "#diagnostics")
     context = {
-        "circuit": circuit,
         "can_change": user_can_change_circuit(request.user, circuit),
         "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
     }
-    return render(request, DIAGNOSTICS, context)
+    return _page_part(request, circuit, "circuits/circuit_detail.html#diagnostics", context, anchor="diagnostics")
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def circuit_history(request, pk):
+    """The circuit page's billing panel and timeline, which htmx loads once the page is shown: they
+    cost more than the rest of the page together, and the page is what an engineer waits for."""
+    circuit = circuit_for(request.user, pk, queryset=circuit_history_queryset())
+    context = {
+        "service_key": service_key_for(request.user, circuit),
+        "timeline_events": circuit_timeline(circuit_id=circuit.pk),
+    }
+    return _page_part(request, circuit, "circuits/circuit_detail.html#history", context, anchor="circuit-history")
 
 
 class CircuitCreateView(PermissionRequiredMixin, View):
