@@ -264,6 +264,8 @@ class Command(BaseCommand):
                     ("circuit list", listing, None),
                     ("admin changelist", f"{self.base}/bench/admin/circuits/circuit/", None),
                     ("circuit page", page, None),
+                    # the page's billing panel and timeline, which htmx loads once the page is shown
+                    ("circuit history", f"{page}history/", HTMX),
                     ("insights", f"{self.base}/insights/", None),
                     ("API circuit list", f"{self.base}/api/circuits/", None),
                 ]
