@@ -9,6 +9,12 @@ class CircuitsConfig(AppConfig):
     name = "circuits"
 
     def ready(self):
+        from accounts.models import Team
+
+        from . import stamps
+        from .models import Circuit
+
+        stamps.receivers_connect(Circuit, Team)
         badge_kinds_register(
             provider_state=choices.ServiceProviderProvisioningStateChoices,
             circuit_status=choices.CircuitProvisioningStateChoices,

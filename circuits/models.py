@@ -19,6 +19,7 @@ from .choices import (
     SkuTierChoices,
     ZoneChoices,
 )
+from .stamps import circuits_changed, targeted_ids
 
 
 class PeeringLocation(models.Model):
@@ -76,6 +77,36 @@ class ServiceProvider(models.Model):
     @property
     def is_layer3(self):
         return self.layer == ProviderLayerChoices.LAYER_3
+
+
+class CircuitQuerySet(models.QuerySet):
+    """Every bulk write says which circuits it wrote, so the live polls' cached answers for them go
+    stale (circuits.stamps; its receivers see save and delete)."""
+
+    def update(self, **kwargs):
+        circuit_ids = targeted_ids(self.query)
+        if circuit_ids is None:
+            circuit_ids = list(self.values_list("pk", flat=True))
+        rows = super().update(**kwargs)
+        circuits_changed(circuit_ids)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        circuits_changed(obj.pk for obj in objs)
+        return rows
+
+    bulk_update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        circuits_changed([])  # new rows: only the lists change
+        return created
+
+    bulk_create.alters_data = True
 
 
 class Circuit(models.Model):
@@ -142,6 +173,8 @@ class Circuit(models.Model):
     # Bumped by every service that changes the circuit or anything shown on its page, so a live
     # poll can answer "nothing changed" from this one column.
     version = models.PositiveIntegerField(default=1)
+
+    objects = CircuitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

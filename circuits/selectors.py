@@ -12,6 +12,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
+from core.stamps import stamped_get, stamped_set, stamps_take
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
 from peerings.choices import BgpStateChoices, PeeringTypeChoices, TicketStatusChoices
 from peerings.models import ROUTE_FILTER_REQUIRED_SINCE, BgpSession, Peering, PrefixValidationTicket
@@ -19,6 +20,7 @@ from peerings.models import ROUTE_FILTER_REQUIRED_SINCE, BgpSession, Peering, Pr
 from .choices import CircuitProvisioningStateChoices, ConnectionStatusChoices
 from .choices import ServiceProviderProvisioningStateChoices as ProviderState
 from .models import Circuit, VNetLink
+from .stamps import ACCESS_STAMP, LIST_STAMP, circuit_stamp
 
 ONBOARDED = 6  # the workflow_step of a circuit whose five steps are all done
 TIMELINE_LENGTH = 50
@@ -181,19 +183,22 @@ def with_workflow_step(queryset, *, selected=True):
 
 
 def circuit_page_queryset():
-    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections,
-    team members and timeline."""
+    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections
+    and team members (its billing panel and timeline come after it: circuit_history_queryset)."""
     return circuit_onboarding_queryset().prefetch_related(
-        "authorizations",
-        "global_reach_connections",
-        "team__members",
-        "vnet_links__authorization",
-        Prefetch(
-            "audit_events",
-            queryset=AuditEvent.objects.select_related("actor_user")[:TIMELINE_LENGTH],
-            to_attr="timeline_events",
-        ),
+        "authorizations", "global_reach_connections", "team__members", "vnet_links__authorization"
     )
+
+
+def circuit_history_queryset():
+    """What the circuit page's history (billing panel, timeline) reads of the circuit: its team's
+    members decide whether the service key in the "created" event is shown."""
+    return Circuit.objects.select_related("team").prefetch_related("team__members")
+
+
+def circuit_timeline(*, circuit_id: int) -> list[AuditEvent]:
+    """The circuit's latest audit events, newest first (its index: circuit, -created_at)."""
+    return list(AuditEvent.objects.filter(circuit_id=circuit_id).select_related("actor_user")[:TIMELINE_LENGTH])
 
 
 def _fingerprint(rows) -> str:
@@ -237,17 +242,53 @@ def _readable_circuit_sql() -> str:
     )
 
 
-def circuit_poll_fingerprint_for(user, circuit_id) -> str:
+def _circuit_poll_fingerprint_read(user, circuit_id) -> str:
     """circuit_poll_fingerprint(circuits_readable_by(user, that circuit)) as one written-out query.
 
-    A circuit page polls every few seconds all day: building and compiling the ORM query with its
-    two permission subqueries cost more than the rest of an unchanged poll, so it is written once.
-    Empty (EMPTY_FINGERPRINT) when there is no such circuit or the user may not view circuits.
+    Building and compiling the ORM query with its two permission subqueries cost more than the rest
+    of an unchanged poll, so it is written once. Empty (EMPTY_FINGERPRINT) when there is no such
+    circuit or the user may not view circuits.
     """
     if user.is_superuser:
         return circuit_poll_fingerprint(Circuit.objects.filter(pk=circuit_id))
     rows = Circuit.objects.raw(_readable_circuit_sql(), [circuit_id, user.pk, user.pk, user.pk])
     return _fingerprint((row.pk, row.version, row.last_checked_at) for row in rows)
+
+
+# How long a cached poll answer may live: bounds what a write made while the cache was unreachable
+# can leave behind (core.stamps); a page polls every 5 to 30 seconds.
+POLL_ANSWER_SECONDS = 60
+
+
+def _stamped_fingerprint(key, stamp_keys, read) -> str:
+    """The fingerprint cached under `key` while its stamps are current, else `read()` (cached)."""
+    fingerprint = stamped_get(key, stamp_keys)
+    if fingerprint is None:
+        stamps = stamps_take(stamp_keys)  # before reading: a write racing with the read forgets them
+        fingerprint = read()
+        if fingerprint != EMPTY_FINGERPRINT:
+            stamped_set(key, fingerprint, stamps, timeout=POLL_ANSWER_SECONDS)
+    return fingerprint
+
+
+def circuit_poll_fingerprint_for(user, circuit_id) -> str:
+    """The circuit page poll's fingerprint, if `user` may view the circuit (EMPTY_FINGERPRINT if not).
+
+    A page polls every few seconds all day: the answer comes from the cache (one round trip, no
+    query) until the circuit or anyone's access is written (circuits.stamps), else from one query.
+    """
+    stamps = (circuit_stamp(circuit_id), ACCESS_STAMP)
+    read = functools.partial(_circuit_poll_fingerprint_read, user, circuit_id)
+    return _stamped_fingerprint(f"circuits:poll:{user.pk}:{circuit_id}", stamps, read)
+
+
+def circuit_list_poll_fingerprint_for(user, query, read) -> str:
+    """The list poll's fingerprint for `user` and the list's parameters (`query` but `v`): from the
+    cache until any circuit or anyone's access is written (circuits.stamps), else `read()`."""
+    params = query.copy()
+    params.pop("v", None)
+    digest = hashlib.blake2b(params.urlencode().encode(), digest_size=12).hexdigest()
+    return _stamped_fingerprint(f"circuits:listpoll:{user.pk}:{digest}", (LIST_STAMP, ACCESS_STAMP), read)
 
 
 def diagnostics_cache_key(circuit_id: int) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", pages.CircuitCreateView.as_view(), name="circuit_create"),
     path("<int:pk>/", pages.circuit_detail, name="circuit_detail"),
     path("<int:pk>/diagnostics/", pages.circuit_diagnostics, name="circuit_diagnostics"),
+    path("<int:pk>/history/", pages.circuit_history, name="circuit_history"),
     path("<int:pk>/watch/", actions.circuit_watch, name="circuit_watch"),
     path("<int:pk>/order/", actions.ProviderOrderView.as_view(), name="order_create"),
     path("<int:pk>/order/<int:order_pk>/", actions.ProviderOrderView.as_view(), name="order_update"),

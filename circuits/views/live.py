@@ -29,7 +29,7 @@ def is_poll(request):
 
 
 def unchanged(request, fingerprint):
-    """True when the poll's fingerprint `v` is still `fingerprint` (read in one query).
+    """True when the poll's fingerprint `v` is still `fingerprint` (from the cache, or one query).
 
     An empty result (no such circuit, no permission, an empty page) is never "unchanged": the full
     view answers it, with its own permission check.

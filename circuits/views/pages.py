@@ -1,5 +1,7 @@
 """The circuit pages: the list, one circuit, and creating one (step 1)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -16,11 +18,14 @@ from circuits.filtersets import CircuitFilterSet, uses_workflow_step
 from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_error
 from circuits.selectors import (
     circuit_for,
+    circuit_history_queryset,
     circuit_last_reading,
+    circuit_list_poll_fingerprint_for,
     circuit_onboarding_queryset,
     circuit_page_queryset,
     circuit_poll_fingerprint,
     circuit_poll_fingerprint_for,
+    circuit_timeline,
     circuits_fingerprint,
     circuits_readable_by,
     circuits_visible_to,
@@ -92,11 +97,16 @@ def _list_notices(request, filterset, page):
     return notices
 
 
+def _list_poll_fingerprint(request):
+    """The fingerprint of the list page the poll names, with the permission check inside the query."""
+    _, circuits = filtered_circuits(request, visible=circuits_readable_by)
+    return circuit_poll_fingerprint(_page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET)))
+
+
 def circuit_list(request):
     if is_poll(request):
-        _, circuits = filtered_circuits(request, visible=circuits_readable_by)
-        page = _page_slice(circuits, request.GET.get("page") or 1, per_page(request.GET))
-        if unchanged(request, circuit_poll_fingerprint(page)):
+        read = functools.partial(_list_poll_fingerprint, request)
+        if unchanged(request, circuit_list_poll_fingerprint_for(request.user, request.GET, read)):
             return HttpResponse(status=NOTHING_CHANGED)
     return _circuit_list_page(request)
 
@@ -172,21 +182,34 @@ def _circuit_page(request, pk):
     return live_response(request, "circuits/circuit_detail.html", context, finished=circuit.is_deleted)
 
 
-DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
+def _page_part(request, circuit, template, context, *, anchor):
+    """A part of the circuit page that htmx loads on its own; a plain load goes to the page."""
+    if not request.htmx:
+        return redirect(f"{circuit.get_absolute_url()}#{anchor}")
+    return render(request, template, {"circuit": circuit, **context})
 
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def circuit_diagnostics(request, pk):
     """Step 4's verification section alone (htmx); a plain load gets it within the circuit page."""
     circuit = circuit_for(request.user, pk)
-    if not request.htmx:
-        return redirect(circuit.get_absolute_url() + "#diagnostics")
     context = {
-        "circuit": circuit,
         "can_change": user_can_change_circuit(request.user, circuit),
         "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
     }
-    return render(request, DIAGNOSTICS, context)
+    return _page_part(request, circuit, "circuits/circuit_detail.html#diagnostics", context, anchor="diagnostics")
+
+
+@permission_required("circuits.view_circuit", raise_exception=True)
+def circuit_history(request, pk):
+    """The circuit page's billing panel and timeline, which htmx loads once the page is shown: they
+    cost more than the rest of the page together, and the page is what an engineer waits for."""
+    circuit = circuit_for(request.user, pk, queryset=circuit_history_queryset())
+    context = {
+        "service_key": service_key_for(request.user, circuit),
+        "timeline_events": circuit_timeline(circuit_id=circuit.pk),
+    }
+    return _page_part(request, circuit, "circuits/circuit_detail.html#history", context, anchor="circuit-history")
 
 
 class CircuitCreateView(PermissionRequiredMixin, View):

@@ -13,6 +13,11 @@ def detail(circuit):
     return reverse("circuits:circuit_detail", args=[circuit.pk])
 
 
+def history(circuit):
+    """The circuit page's billing panel and timeline, which htmx loads after the page."""
+    return reverse("circuits:circuit_history", args=[circuit.pk])
+
+
 def onboarded_circuit(**kwargs):
     """A circuit whose five steps are done: Provisioned, private peering up, one VNet connected."""
     peering = PeeringFactory(sessions="Established", **kwargs)

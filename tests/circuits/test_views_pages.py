@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, VNetLinkFactory
-from tests.circuits.pages import LIST, busy_circuit, detail
+from tests.circuits.pages import HTMX, LIST, busy_circuit, detail, history
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 
 
@@ -117,10 +117,41 @@ def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, 
         ProviderOrderFactory(circuit=circuit)
     client = as_user(engineer)
     # user, permissions, circuit, 6 checklist prefetches, authorizations, Global Reach connections,
-    # team members, links' authorizations, timeline, deletion blockers (route filters), billing panel
-    with django_assert_num_queries(16):
+    # team members, links' authorizations, deletion blockers (route filters)
+    with django_assert_num_queries(14):
         response = client.get(detail(circuit))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_the_circuit_history_costs_a_constant_number_of_queries_and_shows_the_latest_50_events(
+    as_user, engineer, team, count, django_assert_num_queries
+):
+    from audit.services import audit_event_record
+    from core.actors import SYSTEM
+
+    circuit = busy_circuit(team)
+    for index in range(count):
+        audit_event_record(obj=circuit, field="region", to_value=f"r{index}", actor=SYSTEM, circuit_id=circuit.pk)
+    client = as_user(engineer)
+    # user, permissions, circuit, team members, timeline, billing panel
+    with django_assert_num_queries(6):
+        response = client.get(history(circuit), **HTMX)
+    assert response.content.decode().count('<li><div class="change">') == min(count, 50)
+
+
+def test_the_page_loads_its_billing_and_timeline_after_it(as_user, engineer, team):
+    circuit = CircuitFactory(team=team)
+    page = as_user(engineer).get(detail(circuit)).content.decode()
+    assert f'hx-get="{history(circuit)}" hx-trigger="load"' in page
+    assert 'id="timeline-title"' not in page
+
+
+def test_a_plain_load_of_the_history_goes_to_the_page(as_user, engineer, team):
+    circuit = CircuitFactory(team=team)
+    response = as_user(engineer).get(history(circuit))
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail(circuit)}#circuit-history"
 
 
 def test_the_timeline_shows_audit_events_with_who_and_why(as_user, engineer, team, engineer_actor):
@@ -139,7 +170,7 @@ def test_the_timeline_shows_audit_events_with_who_and_why(as_user, engineer, tea
         bandwidth_mbps=1000,
         team=team,
     )
-    page = as_user(engineer).get(detail(circuit)).content.decode()
+    page = as_user(engineer).get(history(circuit), **HTMX).content.decode()
     assert "Circuit created; service key issued, billing starts." in page
     assert AuditEvent.objects.filter(circuit=circuit).count() == 1
 
@@ -197,7 +228,7 @@ def test_the_timeline_names_fields_as_people_say_them(as_user, engineer, team, e
     circuit = CircuitFactory(team=team)
     ProviderOrderFactory(circuit=circuit)
     services.circuit_set_provider_state(circuit=circuit, to="Provisioning", actor=engineer_actor)
-    page = as_user(engineer).get(detail(circuit)).content.decode()
+    page = as_user(engineer).get(history(circuit), **HTMX).content.decode()
     assert "Provider state: NotProvisioned → Provisioning" in page
 
 
@@ -209,7 +240,7 @@ def test_the_timeline_reads_yes_no_changes_as_words(as_user, engineer, team):
     audit_event_record(
         obj=circuit, field="is_stuck", from_value=False, to_value=True, actor=SYSTEM, circuit_id=circuit.pk
     )
-    page = as_user(engineer).get(detail(circuit)).content.decode()
+    page = as_user(engineer).get(history(circuit), **HTMX).content.decode()
     assert "Flagged stuck" in page
     assert "False → True" not in page
 

@@ -104,3 +104,19 @@ def test_an_onboarded_circuit_page_shows_a_bgp_session_dropping(page, live_serve
 
     expect(page.locator("#circuit-head")).not_to_contain_text("Onboarded", timeout=POLL_WAIT_MS)
     expect(page.locator("#circuit-main")).to_contain_text("BGP not established on the primary link")
+
+
+def test_the_circuit_page_loads_its_timeline_after_it_and_again_after_a_change(watched_page):
+    from audit.services import audit_event_record
+    from circuits.models import Circuit
+    from core.actors import SYSTEM
+
+    history = watched_page.locator("#circuit-history")
+    expect(history).to_contain_text("Timeline")
+    expect(history).not_to_contain_text("Flagged stuck")
+    circuit = Circuit.objects.get(name="er-watched")
+    audit_event_record(
+        obj=circuit, field="is_stuck", from_value=False, to_value=True, actor=SYSTEM, circuit_id=circuit.pk
+    )
+    Circuit.objects.filter(pk=circuit.pk).update(version=circuit.version + 1)
+    expect(history).to_contain_text("Flagged stuck", timeout=POLL_WAIT_MS)

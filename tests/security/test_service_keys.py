@@ -32,8 +32,12 @@ def masked(circuit):
 
 
 def page(client, user, circuit):
+    """The circuit page as a browser shows it: with its history (billing, timeline) loaded by htmx."""
     client.force_login(user)
-    return client.get(reverse("circuits:circuit_detail", args=[circuit.pk])).content.decode()
+    shown = client.get(reverse("circuits:circuit_detail", args=[circuit.pk])).content.decode()
+    history = client.get(reverse("circuits:circuit_history", args=[circuit.pk]), HTTP_HX_REQUEST="true")
+    assert history.status_code == 200
+    return shown + history.content.decode()
 
 
 def export(client, user):

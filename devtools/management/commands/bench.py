@@ -80,7 +80,7 @@ class Command(BaseCommand):
         parser.add_argument("--session-rounds", type=int, default=2000, help="Session loads per engine.")
         parser.add_argument("--rounds", type=int, default=40, help="Requests per measured page.")
         parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/onramp_bench")
-        parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Broker for the sweep.")
+        parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Broker and cache.")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument("--no-sweep", action="store_true", help="Skip the sweep section.")
@@ -138,6 +138,8 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": "devtools.settings_bench",
             "DATABASE_URL": self.url,
             "CELERY_BROKER_URL": self.options["redis_url"],
+            # As in production: sessions (cached_db) and the live polls' answers are read from Redis.
+            "ONRAMP_CACHE_URL": self.options["redis_url"],
             "ONRAMP_DEBUG": "0",
             "ONRAMP_HTTPS": "0",
             "ONRAMP_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
@@ -210,6 +212,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\n== N = {count:,} circuits ==")
         self._database("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         self._database("CREATE DATABASE {name}")
+        # The cache holds the previous estate's sessions and poll answers, under the same ids.
+        redis.Redis.from_url(self.options["redis_url"]).flushdb()
         started = time.monotonic()
         self._manage("migrate", "--no-input")
         migrated = time.monotonic()
@@ -262,6 +266,8 @@ class Command(BaseCommand):
                     ("circuit list", listing, None),
                     ("admin changelist", f"{self.base}/bench/admin/circuits/circuit/", None),
                     ("circuit page", page, None),
+                    # the page's billing panel and timeline, which htmx loads once the page is shown
+                    ("circuit history", f"{page}history/", HTMX),
                     ("insights", f"{self.base}/insights/", None),
                     ("API circuit list", f"{self.base}/api/circuits/", None),
                 ]

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 
 from billing.templatetags.billing_tags import money
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -60,6 +61,7 @@ def test_money_shows_thousands_and_cents_or_price_unknown():
 
 def test_the_circuit_page_shows_its_billing_panel(client, engineer, circuit):
     client.force_login(engineer)
+    history = reverse("circuits:circuit_history", args=[circuit.pk])  # htmx loads it once the page is shown
     with time_machine.travel(datetime(2026, 3, 31, 12, tzinfo=UTC), tick=False):
-        page = client.get(circuit.get_absolute_url()).content.decode()
+        page = client.get(history, HTTP_HX_REQUEST="true").content.decode()
     assert "Accrued since creation" in page and "436.00 USD" in page
