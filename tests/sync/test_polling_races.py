@@ -1,8 +1,9 @@
 """A stale bulk reading racing a person's action on the same circuit, on two real PostgreSQL
 connections: circuit_check's own row lock (not only transition()'s) keeps them in order.
 
-circuits_check reads a chunk without locks; circuit_check then locks the circuit and applies the
-reading only if the circuit is still at the version read. Were that first lock missing, a person
+circuits_check reads a chunk without locks; circuit_check (or circuits_apply, for a chunk's
+circuits at once) then locks the circuit and applies the reading only if the circuit is still at
+the version read. Were that first lock missing, a person
 could delete the circuit between circuit_check's read and its writes, and the stale reading would
 still be recorded on the deleted circuit (transition() locks each write, but checks no deletion)."""
 
@@ -57,7 +58,16 @@ def _in_thread(action, errors):
     return thread
 
 
-def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(postgresql):
+def _check_one(circuit, reading):
+    polling.circuit_check(circuit_id=circuit.pk, source=NoSecondRead(), reading=reading)
+
+
+def _check_in_a_chunk(circuit, reading):
+    assert polling.circuits_apply(readings=[(circuit.pk, reading)], source=NoSecondRead()) == []
+
+
+@pytest.mark.parametrize("check_with", [_check_one, _check_in_a_chunk])
+def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(postgresql, check_with):
     circuit = CircuitFactory(circuit_provisioning_state="Disabled")
     person = UserFactory(username="alice", role="engineer", team=circuit.team)
     stale = Reading(circuit.version, Observation(circuit_provisioning_state="Enabled"))
@@ -70,7 +80,7 @@ def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(post
         return apply_observation(**kwargs)
 
     def check():
-        polling.circuit_check(circuit_id=circuit.pk, source=NoSecondRead(), reading=stale)
+        check_with(circuit, stale)
 
     def delete():
         poller_has_read.wait(10)
