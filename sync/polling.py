@@ -317,7 +317,8 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         )
     if not seen.bgp:
         return
-    peering.refresh_from_db()  # the prefixes' states may have changed what BGP may do
+    # The prefixes' states just applied may have changed what BGP may do: bgp_session_set_state
+    # judges by the peering it re-reads under its lock (this instance only saves fetching it).
     for session in peering.bgp_sessions.all():
         session.peering = peering
         state = seen.bgp.get(session.link)
