@@ -77,6 +77,8 @@ OBSERVED_RELATIONS = (
     Prefetch("peerings", queryset=Peering.objects.prefetch_related("bgp_sessions", "advertised_prefixes")),
 )
 PLAN_FIELDS = ("simulator_step", "simulator_step_due_at")
+# What a check that applied a reading writes of its own, besides the changes (those go through services).
+CHECK_FIELDS = ("last_checked_at", "last_good_read_at", "check_failures", "last_check_error", *PLAN_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,9 @@ def circuit_check(
     Raises SourceError (nothing written) when the read fails; see circuits.services.circuit_record_failed_check.
     """
     circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
-    return _circuit_apply_reading(circuit, source=source, now=now or timezone.now(), reading=reading)
+    problems, check = _circuit_apply_reading(circuit, source=source, now=now or timezone.now(), reading=reading)
+    Circuit.objects.bulk_update([check] if check else [], CHECK_FIELDS)
+    return problems
 
 
 def circuits_apply(
@@ -185,27 +189,35 @@ def circuits_apply(
 ) -> list[tuple[int, SourceError]]:
     """circuit_check for a chunk's circuits with something new, in one transaction: their rows
     locked by one query (in id order, as every chunk locks, so two never deadlock), each reading
-    applied as circuit_check applies it, and the per-circuit follow-up tasks the changes queue
-    (billing, insights) queued once for the chunk. Returns the failed reads, nothing written for them.
+    applied as circuit_check applies it, the checks' bookkeeping written by one UPDATE, and the
+    per-circuit follow-up tasks the changes queue (billing, insights) queued once for the chunk.
+    Returns the failed reads, nothing written for them.
     """
     now = now or timezone.now()
     by_id = dict(readings)
-    failed = []
+    failed, checks = [], []
     with transaction.atomic(), circuit_batch():
         circuits = Circuit.objects.select_for_update().select_related("service_provider").filter(pk__in=by_id)
         for circuit in circuits.order_by("pk"):
             try:
-                _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
+                _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
             except SourceError as error:  # raised before anything of this circuit was written
                 failed.append((circuit.pk, error))
+                continue
+            checks += [check] if check else []
+        Circuit.objects.bulk_update(checks, CHECK_FIELDS)
     return failed
 
 
-def _circuit_apply_reading(circuit: Circuit, *, source: StateSource, now: datetime, reading: Reading | None):
+def _circuit_apply_reading(
+    circuit: Circuit, *, source: StateSource, now: datetime, reading: Reading | None
+) -> tuple[list[str], Circuit | None]:
     """Apply what the source says of a circuit whose row this transaction has locked: the bulk
-    reading if the circuit is still at its version, else a new read (a person acted meanwhile)."""
+    reading if the circuit is still at its version, else a new read (a person acted meanwhile).
+    Returns the refusals met and the check's bookkeeping (CHECK_FIELDS) for the caller to write;
+    nothing for a deleted circuit."""
     if circuit.is_deleted:
-        return []
+        return [], None
     if reading is not None and reading.version == circuit.version:
         if reading.error is not None:
             raise reading.error
@@ -213,18 +225,20 @@ def _circuit_apply_reading(circuit: Circuit, *, source: StateSource, now: dateti
     else:
         observation = source.observe(circuit, now=now)
     problems = circuit_apply_observation(circuit=circuit, observation=observation, actor=source.actor)
-    check = {
-        "last_checked_at": now,
-        "last_good_read_at": now,
-        "check_failures": 0,
-        "last_check_error": "; ".join(problems)[:500],
-    }
+    check = Circuit(
+        pk=circuit.pk,
+        last_checked_at=now,
+        last_good_read_at=now,
+        check_failures=0,
+        last_check_error="; ".join(problems)[:500],
+        simulator_step=circuit.simulator_step,  # the services leave the plan alone: as locked
+        simulator_step_due_at=circuit.simulator_step_due_at,
+    )
     if observation.plan is not None:
-        check["simulator_step"], check["simulator_step_due_at"] = observation.plan
-    Circuit.objects.filter(pk=circuit.pk).update(**check)
+        check.simulator_step, check.simulator_step_due_at = observation.plan
     if circuit.is_stale:
         services.circuit_clear_stale(circuit=circuit, actor=source.actor)
-    return problems
+    return problems, check
 
 
 def _attempt(problems, change, *args, **kwargs):
