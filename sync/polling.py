@@ -178,7 +178,7 @@ def circuit_check(
     changed since; else the source is read under the row lock, as two checks must not both apply.
     Raises SourceError (nothing written) when the read fails; see circuits.services.circuit_record_failed_check.
     """
-    circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
+    circuit = _locked_circuits().get(pk=circuit_id)
     problems, check = _circuit_apply_reading(circuit, source=source, now=now or timezone.now(), reading=reading)
     Circuit.objects.bulk_update([check] if check else [], CHECK_FIELDS)
     return problems
@@ -197,8 +197,7 @@ def circuits_apply(
     by_id = dict(readings)
     failed, checks = [], []
     with transaction.atomic(), circuit_batch():
-        circuits = Circuit.objects.select_for_update().select_related("service_provider").filter(pk__in=by_id)
-        for circuit in circuits.order_by("pk"):
+        for circuit in _locked_circuits().filter(pk__in=by_id).order_by("pk"):
             try:
                 _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
             except SourceError as error:  # raised before anything of this circuit was written
@@ -207,6 +206,13 @@ def circuits_apply(
             checks += [check] if check else []
         Circuit.objects.bulk_update(checks, CHECK_FIELDS)
     return failed
+
+
+def _locked_circuits():
+    """Circuits with their rows locked, and only theirs: FOR UPDATE alone would lock the joined
+    provider rows too, which every chunk shares (two workers' chunks would wait for each other, or
+    deadlock locking them in different orders)."""
+    return Circuit.objects.select_for_update(of=("self",)).select_related("service_provider")
 
 
 def _circuit_apply_reading(

@@ -11,11 +11,11 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from circuits import services
-from circuits.models import Circuit
+from circuits.models import Circuit, ServiceProvider
 from core.actors import POLLER, Actor
 from sync import polling
 from sync.polling import Reading
@@ -97,3 +97,34 @@ def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(post
     assert fields[-1] == "deleted", f"the stale reading was recorded after the deletion: {fields}"
     assert fields.count("circuit_provisioning_state") == 1
     assert Circuit.objects.get(pk=circuit.pk).is_deleted
+
+
+def test_a_chunk_being_changed_leaves_its_providers_rows_unlocked(postgresql):
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
+    reading = Reading(circuit.version, Observation(provider_state="Provisioned"))
+    chunk_holds_its_locks, provider_tried, errors = threading.Event(), threading.Event(), []
+    apply_observation = polling.circuit_apply_observation
+
+    def apply_once_the_provider_was_tried(**kwargs):
+        chunk_holds_its_locks.set()
+        provider_tried.wait(10)
+        return apply_observation(**kwargs)
+
+    def check_chunk():
+        polling.circuits_apply(readings=[(circuit.pk, reading)], source=NoSecondRead())
+
+    def lock_provider():  # another worker's chunk of circuits of the same provider
+        chunk_holds_its_locks.wait(10)
+        try:
+            with transaction.atomic():
+                ServiceProvider.objects.select_for_update(nowait=True).get(pk=circuit.service_provider_id)
+        finally:
+            provider_tried.set()
+
+    with mock.patch.object(polling, "circuit_apply_observation", side_effect=apply_once_the_provider_was_tried):
+        threads = [_in_thread(check_chunk, errors), _in_thread(lock_provider, errors)]
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert errors == []
+    assert AuditEvent.objects.filter(circuit_id=circuit.pk, field="service_provider_provisioning_state").count() == 1
