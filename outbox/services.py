@@ -182,8 +182,6 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
 
 # Opening a broker connection costs about 10 ms, most of a sweep change's publishing: each thread
 # keeps one (per process, as a fork must not share a socket with its parent).
-
-
 def _connection_is_cached():
     return getattr(_local, "pid", None) == os.getpid() and getattr(_local, "connection", None) is not None
 

@@ -3,11 +3,11 @@
 Polling only reads and schedules: each change is applied by the service of the app that owns it
 (circuits.services, peerings.services), which also flags stale and stuck circuits; what is
 written here is the check's own bookkeeping. A sweep's chunk is read in bulk
-(circuits_check) and the checks that find nothing new only record that they ran. A change is
-applied by circuit_check, which locks the circuit row and uses the bulk reading only if the
-circuit has not changed since (else it reads the source again under that lock), so two workers
-polling the same circuit at once serialise: the second one sees the first one's result and finds
-nothing left to change (one event, not two).
+(circuits_check) and the checks that find nothing new only record that they ran. The chunk's
+changes are applied by circuits_apply (one circuit: circuit_check), which locks the circuit rows
+and uses a bulk reading only if its circuit has not changed since (else it reads the source again
+under that lock), so two workers polling the same circuit at once serialise: the second one sees
+the first one's result and finds nothing left to change (one event, not two).
 """
 
 import logging
