@@ -58,6 +58,32 @@ def _in_thread(action, errors):
     return thread
 
 
+def _race(check, other, *, wait=10):
+    """Run `check` (which applies a reading) and `other` on two connections: `other` starts once
+    the check holds its locks and has its reading, and the check goes on once `other` is done, or
+    after `wait` seconds (when `other` waits for the check's locks). Returns the errors of both."""
+    check_has_read, other_done, errors = threading.Event(), threading.Event(), []
+    apply_observation = polling.circuit_apply_observation
+
+    def apply_after_the_other(**kwargs):
+        check_has_read.set()
+        other_done.wait(wait)
+        return apply_observation(**kwargs)
+
+    def other_once_the_check_has_read():
+        check_has_read.wait(10)
+        try:
+            other()
+        finally:
+            other_done.set()
+
+    with mock.patch.object(polling, "circuit_apply_observation", side_effect=apply_after_the_other):
+        threads = [_in_thread(check, errors), _in_thread(other_once_the_check_has_read, errors)]
+        for thread in threads:
+            thread.join(timeout=30)
+    return errors
+
+
 def _check_one(circuit, reading):
     polling.circuit_check(circuit_id=circuit.pk, source=NoSecondRead(), reading=reading)
 
@@ -71,26 +97,12 @@ def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(post
     circuit = CircuitFactory(circuit_provisioning_state="Disabled")
     person = UserFactory(username="alice", role="engineer", team=circuit.team)
     stale = Reading(circuit.version, Observation(circuit_provisioning_state="Enabled"))
-    poller_has_read, person_done, errors = threading.Event(), threading.Event(), []
-    apply_observation = polling.circuit_apply_observation
-
-    def apply_after_the_person_had_a_chance(**kwargs):
-        poller_has_read.set()
-        person_done.wait(PERSON_WINDOW_SECONDS)  # with the lock the person waits for us: we go on alone
-        return apply_observation(**kwargs)
-
-    def check():
-        check_with(circuit, stale)
 
     def delete():
-        poller_has_read.wait(10)
         services.circuit_delete(circuit=circuit, actor=Actor.person(person), reason="unused")
-        person_done.set()
 
-    with mock.patch.object(polling, "circuit_apply_observation", side_effect=apply_after_the_person_had_a_chance):
-        threads = [_in_thread(check, errors), _in_thread(delete, errors)]
-        for thread in threads:
-            thread.join(timeout=30)
+    # With the lock the person waits for the check, which goes on alone after the window.
+    errors = _race(lambda: check_with(circuit, stale), delete, wait=PERSON_WINDOW_SECONDS)
 
     assert errors == []
     fields = list(AuditEvent.objects.filter(circuit_id=circuit.pk).order_by("pk").values_list("field", flat=True))
@@ -102,29 +114,12 @@ def test_a_stale_reading_never_changes_a_circuit_a_person_deleted_meanwhile(post
 def test_a_chunk_being_changed_leaves_its_providers_rows_unlocked(postgresql):
     circuit = CircuitFactory(service_provider_provisioning_state="Provisioning")
     reading = Reading(circuit.version, Observation(provider_state="Provisioned"))
-    chunk_holds_its_locks, provider_tried, errors = threading.Event(), threading.Event(), []
-    apply_observation = polling.circuit_apply_observation
 
-    def apply_once_the_provider_was_tried(**kwargs):
-        chunk_holds_its_locks.set()
-        provider_tried.wait(10)
-        return apply_observation(**kwargs)
+    def lock_provider():  # as another worker's chunk of circuits of the same provider would
+        with transaction.atomic():
+            ServiceProvider.objects.select_for_update(nowait=True).get(pk=circuit.service_provider_id)
 
-    def check_chunk():
-        polling.circuits_apply(readings=[(circuit.pk, reading)], source=NoSecondRead())
-
-    def lock_provider():  # another worker's chunk of circuits of the same provider
-        chunk_holds_its_locks.wait(10)
-        try:
-            with transaction.atomic():
-                ServiceProvider.objects.select_for_update(nowait=True).get(pk=circuit.service_provider_id)
-        finally:
-            provider_tried.set()
-
-    with mock.patch.object(polling, "circuit_apply_observation", side_effect=apply_once_the_provider_was_tried):
-        threads = [_in_thread(check_chunk, errors), _in_thread(lock_provider, errors)]
-        for thread in threads:
-            thread.join(timeout=30)
+    errors = _race(lambda: _check_in_a_chunk(circuit, reading), lock_provider)
 
     assert errors == []
     assert AuditEvent.objects.filter(circuit_id=circuit.pk, field="service_provider_provisioning_state").count() == 1
