@@ -6,8 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
-from outbox.models import OutboxMessage
-from outbox.services import enqueue
+from outbox.services import enqueue_for_circuit
 
 from . import services
 from .models import PortPrice
@@ -36,12 +35,9 @@ def accruals_follow_audit_events(sender, instance, created, **kwargs):
     later refreshes find it fresh, one query each). Queued through the outbox, not run on commit, so
     the sweep that recorded the change never waits for billing. What this misses, the nightly task
     and the page's own freshness check complete: the circuit's version is what decides."""
-    if not (created and instance.circuit_id and instance.field in COST_FIELDS):
-        return
-    # Coalesced: one pending refresh per circuit is enough, it re-reads the circuit's whole history.
-    pending = OutboxMessage.objects.filter(task=REFRESH, sent_at=None, kwargs__circuit_id=instance.circuit_id)
-    if not pending.exists():
-        enqueue(REFRESH, circuit_id=instance.circuit_id)
+    if created and instance.circuit_id and instance.field in COST_FIELDS:
+        # Coalesced (one pending per circuit; one per chunk in a sweep): it re-reads the whole history.
+        enqueue_for_circuit(REFRESH, circuit_id=instance.circuit_id)
 
 
 @receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")

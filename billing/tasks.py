@@ -13,6 +13,7 @@ def accruals_complete() -> int:
 
 
 @shared_task(name="billing.accruals_refresh")
-def accruals_refresh(*, circuit_id: int) -> int:
-    """After an audited change of what a circuit costs: refresh its runs, if still stale."""
-    return services.accruals_refresh_stale(circuit_ids=[circuit_id])
+def accruals_refresh(*, circuit_id: int | None = None, circuit_ids: list[int] = ()) -> int:
+    """After an audited change of what a circuit costs (or of a sweep chunk's circuits): refresh
+    their runs, those still stale."""
+    return services.accruals_refresh_stale(circuit_ids=[circuit_id] if circuit_id is not None else list(circuit_ids))

@@ -8,8 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
-from outbox.models import OutboxMessage
-from outbox.services import enqueue
+from outbox.services import enqueue_for_circuit
 
 from .durations import changes_steps
 from .tasks import refresh
@@ -35,7 +34,6 @@ def queue_refresh(sender, instance, created, **kwargs):
     if not changes_steps(instance.field, instance.to_value):
         return
     # Coalesced: a circuit with a refresh still pending (same transaction, or a broker that is down)
-    # needs no second one; the task re-reads the whole history of the circuit anyway.
-    pending = OutboxMessage.objects.filter(task=refresh.name, sent_at=None, kwargs__circuit_id=instance.circuit_id)
-    if not pending.exists():
-        enqueue(refresh, circuit_id=instance.circuit_id)
+    # needs no second one, and a sweep's chunk queues one for all its circuits; the task re-reads
+    # the whole history of the circuit anyway.
+    enqueue_for_circuit(refresh.name, circuit_id=instance.circuit_id)

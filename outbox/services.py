@@ -13,6 +13,7 @@ message and that commit publishes it again later: tasks must stay idempotent.
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import current_app
@@ -35,6 +36,9 @@ PUBLISH_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
     "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
 }
+# Per thread, as Django's database connections are: the broker connection, the ids its transaction
+# queued, the open circuit_batch().
+_local = threading.local()
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
@@ -48,8 +52,56 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     if _registered_task(current_app, name) is None:
         raise LookupError(f"No task named {name} is registered.")
     message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
+    _enqueued().append(message.pk)
+    transaction.on_commit(_publish_enqueued)
     return message
+
+
+def _enqueued() -> list[int]:
+    if getattr(_local, "enqueued_pid", None) != os.getpid():  # a fork starts with its own list
+        _local.enqueued, _local.enqueued_pid = [], os.getpid()
+    return _local.enqueued
+
+
+def _publish_enqueued():
+    """Publish what the transaction that just committed queued, in one batch: its first on_commit
+    callback takes every message (one locking query and one UPDATE for a whole sweep chunk's
+    messages), the later ones find none. Ids of a rolled-back transaction left in the list match
+    no row and are skipped."""
+    ids, _local.enqueued = _enqueued(), []
+    if ids:
+        outbox_publish(ids=ids, limit=len(ids))
+
+
+def enqueue_for_circuit(task: str, *, circuit_id: int) -> None:
+    """Queue `task(circuit_id=…)`, a task that re-reads the whole circuit, coalesced: nothing when
+    one is already pending for that circuit. Inside `circuit_batch()` the circuit is only noted and
+    the batch queues `task(circuit_ids=[…])` once for all of its circuits."""
+    batch = getattr(_local, "circuit_batch", None)
+    if batch is not None:
+        batch.setdefault(task, set()).add(circuit_id)
+        return
+    pending = OutboxMessage.objects.filter(task=task, sent_at=None, kwargs__circuit_id=circuit_id)
+    if not pending.exists():
+        enqueue(task, circuit_id=circuit_id)
+
+
+@contextmanager
+def circuit_batch():
+    """Use inside a transaction that changes many circuits (a sweep's chunk): each per-circuit task
+    of enqueue_for_circuit is queued once, with every circuit's id, when the block ends, instead
+    of a query and a message per circuit. A circuit noted in a savepoint that was rolled back is
+    refreshed for nothing, which such tasks allow (they only re-read). Nested: the outer one queues."""
+    if getattr(_local, "circuit_batch", None) is not None:
+        yield
+        return
+    _local.circuit_batch = batch = {}
+    try:
+        yield
+    finally:
+        _local.circuit_batch = None
+    for task, circuit_ids in sorted(batch.items()):
+        enqueue(task, circuit_ids=sorted(circuit_ids))
 
 
 def outbox_publish(*, ids=None, limit=RELAY_BATCH_SIZE) -> int:
@@ -130,9 +182,6 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
 
 # Opening a broker connection costs about 10 ms, most of a sweep change's publishing: each thread
 # keeps one (per process, as a fork must not share a socket with its parent).
-_local = threading.local()
-
-
 def _connection_is_cached():
     return getattr(_local, "pid", None) == os.getpid() and getattr(_local, "connection", None) is not None
 

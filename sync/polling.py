@@ -3,11 +3,11 @@
 Polling only reads and schedules: each change is applied by the service of the app that owns it
 (circuits.services, peerings.services), which also flags stale and stuck circuits; what is
 written here is the check's own bookkeeping. A sweep's chunk is read in bulk
-(circuits_check) and the checks that find nothing new only record that they ran. A change is
-applied by circuit_check, which locks the circuit row and uses the bulk reading only if the
-circuit has not changed since (else it reads the source again under that lock), so two workers
-polling the same circuit at once serialise: the second one sees the first one's result and finds
-nothing left to change (one event, not two).
+(circuits_check) and the checks that find nothing new only record that they ran. The chunk's
+changes are applied by circuits_apply (one circuit: circuit_check), which locks the circuit rows
+and uses a bulk reading only if its circuit has not changed since (else it reads the source again
+under that lock), so two workers polling the same circuit at once serialise: the second one sees
+the first one's result and finds nothing left to change (one event, not two).
 """
 
 import logging
@@ -24,6 +24,7 @@ from circuits.choices import ServiceProviderProvisioningStateChoices as Provider
 from circuits.models import Circuit
 from core.actors import Actor
 from core.errors import DomainError
+from outbox.services import circuit_batch
 from peerings import services as peering_services
 from peerings.models import Peering
 
@@ -76,6 +77,8 @@ OBSERVED_RELATIONS = (
     Prefetch("peerings", queryset=Peering.objects.prefetch_related("bgp_sessions", "advertised_prefixes")),
 )
 PLAN_FIELDS = ("simulator_step", "simulator_step_due_at")
+# What a check that applied a reading writes of its own, besides the changes (those go through services).
+CHECK_FIELDS = ("last_checked_at", "last_good_read_at", "check_failures", "last_check_error", *PLAN_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,52 @@ def circuit_check(
     changed since; else the source is read under the row lock, as two checks must not both apply.
     Raises SourceError (nothing written) when the read fails; see circuits.services.circuit_record_failed_check.
     """
+    circuit = _locked_circuits().get(pk=circuit_id)
+    problems, check = _circuit_apply_reading(circuit, source=source, now=now or timezone.now(), reading=reading)
+    Circuit.objects.bulk_update([check] if check else [], CHECK_FIELDS)
+    return problems
+
+
+def circuits_apply(
+    *, readings: list[tuple[int, Reading]], source: StateSource, now: datetime | None = None
+) -> list[tuple[int, SourceError]]:
+    """circuit_check for a chunk's circuits with something new, in one transaction: their rows
+    locked by one query (in id order, as every chunk locks, so two never deadlock), each reading
+    applied as circuit_check applies it, the checks' bookkeeping written by one UPDATE, and the
+    per-circuit follow-up tasks the changes queue (billing, insights) queued once for the chunk.
+    Returns the failed reads, nothing written for them.
+    """
     now = now or timezone.now()
-    circuit = Circuit.objects.select_for_update().select_related("service_provider").get(pk=circuit_id)
+    by_id = dict(readings)
+    failed, checks = [], []
+    with transaction.atomic(), circuit_batch():
+        for circuit in _locked_circuits().filter(pk__in=by_id).order_by("pk"):
+            try:
+                _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
+            except SourceError as error:  # raised before anything of this circuit was written
+                failed.append((circuit.pk, error))
+                continue
+            checks += [check] if check else []
+        Circuit.objects.bulk_update(checks, CHECK_FIELDS)
+    return failed
+
+
+def _locked_circuits():
+    """Circuits with their rows locked, and only theirs: FOR UPDATE alone would lock the joined
+    provider rows too, which every chunk shares (two workers' chunks would wait for each other, or
+    deadlock locking them in different orders)."""
+    return Circuit.objects.select_for_update(of=("self",)).select_related("service_provider")
+
+
+def _circuit_apply_reading(
+    circuit: Circuit, *, source: StateSource, now: datetime, reading: Reading | None
+) -> tuple[list[str], Circuit | None]:
+    """Apply what the source says of a circuit whose row this transaction has locked: the bulk
+    reading if the circuit is still at its version, else a new read (a person acted meanwhile).
+    Returns the refusals met and the check's bookkeeping (CHECK_FIELDS) for the caller to write;
+    nothing for a deleted circuit."""
     if circuit.is_deleted:
-        return []
+        return [], None
     if reading is not None and reading.version == circuit.version:
         if reading.error is not None:
             raise reading.error
@@ -186,18 +231,20 @@ def circuit_check(
     else:
         observation = source.observe(circuit, now=now)
     problems = circuit_apply_observation(circuit=circuit, observation=observation, actor=source.actor)
-    check = {
-        "last_checked_at": now,
-        "last_good_read_at": now,
-        "check_failures": 0,
-        "last_check_error": "; ".join(problems)[:500],
-    }
+    check = Circuit(
+        pk=circuit.pk,
+        last_checked_at=now,
+        last_good_read_at=now,
+        check_failures=0,
+        last_check_error="; ".join(problems)[:500],
+        simulator_step=circuit.simulator_step,  # the services leave the plan alone: as locked
+        simulator_step_due_at=circuit.simulator_step_due_at,
+    )
     if observation.plan is not None:
-        check["simulator_step"], check["simulator_step_due_at"] = observation.plan
-    Circuit.objects.filter(pk=circuit.pk).update(**check)
+        check.simulator_step, check.simulator_step_due_at = observation.plan
     if circuit.is_stale:
         services.circuit_clear_stale(circuit=circuit, actor=source.actor)
-    return problems
+    return problems, check
 
 
 def _attempt(problems, change, *args, **kwargs):
@@ -290,7 +337,8 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         )
     if not seen.bgp:
         return
-    peering.refresh_from_db()  # the prefixes' states may have changed what BGP may do
+    # The prefixes' states just applied may have changed what BGP may do: bgp_session_set_state
+    # judges by the peering it re-reads under its lock (this instance only saves fetching it).
     for session in peering.bgp_sessions.all():
         session.peering = peering
         state = seen.bgp.get(session.link)

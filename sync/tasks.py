@@ -30,14 +30,18 @@ def retry_delay(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-def _check(circuit_id: int, attempt: int, source, reading=None) -> None:
+def _check(circuit_id: int, attempt: int, source) -> None:
     try:
-        polling.circuit_check(circuit_id=circuit_id, source=source, reading=reading)
+        polling.circuit_check(circuit_id=circuit_id, source=source)
     except SourceError as error:
-        logger.warning("Reading circuit %s failed (attempt %s): %s", circuit_id, attempt + 1, error)
-        services.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
-        if attempt < settings.ONRAMP_POLL_MAX_RETRIES:
-            check_circuit.apply_async((circuit_id, attempt + 1), countdown=retry_delay(attempt))
+        _read_failed(circuit_id, attempt, source, error)
+
+
+def _read_failed(circuit_id: int, attempt: int, source, error: SourceError) -> None:
+    logger.warning("Reading circuit %s failed (attempt %s): %s", circuit_id, attempt + 1, error)
+    services.circuit_record_failed_check(circuit_id=circuit_id, error=str(error), actor=source.actor)
+    if attempt < settings.ONRAMP_POLL_MAX_RETRIES:
+        check_circuit.apply_async((circuit_id, attempt + 1), countdown=retry_delay(attempt))
 
 
 @shared_task(name="circuits.sweep")
@@ -53,10 +57,12 @@ def sweep() -> int:
 
 @shared_task(name="circuits.check_circuits")
 def check_circuits(circuit_ids: list[int]) -> None:
-    """Check a chunk in bulk; only circuits with something new (or a failed read) go one by one."""
+    """Check a chunk in bulk; only circuits with something new (or a failed read) are locked and
+    changed, in one transaction for the chunk."""
     source = get_source()
-    for circuit_id, reading in polling.circuits_check(circuit_ids=circuit_ids, source=source):
-        _check(circuit_id, 0, source, reading)
+    eventful = polling.circuits_check(circuit_ids=circuit_ids, source=source)
+    for circuit_id, error in polling.circuits_apply(readings=eventful, source=source):
+        _read_failed(circuit_id, 0, source, error)
 
 
 @shared_task(name="circuits.check_circuit")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from billing.models import AccrualRun, AccrualState, PortPrice
 from billing.selectors import monthly_accrued
 from billing.services import accruals_refresh_stale, prices_import
-from billing.tasks import accruals_complete
+from billing.tasks import accruals_complete, accruals_refresh
 from billing.verify import accrual_differences
 from circuits import services
 from core.actors import AZURE
@@ -151,6 +151,16 @@ def test_a_committed_transition_refreshes_the_circuits_runs(today, django_captur
         "idle",
         "unused",
     }
+
+
+def test_one_refresh_task_refreshes_a_sweep_chunks_circuits(today):
+    circuits = CircuitFactory.create_batch(3, created_at=moment(0))
+    accruals_refresh_stale()
+    for circuit in circuits[:2]:
+        services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=AZURE)
+    assert accruals_refresh(circuit_ids=[circuit.pk for circuit in circuits]) == 2  # the stale ones
+    assert accruals_refresh_stale() == 0
+    assert_materialised_equals_direct()
 
 
 def test_a_write_the_receivers_missed_is_caught_by_the_version(today):

@@ -1,6 +1,7 @@
 """insights_refresh: stays, group statistics with their fallbacks, and forecasts, from the audit log."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ import time_machine
 from insights.choices import GroupLevelChoices
 from insights.models import CircuitForecast, Stay, StepStatistic
 from insights.services import insights_refresh
+from insights.tasks import refresh
 from tests.circuits.factories import CircuitFactory, PeeringLocationFactory, ServiceProviderFactory
 
 from .factories import play
@@ -79,3 +81,15 @@ def test_a_circuit_refresh_keeps_the_others_and_the_statistics(history, equinix,
     _refresh(now, circuit_ids=[circuit.pk])
     assert StepStatistic.objects.count() == statistics
     assert Stay.objects.count() == stays + 4  # its steps 2 and 3, NotProvisioned and Provisioning
+
+
+def test_the_refresh_task_rebuilds_one_circuit_a_sweep_chunks_circuits_or_all():
+    with mock.patch("insights.services.insights_refresh", return_value=0) as rebuild:
+        refresh(circuit_id=1)
+        refresh(circuit_ids=[1, 2])
+        refresh()
+    assert [call.kwargs for call in rebuild.call_args_list] == [
+        {"circuit_ids": [1]},
+        {"circuit_ids": [1, 2]},
+        {"circuit_ids": None},
+    ]

@@ -19,7 +19,7 @@ from notifications.models import Notification
 from notifications.services import notify_circuit_watchers
 from notifications.tasks import send_notification_email
 from outbox.models import OutboxMessage
-from outbox.services import enqueue, outbox_publish, outbox_relay
+from outbox.services import circuit_batch, enqueue, enqueue_for_circuit, outbox_publish, outbox_relay
 from tests.circuits.factories import CircuitFactory
 
 BROKER_DOWN = BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -48,6 +48,42 @@ def test_a_task_is_queued_by_its_registered_name_as_by_the_task_itself(django_ca
         by_name, by_task = enqueue("health.heartbeat", 1, at="now"), enqueue(heartbeat, 1, at="now")
     assert [(m.task, m.args, m.kwargs) for m in (by_name, by_task)] == [("health.heartbeat", [1], {"at": "now"})] * 2
     assert published.call_count == 2
+
+
+@pytest.mark.django_db
+def test_the_messages_of_one_transaction_are_published_in_one_batch(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with mock.patch.object(heartbeat, "apply_async") as published:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            messages = [enqueue(heartbeat, number) for number in range(3)]
+        # One savepoint (the test's transaction is the outer one): the pending rows locked, marked sent.
+        with django_assert_num_queries(4):
+            for callback in callbacks:  # the commit
+                callback()
+    assert [call.args[0] for call in published.call_args_list] == [[0], [1], [2]]
+    assert all(_sent(message) for message in messages)
+
+
+@pytest.mark.django_db
+def test_a_per_circuit_task_already_pending_for_the_circuit_is_not_queued_again():
+    enqueue_for_circuit("insights.refresh", circuit_id=1)
+    enqueue_for_circuit("insights.refresh", circuit_id=1)
+    enqueue_for_circuit("insights.refresh", circuit_id=2)
+    assert list(OutboxMessage.objects.values_list("kwargs", flat=True)) == [{"circuit_id": 1}, {"circuit_id": 2}]
+
+
+@pytest.mark.django_db
+def test_a_circuit_batch_queues_each_per_circuit_task_once_with_all_its_circuits(django_assert_num_queries):
+    # One savepoint (the test's transaction is the outer one) and one message per task: no reads.
+    with django_assert_num_queries(4), transaction.atomic(), circuit_batch():
+        for circuit_id in (3, 1, 3, 2):
+            enqueue_for_circuit("insights.refresh", circuit_id=circuit_id)
+        enqueue_for_circuit("billing.accruals_refresh", circuit_id=2)
+    assert list(OutboxMessage.objects.values_list("task", "kwargs")) == [
+        ("billing.accruals_refresh", {"circuit_ids": [2]}),
+        ("insights.refresh", {"circuit_ids": [1, 2, 3]}),
+    ]
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from circuits import services
 from circuits.models import Circuit
 from core.actors import AZURE
+from outbox.models import OutboxMessage
 from sync import polling
 from sync.sources.base import Observation, PeeringObservation, SourceError
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, VNetLinkFactory
@@ -243,6 +244,31 @@ def test_a_circuit_changed_since_the_bulk_reading_is_read_again_under_its_lock()
     polling.circuit_check(circuit_id=circuit.pk, source=fresh, reading=reading)
     assert fresh.reads == 1
     assert not _events(circuit).exists()
+
+
+def test_a_chunk_locks_and_changes_its_circuits_together_and_queues_each_follow_up_once():
+    circuits = CircuitFactory.create_batch(3, service_provider_provisioning_state="Provisioning")
+    source = StaticSource(Observation(provider_state="Provisioned"))
+    readings = polling.circuits_check(circuit_ids=[circuit.pk for circuit in circuits], source=source)
+    assert polling.circuits_apply(readings=readings, source=source) == []
+    assert AuditEvent.objects.filter(field="service_provider_provisioning_state").count() == 3
+    assert source.reads == 3  # the bulk readings were current: no second read under the lock
+    ids = sorted(circuit.pk for circuit in circuits)
+    assert list(OutboxMessage.objects.filter(task__endswith="refresh").values_list("task", "kwargs")) == [
+        ("billing.accruals_refresh", {"circuit_ids": ids}),
+        ("insights.refresh", {"circuit_ids": ids}),
+    ]
+
+
+def test_a_failed_read_in_a_chunk_is_returned_and_the_others_still_change():
+    failing, changing = CircuitFactory.create_batch(2, service_provider_provisioning_state="Provisioning")
+    readings = [
+        (failing.pk, polling.Reading(failing.version, error=SourceError("no answer"))),
+        (changing.pk, polling.Reading(changing.version, Observation(provider_state="Provisioned"))),
+    ]
+    ((circuit_id, error),) = polling.circuits_apply(readings=readings, source=StaticSource())
+    assert (circuit_id, str(error)) == (failing.pk, "no answer")
+    assert not _events(failing).exists() and _events(changing).count() == 1
 
 
 def test_a_failed_bulk_read_is_handed_over_as_the_failure():
