@@ -151,7 +151,10 @@ def record_examples() -> dict:
     mail = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     logging.disable(logging.WARNING)  # a log line per step (refusals are warnings) would bury the answer
     try:
-        with override_settings(MAILERS=mail), time_machine.travel(STARTS_AT, tick=False) as clock:
+        with (
+            override_settings(MAILERS=mail, SECURE_SSL_REDIRECT=False),
+            time_machine.travel(STARTS_AT, tick=False) as clock,
+        ):
             _install_estate()
             recording = Tour(clock, _people())
             tour(recording)
