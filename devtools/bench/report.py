@@ -85,6 +85,8 @@ def target_rows(figures) -> list[tuple[Target, str, float | None]]:
         changing = next((run for name, run in sweep["runs"].items() if "changing" in name), None) if sweep else None
         rate = sweep["circuits"] / changing["seconds"] if changing else None
         rows.append((Target("sweep, 10% changing (circuits/s)", 2000, at_least=True), where, rate))
+        latency = result.get("latency")
+        rows.append((Target("event → browser p95 (s)", 10.0), where, latency["p95"] if latency else None))
     return rows
 
 
