@@ -414,11 +414,12 @@ class Command(BaseCommand):
                 sql=self._sql,
                 rounds=rounds,
             )
-        figures["poll_seconds"] = settings.ONRAMP_LIVE_POLL_SECONDS
+        database = figures["to_database"]
         self.stdout.write(
-            f"event → browser over {rounds} source changes (live poll every {figures['poll_seconds']} s): "
+            f"event → browser over {rounds} source changes (live poll every {figures['poll_seconds']:g} s): "
             f"median {figures['median']:.2f} s, p95 {figures['p95']:.2f} s; "
-            f"rounds {', '.join(f'{s:.2f}' for s in figures['seconds'])} s"
+            f"rounds {', '.join(f'{s:.2f}' for s in figures['seconds'])} s\n"
+            f"  of which source change → database: median {database['median']:.2f} s, p95 {database['p95']:.2f} s"
         )
         return figures
 
