@@ -357,6 +357,12 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "api.schema.TICKET_STATUSES",
         "StepStatusEnum": "api.schema.STEP_STATUSES",
     },
+    # Real examples only: requests and answers recorded by `manage.py api_examples` (docs/API.md, Examples).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.nullable_as_null_type",
+        "api.schema.attach_examples",
+    ],
 }
 # Webhooks (docs/WEBHOOKS.md): retried with exponential backoff and jitter for ONRAMP_WEBHOOK_RETRY_FOR
 # seconds, then the endpoint is disabled. Outbound requests refuse private, loopback and link-local

@@ -88,6 +88,8 @@ def target_rows(figures) -> list[tuple[Target, str, float | None]]:
         for section, name in (("registry", "IRR dump import"), ("arm", "ARM file import")):
             if section in result:
                 rows.append((Target(f"{name} peak RSS (MB)", 150), where, result[section]["peak_rss_mb"]))
+        latency = result.get("latency")
+        rows.append((Target("event → browser p95 (s)", 10.0), where, latency["p95"] if latency else None))
     return rows
 
 

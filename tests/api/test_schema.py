@@ -11,8 +11,25 @@ def test_the_schema_is_openapi_3_1_and_validates_without_warnings(tmp_path, db):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
     assert text.startswith("openapi: 3.1.0")
-    # Examples are real or absent: none is written by hand (see docs/API.md for worked ones).
-    assert not re.search(r"^\s+examples?:", text, re.MULTILINE)
+    # Examples are real: none is written by hand (`example:`), all are recorded (test_schema_examples.py).
+    assert not re.search(r"^\s+example:", text, re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_a_delete_documents_the_reason_it_takes(schema):
+    body = schema["paths"]["/api/circuits/{id}/links/{link_pk}/"]["delete"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ReasonInputRequest"}
+
+
+def test_a_page_link_may_be_null_as_openapi_3_1_says_it(schema):
+    next_link = schema["components"]["schemas"]["PaginatedCircuitList"]["properties"]["next"]
+    assert next_link["type"] == ["string", "null"] and "nullable" not in next_link
 
 
 def test_the_schema_is_served_to_signed_in_users(api):

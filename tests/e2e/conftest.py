@@ -4,17 +4,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from devtools.bench.latency import CHROMIUM, CHROMIUM_ARGS  # the bench's latency section starts the same browser
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

@@ -1,11 +1,14 @@
 """Real processes as fixtures, for every suite that needs them (registered in tests/conftest.py):
-the test Redis as a broker, `celery worker --beat` processes, and a throwaway `redis-server`."""
+the test Redis as a broker (and publishing to it), `celery worker --beat` processes, and a throwaway
+`redis-server`."""
 
 import shutil
 
 import pytest
 import redis
+from celery import current_app
 
+from outbox.services import _drop_broker_connection as drop_broker_connection
 from tests.support.processes import REDIS_URL, RedisServer, Workers, stop
 
 
@@ -20,6 +23,17 @@ def broker():
     client.flushdb()
     yield REDIS_URL
     client.flushdb()
+
+
+@pytest.fixture
+def publishing(broker):
+    """This process (and its live server) publishes queued work to the test Redis instead of running
+    it eagerly: a real worker runs it."""
+    saved = current_app.conf.task_always_eager, current_app.conf.broker_url
+    current_app.conf.task_always_eager, current_app.conf.broker_url = False, broker
+    yield broker
+    current_app.conf.task_always_eager, current_app.conf.broker_url = saved
+    drop_broker_connection()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import timedelta
 from statistics import median
 
 import pytest
-from celery import current_app
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,21 +14,11 @@ from django.utils import timezone
 from circuits.models import Circuit
 from devtools.azure_events import due_changes, write_success_event
 from notifications.models import Heartbeat
-from outbox.services import _drop_broker_connection as drop_broker_connection
 from tests.circuits.factories import CircuitFactory
 from tests.support.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROUNDS = 5
-
-
-@pytest.fixture
-def publishing(broker):
-    saved = current_app.conf.task_always_eager, current_app.conf.broker_url
-    current_app.conf.task_always_eager, current_app.conf.broker_url = False, broker
-    yield broker
-    current_app.conf.task_always_eager, current_app.conf.broker_url = saved
-    drop_broker_connection()
 
 
 def test_an_event_brings_a_source_change_in_without_waiting_for_the_sweep(publishing, workers, client, capsys):

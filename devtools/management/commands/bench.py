@@ -1,9 +1,9 @@
 """`manage.py bench`: the one entry point of every benchmark. Seed N circuits into a database of its
 own, serve Onramp with gunicorn and measure, by section: pages, live polls, the Celery state sweep,
-the billing page, the registry import and validation, session reads, a load test. Prints the
-per-page table, the ratios against issue 14's targets, and writes the figures as JSON (--compare
-prints the change from an earlier run). See docs/PERFORMANCE.md. Everything runs on 127.0.0.1; the
-bench database is dropped at the end."""
+the billing page, the registry import and validation, session reads, a source change's way to an
+open browser (latency), a load test. Prints the per-page table, the ratios against issues 14's and
+15's targets, and writes the figures as JSON (--compare prints the change from an earlier run). See
+docs/PERFORMANCE.md. Everything runs on 127.0.0.1; the bench database is dropped at the end."""
 
 import argparse
 import json
@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from billing.services import accruals_refresh_stale
 from devtools.bench.arm import arm_figures
 from devtools.bench.http import HTMX, fingerprint, local_url, logged_in_session, measure, percentile, run_load
+from devtools.bench.latency import event_to_browser
 from devtools.bench.registry import registry_figures
 from devtools.bench.report import print_compare, print_targets, write_json
 from devtools.bench.seed import seed_estate
@@ -35,9 +36,15 @@ from devtools.bench.sessions import sessions_figures
 
 PYTHON = sys.executable
 SWEEP_CHANGING_SHARE = 0.10
-SECTIONS = ("pages", "polls", "sweep", "billing", "registry", "sessions", "arm", "load")
+SECTIONS = ("pages", "polls", "sweep", "billing", "registry", "sessions", "arm", "latency", "load")
 DEFAULT_SECTIONS = "pages,polls,sweep,billing"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: Redis down, refused at once
+EVENTGRID_KEY = "bench-eventgrid-key"  # the bench's own gunicorn takes the events it posts
+# A circuit of the bench user's team the latency section can send back to Provisioning: no peerings
+# (a Provisioning circuit has none), not the showcase the pages measure.
+LATENCY_CIRCUIT = """
+SELECT c.id FROM circuits_circuit c WHERE c.id = ANY(%s) AND c.id <> %s AND c.deleted_at IS NULL
+ORDER BY EXISTS (SELECT 1 FROM peerings_peering p WHERE p.circuit_id = c.id), c.id LIMIT 1"""
 
 
 def _sections(text):
@@ -61,8 +68,8 @@ def _figures(measurement):
 
 class Command(BaseCommand):
     help = (
-        "Benchmark Onramp at N circuits by section (pages, polls, sweep, billing, registry, sessions, arm, load), "
-        "against issue 14's targets; figures as JSON."
+        "Benchmark Onramp at N circuits by section (pages, polls, sweep, billing, registry, sessions, arm, latency, "
+        "load), against issue 14's and 15's targets; figures as JSON."
     )
 
     def add_arguments(self, parser):
@@ -78,6 +85,7 @@ class Command(BaseCommand):
         parser.add_argument("--registry-prefixes", type=int, default=200)
         parser.add_argument("--arm-circuits", type=int, default=100_000, help="Circuits in the ARM file imported.")
         parser.add_argument("--session-rounds", type=int, default=2000, help="Session loads per engine.")
+        parser.add_argument("--latency-rounds", type=int, default=10, help="Source changes timed to the browser.")
         parser.add_argument("--rounds", type=int, default=40, help="Requests per measured page.")
         parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/onramp_bench")
         parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Broker and cache.")
@@ -234,6 +242,8 @@ class Command(BaseCommand):
             result["registry"] = self._registry()
         if "sessions" in self.sections and last:
             result["sessions"] = self._sessions()
+        if "latency" in self.sections and last:
+            result["latency"] = self._latency(targets)
         if "arm" in self.sections and last:  # last: it adds its circuits to the estate
             result["arm"] = self._arm()
         return result
@@ -304,14 +314,20 @@ class Command(BaseCommand):
 
     # --- the Celery sweep --------------------------------------------------------------------------
 
-    def _sweeps(self, count):
+    @contextmanager
+    def _worker(self, name):
+        """One `celery worker --concurrency 2` (no beat: no sweep unless one is queued), ready."""
         redis.Redis.from_url(self.options["redis_url"]).flushdb()
         command = [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "2", "--loglevel", "INFO"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "bench@%h"]
-        results = {}
-        with self._process("celery", command):
-            log = self.log_dir / "celery.log"
+        with self._process(name, command) as process:
+            log = self.log_dir / f"{name}.log"
             self._wait_for(lambda: "ready." in log.read_text(), "The Celery worker")
+            yield process
+
+    def _sweeps(self, count):
+        results = {}
+        with self._worker("celery"):
             results["first (plans every circuit)"] = self._sweep()
             changing = self._plan_changes()
             results[f"{changing:,} circuits changing"] = self._sweep()
@@ -397,6 +413,31 @@ class Command(BaseCommand):
         self.stdout.write(f"{'session engine':24} {'median µs':>10} {'p95 µs':>8}")
         for engine, timing in figures.items():
             self.stdout.write(f"{engine:24} {timing['median_us']:10.0f} {timing['p95_us']:8.0f}")
+        return figures
+
+    # --- latency: a source change to an open browser ----------------------------------------------------
+
+    def _latency(self, targets):
+        rounds = self.options["latency_rounds"]
+        circuit = self._sql(LATENCY_CIRCUIT, (targets["circuits"], targets["showcase"]))[0][0]
+        with self._gunicorn(ONRAMP_EVENTGRID_SECRET=EVENTGRID_KEY), self._worker("celery-latency"):
+            self._wait_for(self._port_open, "gunicorn")
+            figures = event_to_browser(
+                base_url=self.base,
+                username=targets["user"],
+                password=targets["password"],
+                circuit_id=circuit,
+                key=EVENTGRID_KEY,
+                sql=self._sql,
+                rounds=rounds,
+            )
+        database = figures["to_database"]
+        self.stdout.write(
+            f"event → browser over {rounds} source changes (live poll every {figures['poll_seconds']:g} s): "
+            f"median {figures['median']:.2f} s, p95 {figures['p95']:.2f} s; "
+            f"rounds {', '.join(f'{s:.2f}' for s in figures['seconds'])} s\n"
+            f"  of which source change → database: median {database['median']:.2f} s, p95 {database['p95']:.2f} s"
+        )
         return figures
 
     # --- load ----------------------------------------------------------------------------------------
