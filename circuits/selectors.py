@@ -150,11 +150,12 @@ def _routing_done():
 
 
 def _links_done():
-    """No private peering (nothing to link), or at least one link and every link Connected."""
+    """Links, if any, all Connected (they count even on a Microsoft-peering-only circuit, as in
+    the checklist); without links, done only when there is no private peering to link."""
     private = Peering.objects.filter(circuit=OuterRef("pk"), peering_type=PeeringTypeChoices.AZURE_PRIVATE)
     links = VNetLink.objects.filter(circuit=OuterRef("pk"))
     unconnected = links.exclude(connection_status=ConnectionStatusChoices.CONNECTED)
-    return ~Q(Exists(private)) | (Q(Exists(links)) & ~Q(Exists(unconnected)))
+    return (Q(Exists(links)) & ~Q(Exists(unconnected))) | (~Q(Exists(links)) & ~Q(Exists(private)))
 
 
 def with_workflow_step(queryset, *, selected=True):

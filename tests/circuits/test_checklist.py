@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from circuits.checklist import circuit_checklist
@@ -333,6 +333,15 @@ peering_shapes = st.fixed_dictionaries(
     private=st.one_of(st.none(), peering_shapes),
     microsoft=st.one_of(st.none(), peering_shapes),
     links=st.lists(st.sampled_from(LINK_STATUSES), max_size=3),
+)
+@example(  # found by hypothesis: the list's SQL called a Microsoft-only circuit with a link pending onboarded
+    provider_state="Provisioned",
+    enabled=True,
+    layer="Layer2",
+    order=None,
+    private=None,
+    microsoft={"sessions": "Established", "prefixes": "Configured", "filter": True},
+    links=["Unknown"],
 )
 def test_no_step_reads_not_started_while_its_evidence_holds(
     provider_state, enabled, layer, order, private, microsoft, links
