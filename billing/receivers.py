@@ -32,12 +32,14 @@ COST_FIELDS = frozenset(
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="billing.accruals_follow_audit_events")
 def accruals_follow_audit_events(sender, instance, created, **kwargs):
-    """Queue a refresh of the circuit's runs with its change (several events of one transaction: the
-    later refreshes find it fresh, one query each). Queued through the outbox, not run on commit, so
-    the sweep that recorded the change never waits for billing. What this misses, the nightly task
-    and the page's own freshness check complete: the circuit's version is what decides."""
+    """Mark the circuit's runs pending and queue their refresh with its change (several events of
+    one transaction: the later refreshes find it fresh, one query each). Queued through the outbox,
+    not run on commit, so the sweep that recorded the change never waits for billing; the page
+    refreshes what is still pending before it reads. What this misses (writes without an audited
+    change), the nightly task completes: the circuit's version is what decides."""
     if not (created and instance.circuit_id and instance.field in COST_FIELDS):
         return
+    services.accruals_mark_pending(circuit_ids=[instance.circuit_id])
     # Coalesced: one pending refresh per circuit is enough, it re-reads the circuit's whole history.
     pending = OutboxMessage.objects.filter(task=REFRESH, sent_at=None, kwargs__circuit_id=instance.circuit_id)
     if not pending.exists():
