@@ -2,7 +2,7 @@
 being called. A circuit's cost changes only with an audited change of these fields (the state
 machine records each one); a price row's with its own save or delete."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
@@ -50,3 +50,8 @@ def accruals_follow_audit_events(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_deletes")
 def accruals_follow_prices(sender, instance, **kwargs):
     services.accruals_invalidate_prices(price=instance)
+
+
+@receiver(pre_delete, sender="circuits.Circuit", dispatch_uid="billing.totals_forget_removed_circuits")
+def totals_forget_removed_circuits(sender, instance, **kwargs):
+    services.accruals_forget(circuit_ids=[instance.pk])

@@ -221,21 +221,22 @@ def _months_of(day, circuit_ids=None):
         return months, accrued_by_window(cursor, windows, circuit_ids=circuit_ids)
 
 
-def _totals_follow(circuit_ids, *, day, old_months) -> None:
-    """Replace these circuits' stored figures with their figures from their new runs, and move the
-    totals by the difference (old_months: their chart amounts from the runs they had)."""
+def _totals_follow(circuit_ids, *, day, old_months, gone=False) -> None:
+    """Replace these circuits' stored figures with their figures from their new runs (none when they
+    are `gone`), and move the totals by the difference (old_months: their chart amounts from the
+    runs they had)."""
     old = list(
         AccrualFigures.objects.filter(circuit_id__in=circuit_ids).values(
             "category", "accrued", "monthly_fee", "waste", "service_provider_id", "team_id", "subscription_id"
         )
     )
-    new = list(billing_figures(as_of=day, circuit_ids=circuit_ids))
+    new = [] if gone else list(billing_figures(as_of=day, circuit_ids=circuit_ids))
     AccrualFigures.objects.filter(circuit_id__in=circuit_ids).delete()
     AccrualFigures.objects.bulk_create(_stored_figures(new))
     changes = GroupChanges().add(old, -1).add(new, 1).nonzero()
     _add_to_totals(AccrualTotal, ("grouping", "key"), _group_rows(changes))
     AccrualTotal.objects.filter(circuits=0, key__in={key for _, key in changes}).delete()
-    months, new_months = _months_of(day, circuit_ids)
+    months, new_months = (month_windows(day)[0], []) if gone else _months_of(day, circuit_ids)
     _add_to_totals(AccrualMonthTotal, ("month", "category"), _month_rows(month_changes(old_months, new_months), months))
 
 
@@ -329,6 +330,17 @@ def accruals_catch_up(*, as_of) -> bool:
     if not accruals_summary_is_of(as_of):
         accruals_complete()
     return True
+
+
+@transaction.atomic
+def accruals_forget(*, circuit_ids) -> None:
+    """Take circuits about to be removed from the database (not the soft deletion: only circuits
+    no audit event protects) out of today's totals; their figures and runs go with them."""
+    list(Circuit.objects.filter(pk__in=circuit_ids).order_by("pk").select_for_update().values_list("pk"))
+    summary_day = _summary_day()[1]
+    if summary_day:
+        _, old_months = _months_of(summary_day, circuit_ids)
+        _totals_follow(circuit_ids, day=summary_day, old_months=old_months, gone=True)
 
 
 def accruals_invalidate_prices(*, price: PortPrice) -> None:

@@ -252,3 +252,13 @@ def test_a_past_day_is_summed_from_the_runs_not_the_stored_totals(today):
     CircuitFactory(created_at=moment(0))
     assert not accruals_catch_up(as_of=TODAY - timedelta(days=1))
     assert not AccrualSummary.objects.filter(day__isnull=False).exists()
+
+
+def test_a_circuit_removed_from_the_database_leaves_the_days_totals(today):
+    kept, removed = CircuitFactory(created_at=moment(0)), CircuitFactory(created_at=moment(0), provisioned=True)
+    accruals_catch_up(as_of=TODAY)
+    removed.delete()  # no audit event protects a circuit created behind the services
+    assert list(AccrualTotal.objects.filter(grouping="teams").values_list("key", "circuits")) == [
+        (str(kept.team_id), 1)
+    ]
+    assert accrual_differences(as_of=TODAY) == []
