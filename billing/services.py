@@ -314,6 +314,11 @@ def accruals_complete() -> int:
     )
     summary.day, summary.idle_days, summary.currency = day, idle_after_days(), report_currency()
     summary.save()
+    # Replaced wholesale: without fresh statistics the planner sorts every unpriced circuit by name
+    # instead of walking the name index for the page's first rows.
+    with connection.cursor() as cursor:
+        for model in (AccrualFigures, AccrualTotal):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
     return refreshed
 
 

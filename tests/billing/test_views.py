@@ -26,8 +26,9 @@ DASHBOARD_QUERIES = 13
 # a savepoint: lock them, the summary row, the price table, clear their pending marks, their
 # history, delete and write their runs, record what they were computed from; then the summary row
 # again, clear the day before's figures, totals and months, every circuit's figures (one cursor),
-# store them, their totals, the month totals from the runs, and the summary row's new day.
-FIRST_OF_THE_DAY_QUERIES = 23
+# store them, their totals, the month totals from the runs, the summary row's new day, and fresh
+# statistics of the figures and totals tables.
+FIRST_OF_THE_DAY_QUERIES = 25
 
 
 @pytest.fixture(autouse=True)
