@@ -78,11 +78,13 @@ def _greatest(a, b):
     return f"CASE WHEN {a} > {b} THEN {a} ELSE {b} END"
 
 
-def accrued_by_window(cursor, windows) -> list[tuple]:
-    """(window index, category, amount) from the runs, each circuit's amount per window and category
-    rounded once (as history.accrued_by_category does); windows are (start, end) positions."""
+def accrued_by_window(cursor, windows, *, circuit_ids=None) -> list[tuple]:
+    """(window index, category, amount) from the runs (of `circuit_ids` only, when given), each
+    circuit's amount per window and category rounded once (as history.accrued_by_category does);
+    windows are (start, end) positions."""
     table = AccrualRun._meta.db_table
     values = ", ".join(["(%s, %s, %s)"] * len(windows))
+    of_circuits = "" if circuit_ids is None else "WHERE r.circuit_id = ANY(%s)"
     overlap = f"{_least('r.until', 'w.until')} - {_greatest('r.since', 'w.since')}"
     cursor.execute(
         f"""
@@ -90,9 +92,13 @@ def accrued_by_window(cursor, windows) -> list[tuple]:
         SELECT idx, category, SUM(ROUND(fee_units / {UNITS_PER_MONTH}, 2)) FROM (
             SELECT w.idx AS idx, r.category AS category, SUM(r.monthly_fee * ({overlap})) AS fee_units
             FROM {table} r JOIN w ON r.since < w.until AND r.until > w.since
+            {of_circuits}
             GROUP BY r.circuit_id, w.idx, r.category
         ) per_circuit GROUP BY idx, category
         """,
-        [value for index, (start, end) in enumerate(windows) for value in (index, start, end)],
+        [
+            *(value for index, (start, end) in enumerate(windows) for value in (index, start, end)),
+            *([] if circuit_ids is None else [list(circuit_ids)]),
+        ],
     )
     return cursor.fetchall()

@@ -3,6 +3,8 @@ from django.db import models
 
 from circuits.choices import SkuFamilyChoices, SkuTierChoices, ZoneChoices
 
+from .choices import BillingCategoryChoices as Category
+
 
 class PortPrice(models.Model):
     """A circuit's monthly port fee for one SKU, bandwidth and zone, valid from a date until the next
@@ -93,3 +95,97 @@ class AccrualState(models.Model):
 
     def __str__(self):
         return f"circuit {self.circuit_id} accruals at version {self.version}"
+
+
+class AccrualPending(models.Model):
+    """A circuit whose runs a cost change made stale, written with the change (billing/receivers.py):
+    the page refreshes these few before it reads, instead of scanning every circuit for staleness."""
+
+    circuit = models.OneToOneField("circuits.Circuit", on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self):
+        return f"circuit {self.circuit_id} pending"
+
+
+class AccrualSummary(models.Model):
+    """The one row saying which day the stored figures and totals are for, and with which settings.
+    Its lock serialises the writers of the totals (a refresh adds its circuits' differences, the
+    daily rebuild replaces everything), so the totals always equal the sum of the figures."""
+
+    day = models.DateField(null=True)
+    idle_days = models.PositiveIntegerField(null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"billing figures of {self.day}"
+
+
+class AccrualFigures(models.Model):
+    """One circuit's figures on the summary's day, as the page's tables show them, and the groups
+    they were added to (kept so that a refresh can take them out of the same totals)."""
+
+    circuit = models.OneToOneField(
+        "circuits.Circuit", on_delete=models.CASCADE, primary_key=True, related_name="accrual_figures"
+    )
+    category = models.CharField(max_length=20)
+    accrued = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    waste = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    waste_from = models.DateTimeField(null=True)
+    service_provider_id = models.BigIntegerField()
+    team_id = models.BigIntegerField()
+    subscription_id = models.UUIDField()
+
+    class Meta:
+        indexes = [
+            # The top wasting circuits without sorting every wasting one.
+            models.Index(
+                models.F("waste").desc(nulls_last=True),
+                "waste_from",
+                name="accrual_figures_wasting_idx",
+                condition=models.Q(category__in=Category.WASTING),
+            ),
+            models.Index("circuit", name="accrual_figures_unpriced_idx", condition=models.Q(monthly_fee__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"circuit {self.circuit_id} {self.category} {self.accrued}"
+
+
+class AccrualTotal(models.Model):
+    """The billed circuits' figures summed per group of one grouping (categories, providers, teams,
+    subscriptions) on the summary's day; a group's row goes when its last circuit does. Counts of
+    known amounts say when a sum is unknown (no circuit of the group has a price) rather than 0."""
+
+    grouping = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    circuits = models.IntegerField(default=0)
+    fee_known = models.IntegerField(default=0)
+    accrued_known = models.IntegerField(default=0)
+    accrued = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    monthly_burn = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    waste = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    wasted_monthly_burn = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grouping", "key"], name="accrual_total_unique_group")]
+        indexes = [models.Index(fields=["grouping", "label", "key"], name="accrual_total_label_idx")]
+
+    def __str__(self):
+        return f"{self.grouping} {self.label}: {self.circuits} circuits, {self.accrued}"
+
+
+class AccrualMonthTotal(models.Model):
+    """Accrued cost of one chart month in one category, up to the summary's day."""
+
+    month = models.DateField()
+    category = models.CharField(max_length=20)
+    accrued = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "category"], name="accrual_month_total_unique")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.category}: {self.accrued}"

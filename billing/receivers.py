@@ -2,7 +2,7 @@
 being called. A circuit's cost changes only with an audited change of these fields (the state
 machine records each one); a price row's with its own save or delete."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
@@ -31,16 +31,24 @@ COST_FIELDS = frozenset(
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="billing.accruals_follow_audit_events")
 def accruals_follow_audit_events(sender, instance, created, **kwargs):
-    """Queue a refresh of the circuit's runs with its change (several events of one transaction: the
-    later refreshes find it fresh, one query each). Queued through the outbox, not run on commit, so
-    the sweep that recorded the change never waits for billing. What this misses, the nightly task
-    and the page's own freshness check complete: the circuit's version is what decides."""
-    if created and instance.circuit_id and instance.field in COST_FIELDS:
-        # Coalesced (one pending per circuit; one per chunk in a sweep): it re-reads the whole history.
-        enqueue_for_circuit(REFRESH, circuit_id=instance.circuit_id)
+    """Mark the circuit's runs pending and queue their refresh with its change (several events of
+    one transaction: the later refreshes find it fresh, one query each). Queued through the outbox,
+    not run on commit, so the sweep that recorded the change never waits for billing; the page
+    refreshes what is still pending before it reads. What this misses (writes without an audited
+    change), the nightly task completes: the circuit's version is what decides."""
+    if not (created and instance.circuit_id and instance.field in COST_FIELDS):
+        return
+    services.accruals_mark_pending(circuit_ids=[instance.circuit_id])
+    # Coalesced (one pending per circuit; one per chunk in a sweep): it re-reads the whole history.
+    enqueue_for_circuit(REFRESH, circuit_id=instance.circuit_id)
 
 
 @receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")
 @receiver(post_delete, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_deletes")
 def accruals_follow_prices(sender, instance, **kwargs):
     services.accruals_invalidate_prices(price=instance)
+
+
+@receiver(pre_delete, sender="circuits.Circuit", dispatch_uid="billing.totals_forget_removed_circuits")
+def totals_forget_removed_circuits(sender, instance, **kwargs):
+    services.accruals_forget(circuit_ids=[instance.pk])

@@ -42,7 +42,14 @@ from peerings.models import BgpSession
 from .accruals import accrued_by_window, accrued_from_runs, fresh_state
 from .choices import BillingCategoryChoices as Category
 from .history import accrued_by_category, price_periods, with_history
-from .models import PortPrice, SubscriptionName
+from .models import (
+    AccrualMonthTotal,
+    AccrualPending,
+    AccrualSummary,
+    AccrualTotal,
+    PortPrice,
+    SubscriptionName,
+)
 from .proration import FAR, cents, day_end, day_end_sql, day_start, day_start_sql, money_sql
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -226,7 +233,14 @@ def summary_by_category(*, as_of, idle_days=None, materialised=False):
 def summary_by(*keys: str, as_of, idle_days=None, materialised=False):
     """Totals grouped by circuit field paths (service_provider__name, team__name, subscription_id, …),
     or by subscription_display_name: the subscription's name where one is known, else its id."""
-    circuits = billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised).annotate(
+    circuits = _with_subscription_display_name(
+        billing_circuits(as_of=as_of, idle_days=idle_days, materialised=materialised)
+    )
+    return list(_summary(circuits, *keys))
+
+
+def _with_subscription_display_name(circuits):
+    return circuits.annotate(
         subscription_display_name=Coalesce(
             Subquery(
                 SubscriptionName.objects.filter(subscription_id=OuterRef("subscription_id")).values("display_name")[:1]
@@ -234,7 +248,6 @@ def summary_by(*keys: str, as_of, idle_days=None, materialised=False):
             Cast("subscription_id", CharField()),
         )
     )
-    return list(_summary(circuits, *keys))
 
 
 def _months_ending(as_of: date):
@@ -246,7 +259,7 @@ def _months_ending(as_of: date):
     return months[::-1]
 
 
-def _month_windows(as_of: date):
+def month_windows(as_of: date):
     months = _months_ending(as_of)
     windows = [
         (day_start(first), day_end(min(first.replace(day=calendar.monthrange(first.year, first.month)[1]), as_of)))
@@ -268,7 +281,7 @@ def monthly_accrued(*, as_of, idle_days=None, materialised=False):
     configured idle threshold: another threshold, or a past as-of day (whose "orphaned today" may
     differ), is computed directly."""
     idle_days = idle_after_days() if idle_days is None else idle_days
-    months, windows = _month_windows(as_of)
+    months, windows = month_windows(as_of)
     if materialised and idle_days == idle_after_days() and as_of >= timezone.localdate():
         totals = defaultdict(lambda: [Decimal(0)] * len(windows))
         with connection.cursor() as cursor:
@@ -322,6 +335,104 @@ def unpriced_circuits(*, as_of, idle_days=None, materialised=False):
         .select_related("service_provider", "team", "peering_location")
         .order_by("name", "pk")
     )
+
+
+# --- the stored figures and totals of one day (billing/totals.py) ------------------------------------
+
+
+def billing_figures(*, as_of: date, circuit_ids=None):
+    """Each circuit's figures as the page's tables show them (from its runs), with the groups they
+    count in: what AccrualFigures stores and billing/totals.py sums."""
+    circuits = _with_subscription_display_name(billing_circuits(as_of=as_of, materialised=True))
+    if circuit_ids is not None:
+        circuits = circuits.filter(pk__in=circuit_ids)
+    return circuits.values(
+        "pk",
+        "category",
+        "accrued",
+        "monthly_fee",
+        "waste",
+        "waste_from",
+        "service_provider_id",
+        "service_provider__name",
+        "team_id",
+        "team__name",
+        "subscription_id",
+        "subscription_display_name",
+    ).order_by("pk")
+
+
+def pending_accrual_circuit_ids() -> list[int]:
+    return list(AccrualPending.objects.order_by("circuit_id").values_list("circuit_id", flat=True))
+
+
+def accruals_summary_is_of(as_of: date) -> bool:
+    """The stored figures and totals are those of `as_of`, with today's settings."""
+    return AccrualSummary.objects.filter(day=as_of, idle_days=idle_after_days(), currency=report_currency()).exists()
+
+
+def _stored_summary(total: AccrualTotal) -> dict:
+    """A stored total as a _summary() row: sums without a known amount are unknown, not zero."""
+    return {
+        "circuits": total.circuits,
+        "price_unknown": total.circuits - total.fee_known,
+        "accrued": total.accrued if total.accrued_known else None,
+        "monthly_burn": total.monthly_burn if total.fee_known else None,
+        "waste": total.waste,
+        "wasted_monthly_burn": total.wasted_monthly_burn,
+        "saving_per_year": total.wasted_monthly_burn * 12,
+    }
+
+
+def stored_summary_by_category() -> list[dict]:
+    totals = AccrualTotal.objects.filter(grouping="categories")
+    rows = [{"category": total.key, **_stored_summary(total)} for total in totals]
+    rows.sort(key=lambda row: Category.values().index(row["category"]))
+    return rows
+
+
+def stored_summary_by(grouping: str, label_key: str, filter_key: str, *, limit: int | None = None) -> list[dict]:
+    """The stored totals of providers, teams or subscriptions in the order of their names, as
+    summary_by() rows keyed by its label and filter paths; the first `limit` only, when given."""
+    totals = AccrualTotal.objects.filter(grouping=grouping).order_by("label", "key")
+    if limit is not None:
+        totals = totals[:limit]
+    return [{label_key: total.label, filter_key: total.key, **_stored_summary(total)} for total in totals]
+
+
+def stored_monthly_accrued(*, as_of: date):
+    """monthly_accrued() from the stored month totals of `as_of` (the summary's day)."""
+    months = month_windows(as_of)[0]
+    totals = defaultdict(lambda: [Decimal(0)] * len(months))
+    for total in AccrualMonthTotal.objects.all():
+        totals[total.category][months.index(total.month)] = total.accrued
+    return months, _with_cost(totals)
+
+
+def _stored_circuits(*filters):
+    return (
+        Circuit.objects.filter(*filters)
+        .annotate(
+            category=F("accrual_figures__category"),
+            waste=F("accrual_figures__waste"),
+            waste_from=F("accrual_figures__waste_from"),
+            monthly_fee=F("accrual_figures__monthly_fee"),
+        )
+        .select_related("service_provider", "team", "peering_location")
+    )
+
+
+def stored_wasting_circuits():
+    """wasting_circuits() on the summary's day, from the stored figures (an index gives the top)."""
+    return _stored_circuits(Q(accrual_figures__category__in=Category.WASTING)).order_by(
+        F("accrual_figures__waste").desc(nulls_last=True), "accrual_figures__waste_from", "name"
+    )
+
+
+def stored_unpriced_circuits():
+    return _stored_circuits(
+        Q(accrual_figures__category__in=Category.BILLED, accrual_figures__monthly_fee__isnull=True)
+    ).order_by("name", "pk")
 
 
 def days_wasted(waste_from, as_of: date) -> int:

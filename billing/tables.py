@@ -1,5 +1,7 @@
-"""The billing page's tables, one definition each for the HTML page and its CSV export. They read
-the stored accrual runs (billing/accruals.py), which the views refresh first where stale."""
+"""The billing page's tables, one definition each for the HTML page and its CSV export. `stored`
+tables read the figures and totals stored for today (billing/totals.py; services.accruals_catch_up
+says whether as_of is their day), the others sum the stored accrual runs (billing/accruals.py). The
+page shows the first rows of the tables that grow with the estate; the CSV export has them all."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -11,6 +13,11 @@ from .proration import cents
 from .selectors import (
     days_wasted,
     monthly_accrued,
+    stored_monthly_accrued,
+    stored_summary_by,
+    stored_summary_by_category,
+    stored_unpriced_circuits,
+    stored_wasting_circuits,
     summary_by,
     summary_by_category,
     unpriced_circuits,
@@ -28,6 +35,7 @@ SUMMARY_COLUMNS = (
 )
 MONEY_KEYS = {"accrued", "monthly_burn", "waste", "wasted_monthly_burn", "saving_per_year"}
 TOP_WASTING = 10
+FIRST_ROWS = 25  # of the tables with a row per subscription or circuit; the CSV export has every row
 
 
 @dataclass
@@ -47,6 +55,7 @@ class Table:
     rows: list = field(default_factory=list)
     total: Row | None = None
     totals: dict = field(default_factory=dict)  # the total row by summary key, for the headline
+    more: bool = False  # rows beyond these exist (the page shows the first ones)
 
     def csv_rows(self):
         yield self.headers
@@ -74,10 +83,21 @@ def _sum_known(values):
     return sum(known) if known else None
 
 
-def category_table(*, as_of, idle_days=None):
+def _first(rows, limit):
+    """The first `limit` rows (all without a limit) and whether there are more."""
+    rows = list(rows if limit is None else rows[: limit + 1])
+    return (rows, False) if limit is None or len(rows) <= limit else (rows[:limit], True)
+
+
+def category_table(*, as_of, idle_days=None, stored=False):
+    summary = (
+        stored_summary_by_category()
+        if stored
+        else summary_by_category(as_of=as_of, idle_days=idle_days, materialised=True)
+    )
     rows = [
         Row(Category.label(row["category"]), _summary_cells(row), badge=Category.color(row["category"]))
-        for row in summary_by_category(as_of=as_of, idle_days=idle_days, materialised=True)
+        for row in summary
     ]
     table = _summary_table("categories", "By category", "Category", rows)
     if rows:
@@ -111,24 +131,36 @@ def _circuit_list_url(**filters):
     return f"{reverse('circuits:circuit_list')}?{urlencode(filters)}"
 
 
-def grouped_table(slug, *, as_of, idle_days=None):
+def grouped_table(slug, *, as_of, idle_days=None, stored=False, limit=None):
     grouping = GROUPINGS[slug]
+    if stored:
+        summary = stored_summary_by(
+            slug, grouping.label_path, grouping.filter_path, limit=None if limit is None else limit + 1
+        )
+    else:
+        summary = summary_by(
+            grouping.label_path, grouping.filter_path, as_of=as_of, idle_days=idle_days, materialised=True
+        )
+    summary, more = _first(summary, limit)
     rows = [
         Row(
             str(row[grouping.label_path]),
             _summary_cells(row),
             url=_circuit_list_url(**{grouping.list_filter: row[grouping.filter_path]}),
         )
-        for row in summary_by(
-            grouping.label_path, grouping.filter_path, as_of=as_of, idle_days=idle_days, materialised=True
-        )
+        for row in summary
     ]
-    return _summary_table(slug, grouping.title, grouping.key_header, rows)
+    table = _summary_table(slug, grouping.title, grouping.key_header, rows)
+    table.more = more
+    return table
 
 
-def monthly_table(*, as_of, idle_days=None):
+def monthly_table(*, as_of, idle_days=None, stored=False):
     """Accrued per month (rows) and category (columns); also returns what the chart draws."""
-    months, series = monthly_accrued(as_of=as_of, idle_days=idle_days, materialised=True)
+    if stored:
+        months, series = stored_monthly_accrued(as_of=as_of)
+    else:
+        months, series = monthly_accrued(as_of=as_of, idle_days=idle_days, materialised=True)
     categories = [category for category in Category.values() if category in series]
     rows = []
     for index, month in enumerate(months):
@@ -144,8 +176,11 @@ def monthly_table(*, as_of, idle_days=None):
     return table, months, {category: series[category] for category in categories}
 
 
-def wasting_table(*, as_of, idle_days=None, limit=None):
-    circuits = wasting_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
+def wasting_table(*, as_of, idle_days=None, stored=False, limit=None):
+    if stored:
+        circuits = stored_wasting_circuits()
+    else:
+        circuits = wasting_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
     if limit:
         circuits = circuits[:limit]
     rows = [
@@ -184,8 +219,13 @@ def wasting_table(*, as_of, idle_days=None, limit=None):
     )
 
 
-def unpriced_table(*, as_of, idle_days=None):
+def unpriced_table(*, as_of, idle_days=None, stored=False, limit=None):
     """The circuits behind the "price unknown" counts, with the key a price row needs."""
+    if stored:
+        circuits = stored_unpriced_circuits()
+    else:
+        circuits = unpriced_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
+    circuits, more = _first(circuits, limit)
     rows = [
         Row(
             circuit.name,
@@ -199,26 +239,30 @@ def unpriced_table(*, as_of, idle_days=None):
             ],
             url=circuit.get_absolute_url(),
         )
-        for circuit in unpriced_circuits(as_of=as_of, idle_days=idle_days, materialised=True)
+        for circuit in circuits
     ]
     return Table(
         slug="unpriced",
         title="Circuits without a price",
         headers=["Circuit", "SKU", "Bandwidth", "Zone", "Provider", "Team", "Category"],
         rows=rows,
+        more=more,
     )
 
 
-def export_table(slug, *, as_of, idle_days=None):
-    """The whole table named by `slug` for CSV (every wasting circuit, not only the top ones)."""
+TABLES = ("categories", *GROUPINGS, "months", "wasting", "unpriced")
+
+
+def export_table(slug, *, as_of, idle_days=None, stored=False):
+    """The whole table named by `slug` for CSV (every row, not only the first ones)."""
     if slug == "categories":
-        return category_table(as_of=as_of, idle_days=idle_days)
+        return category_table(as_of=as_of, idle_days=idle_days, stored=stored)
     if slug in GROUPINGS:
-        return grouped_table(slug, as_of=as_of, idle_days=idle_days)
+        return grouped_table(slug, as_of=as_of, idle_days=idle_days, stored=stored)
     if slug == "months":
-        return monthly_table(as_of=as_of, idle_days=idle_days)[0]
+        return monthly_table(as_of=as_of, idle_days=idle_days, stored=stored)[0]
     if slug == "wasting":
-        return wasting_table(as_of=as_of, idle_days=idle_days)
+        return wasting_table(as_of=as_of, idle_days=idle_days, stored=stored)
     if slug == "unpriced":
-        return unpriced_table(as_of=as_of, idle_days=idle_days)
+        return unpriced_table(as_of=as_of, idle_days=idle_days, stored=stored)
     return None

@@ -1,9 +1,11 @@
-"""Comparing the stored accrual runs with the direct computation (the reference), as `manage.py
-billing_verify` does on a live database and tests/billing/test_accruals.py over random histories."""
+"""Comparing the stored accrual runs with the direct computation (the reference), and the stored
+totals of today with the tables summed from the runs, as `manage.py billing_verify` does on a live
+database and tests/billing/test_accruals.py over random histories."""
 
 from dataclasses import dataclass
 
-from .selectors import billing_circuits, monthly_accrued
+from .selectors import accruals_summary_is_of, billing_circuits, monthly_accrued
+from .tables import TABLES, export_table
 
 FIELDS = ("category", "accrued", "monthly_fee", "waste", "waste_from")
 
@@ -39,4 +41,20 @@ def accrual_differences(*, as_of) -> list[Difference]:
         ):
             if was != got:
                 differences.append(Difference(f"chart {month:%Y-%m} {category}", "accrued", was, got))
+    return differences + stored_differences(as_of=as_of)
+
+
+def stored_differences(*, as_of) -> list[Difference]:
+    """Every row of a table where the stored figures and totals of `as_of` (when they are its day's)
+    and the same table summed from the runs disagree."""
+    if not accruals_summary_is_of(as_of):
+        return []
+    differences = []
+    for slug in TABLES:
+        summed = list(export_table(slug, as_of=as_of).csv_rows())
+        stored = list(export_table(slug, as_of=as_of, stored=True).csv_rows())
+        for index in range(max(len(summed), len(stored))):
+            was, got = (rows[index] if index < len(rows) else None for rows in (summed, stored))
+            if was != got:
+                differences.append(Difference(f"table {slug} row {index}", "row", was, got))
     return differences

@@ -1,4 +1,5 @@
-"""The stored accrual runs give the billing page the same figures as the direct computation."""
+"""The stored accrual runs give the billing page the same figures as the direct computation, and
+the figures and totals stored for today stay the sums of the runs as circuits and prices change."""
 
 import contextlib
 from datetime import UTC, date, datetime, timedelta
@@ -11,9 +12,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.models import AccrualRun, AccrualState, PortPrice
+from billing.models import AccrualPending, AccrualRun, AccrualState, AccrualSummary, AccrualTotal, PortPrice
 from billing.selectors import monthly_accrued
-from billing.services import accruals_refresh_stale, prices_import
+from billing.services import accruals_catch_up, accruals_refresh_stale, prices_import
 from billing.tasks import accruals_complete, accruals_refresh
 from billing.verify import accrual_differences
 from circuits import services
@@ -36,8 +37,9 @@ def moment(offset):
 
 
 def assert_materialised_equals_direct(as_of=TODAY):
+    accruals_catch_up(as_of=as_of)  # as the page: the pending circuits, today's totals if not stored
     accruals_refresh_stale()
-    assert accrual_differences(as_of=as_of) == []
+    assert accrual_differences(as_of=as_of) == []  # with the stored totals, when they are as_of's
     assert monthly_accrued(as_of=as_of, materialised=True) == monthly_accrued(as_of=as_of)
 
 
@@ -86,17 +88,26 @@ def set_prices(prices):
 
 
 def build(histories, prices):
+    """The circuits with the first half of their histories; returns what the second half applies."""
     set_prices(prices)
+    later = []
     for created, bandwidth, history in histories:
         circuit = CircuitFactory(created_at=moment(created), bandwidth_mbps=bandwidth)
         link = VNetLinkFactory(circuit=circuit, connection_status="Connecting")
         session = PeeringFactory(circuit=circuit, sessions="Idle").bgp_sessions.first()
-        for offset, event in sorted((max(offset, created), event) for offset, event in history):
-            circuit.refresh_from_db()
-            if circuit.deleted_at:
-                break
-            with time_machine.travel(moment(offset), tick=False), contextlib.suppress(DomainError):
-                _apply(circuit, event, link, session)  # a refused step changes nothing
+        events = sorted((max(offset, created), event) for offset, event in history)
+        apply_history(circuit, link, session, events[: len(events) // 2])
+        later.append((circuit, link, session, events[len(events) // 2 :]))
+    return later
+
+
+def apply_history(circuit, link, session, events):
+    for offset, event in events:
+        circuit.refresh_from_db()
+        if circuit.deleted_at:
+            break
+        with time_machine.travel(moment(offset), tick=False), contextlib.suppress(DomainError):
+            _apply(circuit, event, link, session)  # a refused step changes nothing
 
 
 @pytest.fixture
@@ -122,7 +133,11 @@ def rolled_back():
 def test_the_stored_runs_give_the_direct_figures_to_the_cent(rolled_back, histories, prices, later, as_of_back):
     def check():
         with time_machine.travel(NOW, tick=False):
-            build(histories, prices)
+            second_halves = build(histories, prices)
+            assert_materialised_equals_direct()
+            # Changes after today's totals were stored: each moves them by its circuit's difference.
+            for second_half in second_halves:
+                apply_history(*second_half)
             assert_materialised_equals_direct()
             # Price changes and deletions after the runs were stored: the receivers mark them stale.
             PortPrice.objects.filter(bandwidth_mbps=1000).order_by("valid_from").first().delete()
@@ -216,3 +231,44 @@ def test_billing_verify_fails_with_a_diff_per_circuit(today, capsys):
         call_command("billing_verify", "--no-refresh")
     assert exit_.value.code == 1
     assert f"circuit {circuit.pk}" in capsys.readouterr().out
+
+
+def test_a_change_after_the_days_totals_moves_them_without_a_rebuild(today):
+    circuit = CircuitFactory(created_at=moment(0))
+    accruals_catch_up(as_of=TODAY)
+    stored_at = AccrualSummary.objects.get().computed_at
+    services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=AZURE)
+    assert AccrualPending.objects.filter(circuit=circuit).exists()
+    assert accruals_catch_up(as_of=TODAY)
+    assert AccrualSummary.objects.get().computed_at == stored_at
+    assert not AccrualPending.objects.exists()
+    assert set(AccrualTotal.objects.filter(grouping="categories").values_list("key", flat=True)) == {"unused"}
+    assert accrual_differences(as_of=TODAY) == []
+
+
+def test_the_next_day_stores_its_own_figures_with_the_open_runs_clipped_at_it(today):
+    CircuitFactory(created_at=moment(0))
+    PeeringFactory(circuit__created_at=moment(10), circuit__provisioned=True, sessions="Established")
+    accruals_catch_up(as_of=TODAY)
+    later = TODAY + timedelta(days=40)
+    with time_machine.travel(NOW + timedelta(days=40), tick=False):
+        assert accruals_catch_up(as_of=later)
+        assert AccrualSummary.objects.get().day == later
+        assert accrual_differences(as_of=later) == []
+        assert monthly_accrued(as_of=later, materialised=True) == monthly_accrued(as_of=later)
+
+
+def test_a_past_day_is_summed_from_the_runs_not_the_stored_totals(today):
+    CircuitFactory(created_at=moment(0))
+    assert not accruals_catch_up(as_of=TODAY - timedelta(days=1))
+    assert not AccrualSummary.objects.filter(day__isnull=False).exists()
+
+
+def test_a_circuit_removed_from_the_database_leaves_the_days_totals(today):
+    kept, removed = CircuitFactory(created_at=moment(0)), CircuitFactory(created_at=moment(0), provisioned=True)
+    accruals_catch_up(as_of=TODAY)
+    removed.delete()  # no audit event protects a circuit created behind the services
+    assert list(AccrualTotal.objects.filter(grouping="teams").values_list("key", "circuits")) == [
+        (str(kept.team_id), 1)
+    ]
+    assert accrual_differences(as_of=TODAY) == []

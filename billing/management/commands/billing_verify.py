@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from billing.services import accruals_refresh_stale
+from billing.services import accruals_complete
 from billing.verify import accrual_differences
 
 
@@ -18,13 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-refresh",
             action="store_true",
-            help="Compare the runs as stored, without first refreshing the stale ones (as the page does).",
+            help="Compare the runs and totals as stored, without the nightly task's refresh first.",
         )
 
     def handle(self, *args, as_of=None, no_refresh=False, **options):
         as_of = as_of or timezone.localdate()
         if not no_refresh:
-            self.stdout.write(f"Refreshed the runs of {accruals_refresh_stale()} stale circuits.")
+            self.stdout.write(f"Refreshed the runs of {accruals_complete()} stale circuits.")
         differences = accrual_differences(as_of=as_of)
         for difference in differences:
             self.stdout.write(
