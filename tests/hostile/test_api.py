@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.db import transaction
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 from hypothesis import given, settings
@@ -189,13 +190,17 @@ def valid_body(estate):
 
 
 def hostile_body(estate):
-    """A JSON body (valid fields with hostile ones mixed in, or any JSON at all) or raw bytes, and its type."""
+    """A body and its content type: JSON (valid fields with hostile ones mixed in, or any JSON at all),
+    a multipart form of hostile fields (a repeated field as a list), or raw bytes under any type."""
     valid = valid_body(estate)
     json_body = st.one_of(hostile_form(valid, dict.fromkeys(valid, JSON_VALUES)), JSON_VALUES).map(
-        lambda body: json.dumps(body).encode()
+        lambda body: (json.dumps(body).encode(), "application/json")
     )
-    content_type = st.one_of(st.just("application/json"), st.sampled_from(CONTENT_TYPES))
-    return st.tuples(st.one_of(json_body, st.sampled_from(RAW_BODIES)), content_type)
+    form_values = st.one_of(hostile_text(), st.lists(hostile_text(max_size=20), max_size=3))
+    form_body = hostile_form({name: str(value) for name, value in valid.items()}, dict.fromkeys(valid, form_values))
+    multipart = form_body.map(lambda form: (encode_multipart(BOUNDARY, form), MULTIPART_CONTENT))
+    raw = st.tuples(st.sampled_from(RAW_BODIES), st.sampled_from(CONTENT_TYPES))
+    return st.one_of(json_body, multipart, raw)
 
 
 def url_for(estate, name, parameters, id_past_the_database):
