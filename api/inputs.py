@@ -151,6 +151,17 @@ class PeeringPrefixesInput(FormInput):
     routing_registry_name = serializers.ChoiceField(choices=RoutingRegistryChoices.choices(), required=False)
 
 
+NOT_A_PEERING_ID = "Give the id of a Microsoft peering."
+
+
+class TicketPeeringInput(serializers.Serializer):
+    """A new ticket's peering, read before the rest of the body: the form checks the prefixes against it."""
+
+    peering = serializers.IntegerField(
+        min_value=1, error_messages=dict.fromkeys(("required", "null", "invalid"), NOT_A_PEERING_ID)
+    )
+
+
 class TicketOpenInput(FormInput):
     form_class = TicketOpenForm
     peering = serializers.IntegerField(help_text="The Microsoft peering whose prefixes need validation.")

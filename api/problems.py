@@ -46,7 +46,7 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "version_required"
 
 
-def problem(status_code: int, detail: str, *, errors=None, headers=None) -> Response:
+def problem_body(status_code: int, detail: str, *, errors=None) -> dict:
     body = {
         "type": TYPES.get(status_code, "about:blank"),
         "title": HTTPStatus(status_code).phrase,
@@ -55,6 +55,11 @@ def problem(status_code: int, detail: str, *, errors=None, headers=None) -> Resp
     }
     if errors:
         body["errors"] = errors
+    return body
+
+
+def problem(status_code: int, detail: str, *, errors=None, headers=None) -> Response:
+    body = problem_body(status_code, detail, errors=errors)
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_JSON)
 
 

@@ -5,7 +5,7 @@ pages name it (`pk` the circuit, or the endpoint under webhooks/; `order_pk`, `l
 ...), so tests/security/test_team_scoping.py walks them like the pages'."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import docs, views
@@ -118,4 +118,6 @@ urlpatterns = [
     path("redoc/", docs.redoc, name="redoc"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # Last, and only for paths ending in a slash: a path missing its slash is still redirected to it.
+    re_path(r"^(?:.*/)?$", views.not_found, name="not-found"),
 ]

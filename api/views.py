@@ -1,6 +1,9 @@
-"""Your API tokens: create one (its key shown once, on the answer to the POST), list, revoke."""
+"""Your API tokens: create one (its key shown once, on the answer to the POST), list, revoke; and the
+answer to an /api/ path that names no resource."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
@@ -9,6 +12,7 @@ from circuits.forms import form_add_domain_error
 from core.errors import DomainError
 
 from .forms import ApiTokenForm
+from .problems import PROBLEM_JSON, problem_body
 from .selectors import api_tokens_of
 from .services import api_token_create, api_token_revoke
 
@@ -37,3 +41,11 @@ def token_revoke(request, token_pk):
     if token is not None:
         messages.success(request, f"Token “{token.name}” revoked: scripts using it are refused from now on.")
     return redirect("api:token_list")
+
+
+@login_not_required
+def not_found(request):
+    """A problem, as the resources' own 404s are, rather than the site's HTML page: a script reads the
+    answer's type before its body. Reached by paths no route takes, ids past int()'s digit limit included."""
+    body = problem_body(404, "No such API resource: /api/docs/ lists them.")
+    return JsonResponse(body, status=404, content_type=PROBLEM_JSON)

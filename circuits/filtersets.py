@@ -103,6 +103,13 @@ class CircuitFilterSet(django_filters.FilterSet):
         field_name="is_stale", method="filter_flag", choices=YES_NO, label="Stale", empty_label="Stale or not"
     )
     team = django_filters.ChoiceFilter(method="filter_team", label="Team", empty_label="Any team")
+    watching = django_filters.ChoiceFilter(
+        method="filter_watching",
+        choices=YES_NO,
+        label="Watched by me",
+        empty_label="Watched or not",
+        help_text="Circuits you chose to watch (notifications.Watch).",
+    )
     subscription = django_filters.UUIDFilter(field_name="subscription_id", label="Subscription ID")
     deleted = django_filters.ChoiceFilter(
         method="filter_deleted", choices=DELETED_CHOICES, label="Deleted", empty_label="Hide deleted"
@@ -148,6 +155,11 @@ class CircuitFilterSet(django_filters.FilterSet):
         if value == MY_TEAMS:
             return queryset.filter(team__members=self.request.user) if self.request else queryset.none()
         return queryset.filter(team_id=value)
+
+    def filter_watching(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        watched = Q(watches__user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+        return queryset.filter(watched) if value == "true" else queryset.exclude(watched)
 
     def filter_deleted(self, queryset, name, value):
         # "Hide deleted" (the default) is applied in filter_queryset, since an empty value skips this method.

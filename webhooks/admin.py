@@ -1,45 +1,24 @@
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin
 
-from . import services
-from .choices import EventTypeChoices
 from .models import Delivery, DeliveryAttempt, Endpoint, InboundTally, WebhookEvent
-from .secrets import secret_encrypt, secret_generate
-
-
-class EndpointAdminForm(forms.ModelForm):
-    event_types = forms.MultipleChoiceField(choices=EventTypeChoices.choices, widget=forms.CheckboxSelectMultiple)
-
-    class Meta:
-        model = Endpoint
-        fields = ("name", "url", "teams", "event_types", "is_active")
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
-    """Rules for any team. A new endpoint's secret is shown once, in the message after saving."""
+class EndpointAdmin(ReadOnlyAdmin):
+    """Shown here, managed on its page: creating, editing and rotating go through webhooks.services there,
+    which check the URL and record each change in the audit log (a ModelAdmin save would do neither)."""
 
-    form = EndpointAdminForm
-    list_display = ("name", "url", "is_active", "disabled_at", "created_at")
+    list_display = ("name", "url", "is_active", "disabled_at", "created_at", "page")
     list_filter = ("is_active", "teams")
-    filter_horizontal = ("teams",)
-    readonly_fields = ("disabled_at", "disabled_reason", "previous_secret_until", "created_by")
-    actions = ["rotate_secret"]
+    exclude = ("secret_encrypted", "previous_secret_encrypted")
+    readonly_fields = ("page",)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            secret = secret_generate()
-            obj.secret_encrypted, obj.created_by = secret_encrypt(secret), request.user
-            messages.warning(request, f"Signing secret of {obj.name}, shown only this once: {secret}")
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Rotate the signing secret (the old one signs for the overlap)")
-    def rotate_secret(self, request, queryset):
-        for endpoint in queryset:
-            secret = services.endpoint_rotate_secret(endpoint=endpoint)
-            messages.warning(request, f"New signing secret of {endpoint.name}, shown only this once: {secret}")
+    @admin.display(description="Manage")
+    def page(self, endpoint):
+        return format_html('<a href="{}">Edit, rotate or disable on its page</a>', endpoint.get_absolute_url())
 
 
 @admin.register(WebhookEvent)

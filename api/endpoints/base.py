@@ -4,7 +4,7 @@ circuit's ETag, and the team scope of circuits.selectors for anything named by i
 import functools
 
 from django.shortcuts import get_object_or_404
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from circuits.selectors import circuit_for, circuit_onboarding_queryset, service_key_display
@@ -49,6 +49,12 @@ class ApiViewSet(viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def body(self):
+        """The request's fields, for a view that asks which were sent: a body that is no object (a JSON
+        list, number or null) names none, and is refused like any bad input."""
+        serializers.Serializer(data=self.request.data).is_valid(raise_exception=True)
+        return self.request.data
 
     def page_of(self, queryset, serializer_class=None):
         serializer_class = serializer_class or self.get_serializer_class()

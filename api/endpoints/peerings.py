@@ -55,12 +55,13 @@ class PeeringViewSet(CircuitChildViewSet):
             peering = self.child(circuit)
             if not peering.is_microsoft:
                 raise ValidationError({"peering": ["Only Microsoft peering has a route filter and public prefixes."]})
-            if not CHANGEABLE & set(request.data):
+            named = set(self.body())
+            if not CHANGEABLE & named:
                 raise ValidationError({"peering": [f"Name what to change: {', '.join(sorted(CHANGEABLE))}."]})
-            if "route_filter" in request.data:
+            if "route_filter" in named:
                 data = self.validated(inputs.RouteFilterInput)
                 services.peering_set_route_filter(peering=peering, actor=self.actor, **data)
-            if PREFIX_FIELDS & set(request.data):
+            if PREFIX_FIELDS & named:
                 current = PeeringPrefixesForm.initial_for(peering)
                 data = self.validated(inputs.PeeringPrefixesInput, form_defaults=current)
                 services.peering_update_prefixes(peering=peering, actor=self.actor, **data)
@@ -92,10 +93,8 @@ class TicketViewSet(ApiViewSet):
     @extend_schema(request=inputs.TicketOpenInput, responses={201: TicketSerializer})
     def create(self, request):
         """JSON, or multipart/form-data with `evidence` files."""
-        peering_id = request.data.get("peering")
-        if not str(peering_id).isdecimal():
-            raise ValidationError({"peering": ["Give the id of a Microsoft peering."]})
-        peering = microsoft_peering_for(request.user, int(peering_id), action="change")
+        peering_id = self.validated(inputs.TicketPeeringInput)["peering"]
+        peering = microsoft_peering_for(request.user, peering_id, action="change")
         data = self.validated(inputs.TicketOpenInput, form_kwargs={"peering": peering})
         ticket = ticket_open(
             peering=peering,

@@ -1,14 +1,16 @@
 """Every list endpoint costs a fixed number of queries, whatever the number of rows (1 or 10)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.services import audit_event_record
+from circuits.models import Circuit
 from core.actors import SYSTEM
-from notifications.models import Notification
+from notifications.models import Notification, Watch
 from peerings.models import TicketEvidence
 from tests.circuits.factories import (
     AuthorizationFactory,
@@ -32,6 +34,15 @@ def circuits(team, n, host):
         PeeringFactory(circuit=circuit)
         ProviderOrderFactory(circuit=circuit)
     return "/api/circuits/"
+
+
+def watched_circuits(team, n, host):
+    """The list's circuits, all watched by the token's engineer: the filter is a join, not a query per row."""
+    circuits(team, n, host)
+    watcher = get_user_model().objects.get(username="eng")
+    watches = [Watch(user=watcher, circuit=circuit) for circuit in Circuit.objects.filter(team=team)]
+    Watch.objects.bulk_create(watches, ignore_conflicts=True)
+    return "/api/circuits/?watching=true"
 
 
 def orders(team, n, host):
@@ -100,6 +111,7 @@ def deliveries(team, n, host):
 # view's 403 and the webhooks selector's own check), deliveries their endpoint (and its teams) first.
 QUERIES = {
     "circuits": 11,
+    "watched_circuits": 11,
     "orders": 5,
     "authorizations": 5,
     "links": 5,
@@ -113,6 +125,7 @@ QUERIES = {
 }
 ENDPOINTS = [
     circuits,
+    watched_circuits,
     orders,
     authorizations,
     links,

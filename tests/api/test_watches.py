@@ -42,3 +42,14 @@ def test_another_teams_circuit_cannot_be_watched(api):
     elsewhere = CircuitFactory(team=TeamFactory(name="Elsewhere"))
     assert api.post(watch_url(elsewhere), {"watching": True}, format="json").status_code == 404
     assert not Watch.objects.exists()
+
+
+def test_the_circuit_list_filters_the_circuits_i_watch(team, circuit):
+    superuser = UserFactory(is_superuser=True, team=TeamFactory(name="Elsewhere"))
+    api = client_with_token(superuser)
+    CircuitFactory(team=team)
+    api.post(watch_url(circuit), {"watching": True}, format="json")
+    watched = api.get("/api/circuits/", {"watching": "true"}).json()["results"]
+    assert [row["id"] for row in watched] == [circuit.pk]
+    refused = api.get("/api/circuits/", {"watching": "sometimes"})
+    assert (refused.status_code, refused["Content-Type"]) == (400, "application/problem+json")

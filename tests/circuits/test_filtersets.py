@@ -11,6 +11,7 @@ from circuits.filtersets import CircuitFilterSet
 from circuits.models import Circuit
 from circuits.selectors import ONBOARDED, circuit_onboarding_queryset, with_workflow_step
 from devtools.demo import seed_demo_estate
+from notifications.models import Watch
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory
 
@@ -114,3 +115,12 @@ def test_the_known_parts_of_a_mixed_sort_still_apply(estate):
     filterset = CircuitFilterSet({"sort": "sideways,-step"}, queryset=with_workflow_step(Circuit.objects.all()))
     assert (filterset.applied_sort, filterset.ignored_sorts) == ("-step", ["sideways"])
     assert [circuit.name for circuit in filterset.qs] == ["er-stale", "er-provisioning", "er-stuck", "er-new"]
+
+
+def test_watching_shows_the_circuits_the_user_watches(estate):
+    watcher = UserFactory(username="watcher", role="engineer")
+    Watch.objects.create(user=watcher, circuit=estate["stale"])
+    Watch.objects.create(user=UserFactory(username="someone-else"), circuit=estate["new"])
+    assert names({"watching": "true"}, user=watcher) == ["er-stale"]
+    assert names({"watching": "false"}, user=watcher) == ["er-new", "er-provisioning", "er-stuck"]
+    assert names({"watching": "true"}) == []  # nobody asking watches nothing
