@@ -200,7 +200,11 @@ def _evidence(t, circuit, peering):
     engineer = Actor.person(get_user_model().objects.get(username="engineer"))
     loa = SimpleUploadedFile("loa-ripe.pdf", LOA_PDF, content_type="application/pdf")
     ticket_open(
-        peering=Peering.objects.get(pk=peering), prefixes=[prefix], note="LOA attached.", actor=engineer, evidence_files=[loa]
+        peering=Peering.objects.get(pk=peering),
+        prefixes=[prefix],
+        note="LOA attached.",
+        actor=engineer,
+        evidence_files=[loa],
     )
     queue = t.get("/api/approvals/", "Open tickets with the validator's findings", by="approver", expect=200).json()
     evidence = queue["results"][0]["evidence"][0]["id"]
@@ -269,7 +273,9 @@ def _webhooks(t, team):
     t.get(WEBHOOK, "One endpoint", id=endpoint, expect=200)
     events = {"event_types": ["circuit.provider_state_changed", "ticket.decided", "circuit.stuck"]}
     t.patch(WEBHOOK, "One more event", id=endpoint, body=events, expect=200)
-    rotated = t.post(WEBHOOK + "rotate-secret/", "A new secret; the old one signs a while longer", id=endpoint, body=None, expect=200)
+    rotated = t.post(
+        WEBHOOK + "rotate-secret/", "A new secret; the old one signs a while longer", id=endpoint, body=None, expect=200
+    )
     t.stand_in(rotated.json()["secret"], "whsec_" + "B" * 32)
     ping = t.post(WEBHOOK + "ping/", "A test event, delivered", id=endpoint, body=None, expect=202).json()
     t.stand_in(ping["message_id"], "msg_" + "0" * 31 + "1")
