@@ -5,12 +5,16 @@ meets. A new operation gets its example from one more step here, in the order of
 (docs/API.md, "Examples"); then `manage.py api_examples` rewrites api/examples.json.
 """
 
+import random
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from circuits.models import Circuit
 from circuits.services import circuit_set_provider_state
 from core.actors import SIMULATOR, Actor
+from devtools.demo_history import seed_demo_history
 from peerings.models import Peering
 from validation.services import ticket_open
 
@@ -225,7 +229,18 @@ def _records(t, circuit):
     t.post("/api/notifications/read/", "All marked read", body={}, expect=200)
     t.get("/api/billing/circuits/", "Billing exposure per circuit", by="manager", expect=200)
     t.get("/api/billing/totals/", "The estate's totals", by="manager", expect=200)
+    _history()
     t.get("/api/insights/", "Provider scorecard, time per step, trend", by="manager", expect=200)
+
+
+def _history():
+    """Months of the team's earlier circuits, played through the services as the demo seeds them
+    (devtools.demo_history), so that the insights have onboarded circuits to measure."""
+    engineer = get_user_model().objects.get(username="engineer")
+    team = engineer.teams.get()
+    teams = {"Network Engineering": team, "Cloud Platform": team}
+    engineers = dict.fromkeys(teams, engineer)
+    seed_demo_history(teams=teams, engineers=engineers, now=timezone.now(), rng=random.Random(15))
 
 
 def _change_the_circuit(t, circuit, link):
