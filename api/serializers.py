@@ -18,6 +18,7 @@ from circuits.services import ORDER_FIELDS
 from insights.models import CircuitForecast
 from notifications.models import Notification
 from peerings.models import AdvertisedPrefix, BgpSession, Peering, PrefixValidationTicket, TicketEvidence
+from registry.choices import RoutingRegistryChoices
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
 
@@ -192,6 +193,13 @@ class PeeringSerializer(FieldsMixin, serializers.ModelSerializer):
     has_shared_key = serializers.BooleanField(read_only=True, help_text="The BGP MD5 key itself is never shown.")
     bgp_sessions = BgpSessionSerializer(many=True, read_only=True)
     advertised_prefixes = AdvertisedPrefixSerializer(many=True, read_only=True)
+    # Declared for the schema: a read-only model field loses allow_blank, and private peerings answer "".
+    routing_registry_name = serializers.ChoiceField(
+        choices=RoutingRegistryChoices.choices(),
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank but for Microsoft peering.",
+    )
 
     class Meta:
         model = Peering
@@ -490,7 +498,7 @@ class WebhookEndpointSerializer(FieldsMixin, serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True, default=None)
     previous_secret_until = serializers.DateTimeField(
-        read_only=True, help_text="After a rotation: until when the previous secret also signs."
+        read_only=True, allow_null=True, help_text="After a rotation: until when the previous secret also signs."
     )
 
     class Meta:

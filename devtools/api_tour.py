@@ -5,26 +5,42 @@ meets. A new operation gets its example from one more step here, in the order of
 (docs/API.md, "Examples"); then `manage.py api_examples` rewrites api/examples.json.
 """
 
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
 from circuits.models import Circuit
 from circuits.services import circuit_set_provider_state
-from core.actors import SIMULATOR
+from core.actors import SIMULATOR, Actor
+from devtools.demo_history import seed_demo_history
+from peerings.models import Peering
+from validation.services import ticket_open
 
 SUBSCRIPTION = "6f1c2a9e-3b7d-4c55-9a0e-2d8f4b1c7e33"
 CIRCUIT = "/api/circuits/{id}/"
+WEBHOOK = "/api/webhooks/{id}/"
+# The smallest file the evidence check takes for a PDF (validation.evidence sniffs its first bytes).
+LOA_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def tour(t):
     team, provider, location = _catalog(t)
     circuit = _create_circuit(t, team, provider, location)
+    _watch(t, circuit)
     _order(t, circuit)
     _provider_provisions(t, circuit)
     peering = _peerings(t, circuit)
     _authorizations(t, circuit)
     link = _links(t, circuit)
+    _verification(t, circuit)
     _tickets(t, circuit, peering)
+    _evidence(t, circuit, peering)
     _records(t, circuit)
     _change_the_circuit(t, circuit, link)
     _delete(t, team, provider, location)
+    _webhooks(t, team)
 
 
 def _catalog(t):
@@ -65,6 +81,12 @@ def _create_circuit(t, team, provider, location):
     t.get(CIRCUIT, "As an approver sees it: the service key masked", by="approver", id=circuit, expect=200)
     t.get(CIRCUIT, "No such circuit in your teams", id=circuit + 1000, expect=404)
     return circuit
+
+
+def _watch(t, circuit):
+    watch = "/api/circuits/{id}/watch/"
+    t.get(watch, "Notified as a member of its team", by="manager", id=circuit, expect=200)
+    t.post(watch, "Watched", by="manager", id=circuit, body={"watching": True}, expect=200)
 
 
 def _order(t, circuit):
@@ -146,6 +168,13 @@ def _links(t, circuit):
     return link
 
 
+def _verification(t, circuit):
+    diagnostics = "/api/circuits/{id}/diagnostics/"
+    t.get(diagnostics, "No reading yet", id=circuit, expect=200)
+    t.post("/api/circuits/{id}/check/", "Checked now: ARP and BGP per link", id=circuit, body=None, expect=200)
+    t.get(diagnostics, "The last reading, whoever took it", by="approver", id=circuit, expect=200)
+
+
 def _tickets(t, circuit, peering):
     body = {"peering": peering, "prefixes": ["80.10.5.0/24"], "note": "LOA from RIPE attached."}
     ticket = t.post("/api/tickets/", "Manual validation asked for", body=body, expect=201).json()["id"]
@@ -168,6 +197,24 @@ def _tickets(t, circuit, peering):
             t.post("/api/tickets/{id}/withdraw/", "Withdrawn", id=ticket, body={}, expect=200)
 
 
+def _evidence(t, circuit, peering):
+    """A ticket opened on its page with the LOA attached: a multipart upload, which JSON examples cannot show."""
+    prefix = "80.10.8.0/24"
+    _more_prefixes(t, circuit, peering, prefix, "sent with its LOA")
+    engineer = Actor.person(get_user_model().objects.get(username="engineer"))
+    loa = SimpleUploadedFile("loa-ripe.pdf", LOA_PDF, content_type="application/pdf")
+    ticket_open(
+        peering=Peering.objects.get(pk=peering),
+        prefixes=[prefix],
+        note="LOA attached.",
+        actor=engineer,
+        evidence_files=[loa],
+    )
+    queue = t.get("/api/approvals/", "Open tickets with the validator's findings", by="approver", expect=200).json()
+    evidence = queue["results"][0]["evidence"][0]["id"]
+    t.get("/api/evidence/{id}/", "The LOA, as uploaded (a PDF)", by="approver", id=evidence, expect=200)
+
+
 def _more_prefixes(t, circuit, peering, prefix, summary):
     body = {"advertised_public_prefixes": ["80.10.5.0/24", prefix]}
     path = "/api/circuits/{id}/peerings/{peering_pk}/"
@@ -182,6 +229,18 @@ def _records(t, circuit):
     t.post("/api/notifications/read/", "All marked read", body={}, expect=200)
     t.get("/api/billing/circuits/", "Billing exposure per circuit", by="manager", expect=200)
     t.get("/api/billing/totals/", "The estate's totals", by="manager", expect=200)
+    _history()
+    t.get("/api/insights/", "Provider scorecard, time per step, trend", by="manager", expect=200)
+
+
+def _history():
+    """Months of the team's earlier circuits, played through the services as the demo seeds them
+    (devtools.demo_history), so that the insights have onboarded circuits to measure."""
+    engineer = get_user_model().objects.get(username="engineer")
+    team = engineer.teams.get()
+    teams = {"Network Engineering": team, "Cloud Platform": team}
+    engineers = dict.fromkeys(teams, engineer)
+    seed_demo_history(teams=teams, engineers=engineers, now=timezone.now(), rng=random.Random(15))
 
 
 def _change_the_circuit(t, circuit, link):
@@ -213,3 +272,35 @@ def _delete(t, team, provider, location):
         headers={"If-Match": "*"},
         expect=200,
     )
+
+
+def _webhooks(t, team):
+    body = {
+        "name": "noc-bot",
+        "url": "https://hooks.example.com/onramp",
+        "teams": [team],
+        "event_types": ["circuit.provider_state_changed", "ticket.decided"],
+    }
+    created = t.post("/api/webhooks/", "The signing secret, in this answer only", body=body, expect=201).json()
+    t.stand_in(created["secret"], "whsec_" + "A" * 32)
+    endpoint = created["id"]
+    t.get("/api/webhooks/", "Your teams' endpoints: no secret", expect=200)
+    t.get(WEBHOOK, "One endpoint", id=endpoint, expect=200)
+    events = {"event_types": ["circuit.provider_state_changed", "ticket.decided", "circuit.stuck"]}
+    t.patch(WEBHOOK, "One more event", id=endpoint, body=events, expect=200)
+    rotated = t.post(
+        WEBHOOK + "rotate-secret/", "A new secret; the old one signs a while longer", id=endpoint, body=None, expect=200
+    )
+    t.stand_in(rotated.json()["secret"], "whsec_" + "B" * 32)
+    ping = t.post(WEBHOOK + "ping/", "A test event, delivered", id=endpoint, body=None, expect=202).json()
+    t.stand_in(ping["message_id"], "msg_" + "0" * 31 + "1")
+    deliveries = WEBHOOK + "deliveries/"
+    t.get(deliveries, "The delivery log, newest first", id=endpoint, expect=200)
+    redeliver = deliveries + "{delivery_pk}/redeliver/"
+    t.post(redeliver, "Sent again, same webhook-id", id=endpoint, delivery_pk=ping["id"], body=None, expect=202)
+    disable = WEBHOOK + "disable/"
+    reason = {"reason": "The receiver is being moved."}
+    t.post(disable, "Disabled: deliveries wait", id=endpoint, body=reason, expect=200)
+    t.post(WEBHOOK + "ping/", "Not while disabled", id=endpoint, body=None, expect=409)
+    t.post(WEBHOOK + "enable/", "Enabled: what waited goes out", id=endpoint, body=None, expect=200)
+    t.get(WEBHOOK, "Not by an approver", by="approver", id=endpoint, expect=403)

@@ -37,11 +37,12 @@ class EvidenceViewSet(ApiViewSet):
     content_negotiation_class = AnyAcceptNegotiation
 
     @extend_schema(
+        request=None,  # no serializer to fall back on: the file is streamed
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
-        }
+        },
     )
     def retrieve(self, request, pk):
         """A ticket's evidence file (ids in the ticket's `evidence`), to whoever may see the ticket."""

@@ -27,7 +27,7 @@ class WatchViewSet(ApiViewSet):
     def retrieve(self, request, pk):
         return self.one(watch_state(user=request.user, circuit=self.circuit()))
 
-    @extend_schema(request=WatchSerializer, responses=WatchSerializer)
+    @extend_schema(request=WatchSerializer, responses={200: WatchSerializer})  # the state, not a created object
     def create(self, request, pk):
         circuit = self.circuit()
         serializer = WatchSerializer(data=request.data)

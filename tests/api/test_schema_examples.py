@@ -10,20 +10,6 @@ from api.schema import example_key, recorded_examples
 
 RECORDED = recorded_examples()
 HOW_TO_ADD = "Add a step for each to devtools/api_tour.py, then run `manage.py api_examples` (docs/API.md, Examples)."
-# Where the schema says otherwise than the API answers; each turns green (and its strict xfail red)
-# once fixed where it belongs, then leaves this list.
-KNOWN_MISMATCHES = {
-    ("DELETE /api/circuits/{id}/", "Deleted: readable with deleted_at"): (
-        "the answer is the circuit, 200 (test_circuits.py); the schema documents 204: destroy's "
-        "extend_schema in api/endpoints/circuits.py"
-    ),
-    ("POST /api/circuits/{id}/peerings/", "Private peering (step 4): the MD5 key never shown back"): (
-        "a private peering's routing_registry_name is '', which its enum lacks: api/serializers.py"
-    ),
-    ("GET /api/circuits/{id}/peerings/", "The circuit's peerings"): (
-        "a private peering's routing_registry_name is '', which its enum lacks: api/serializers.py"
-    ),
-}
 # `?fields=a,b` narrows the answer's objects (docs/API.md): the fields it leaves out are not missing.
 NarrowedValidator = validators.extend(Draft202012Validator, {"required": lambda *arguments: None})
 
@@ -54,9 +40,6 @@ def cases():
             operation,
             example,
             id=f"{operation} {example['summary']}",
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISMATCHES[operation, example["summary"]])]
-            if (operation, example["summary"]) in KNOWN_MISMATCHES
-            else [],
         )
         for operation, examples in sorted(RECORDED.items())
         for example in examples
@@ -72,8 +55,10 @@ def test_every_example_fits_its_operations_schema(schema, operation, example):
         assert fits(example["request"], body, schema) == []
     response = found["responses"].get(str(example["status"]))
     assert response is not None, f"{operation} does not document the {example['status']} it answered"
-    if example["response"] is None:
+    if example["content_type"] is None:
         assert "content" not in response
+    elif example["response"] is None:  # a file: recorded by its type, not its bytes
+        assert example["content_type"] in response["content"]
     else:
         media = response["content"][example["content_type"]]
         narrowed = "fields" in example["parameters"]
@@ -94,5 +79,5 @@ def test_the_schema_carries_each_recorded_example_where_it_was_answered(schema):
                 request = found[operation]["requestBody"]["content"]["application/json"]
                 assert request["examples"][key]["value"] == example["request"]
             response = found[operation]["responses"].get(str(example["status"]))
-            if response is not None and example["response"] is not None:  # undocumented: named above
+            if response is not None and example["response"] is not None:
                 assert response["content"][example["content_type"]]["examples"][key]["value"] == example["response"]
