@@ -12,8 +12,6 @@ from circuits.models import Circuit
 from circuits.selectors import circuit_list
 from devtools.demo import seed_demo_estate
 
-pytestmark = pytest.mark.xdist_group("demo")  # one pytest-xdist worker, so one seed
-
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
