@@ -20,7 +20,7 @@ from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, ServiceProviderFactory
 from tests.support.processes import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_SECONDS = 2
 

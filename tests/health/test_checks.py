@@ -4,7 +4,6 @@ No timed asserts: the checks are shown to connect once (no retries) with timeout
 CHECK_TIMEOUT_SECONDS, against a Redis URL whose port nothing listens on.
 """
 
-import os
 import socket
 from unittest import mock
 
@@ -14,6 +13,7 @@ import redis
 from celery import current_app
 
 from health import checks
+from tests.support.processes import REDIS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_per_process_cache_is_reported_as_none_and_never_down(settings):
 
 
 def test_a_reachable_redis_cache_is_ok(settings):
-    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": os.environ["ONRAMP_TEST_REDIS_URL"]}}
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": REDIS_URL}}
     assert checks.cache_check() == "ok"
 
 

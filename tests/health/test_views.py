@@ -20,12 +20,16 @@ def _beats(age=timedelta(0)):
 
 
 def test_healthz_answers_anonymously_with_database_broker_beat_and_worker(client):
+    beaten = timezone.now()
     _beats()
     response = client.get("/healthz")
+    # The beat's age is at most the time since it beat: bounded by the clock, not by a guess at how
+    # long the first request (which connects to the broker) takes on a busy machine.
+    since_beat = (timezone.now() - beaten).total_seconds()
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
-    assert body["beat"]["age_seconds"] < 5
+    assert 0 <= body["beat"]["age_seconds"] <= round(since_beat, 1)
     assert body["worker"]["last_heartbeat"] is not None
 
 

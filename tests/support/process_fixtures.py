@@ -31,6 +31,7 @@ def publishing(broker):
     it eagerly: a real worker runs it."""
     saved = current_app.conf.task_always_eager, current_app.conf.broker_url
     current_app.conf.task_always_eager, current_app.conf.broker_url = False, broker
+    drop_broker_connection()  # a connection an earlier test left cached in this thread goes to its broker
     yield broker
     current_app.conf.task_always_eager, current_app.conf.broker_url = saved
     drop_broker_connection()

@@ -13,7 +13,23 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("ONRAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _test_redis_url():
+    """The Redis database this test process may flush: ONRAMP_TEST_REDIS_URL holds one URL, or one
+    per pytest-xdist worker (comma-separated; worker gwN takes the N-th), so that parallel workers
+    never empty each other's broker."""
+    urls = os.environ.get("ONRAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15,redis://127.0.0.1:6379/14").split(",")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if worker >= len(urls):
+        raise pytest.UsageError(
+            f"pytest-xdist worker gw{worker} has no Redis database of its own: give ONRAMP_TEST_REDIS_URL "
+            "one URL per worker, comma-separated (redis://127.0.0.1:6379/15,redis://127.0.0.1:6379/14)."
+        )
+    return urls[worker].strip()
+
+
+REDIS_URL = _test_redis_url()
 # Simulated providers at a speed where a four-day provisioning takes two seconds.
 WORKER_ENV = {
     "ONRAMP_STATE_SOURCE": "simulator",

@@ -43,6 +43,7 @@ def broker_down(redis_server):
     """This process publishes for real (not eagerly) to the test's own Redis, which is down."""
     saved = current_app.conf.task_always_eager, current_app.conf.broker_url
     current_app.conf.task_always_eager, current_app.conf.broker_url = False, redis_server.url
+    drop_broker_connection()  # a connection an earlier test left cached in this thread goes to its broker
     redis_server.kill()
     yield redis_server
     current_app.conf.task_always_eager, current_app.conf.broker_url = saved
