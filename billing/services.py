@@ -159,7 +159,8 @@ def _summary_day():
     """Lock the summary row (every writer of the stored totals does, after any circuits it locks)
     and say the day whose figures are stored, or None when they are not today's with today's
     settings (then nothing is kept up to date: the next page or the nightly task rebuilds them)."""
-    summary = AccrualSummary.objects.select_for_update().get(pk=1)
+    # The migration creates the row; a database emptied since (a test's flush) gets it back here.
+    summary = AccrualSummary.objects.select_for_update().get_or_create(pk=1)[0]
     today = timezone.localdate()
     current = (summary.day, summary.idle_days, summary.currency) == (today, idle_after_days(), report_currency())
     return summary, (today if current else None)

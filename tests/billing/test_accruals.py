@@ -246,6 +246,14 @@ def test_a_change_after_the_days_totals_moves_them_without_a_rebuild(today):
     assert accrual_differences(as_of=TODAY) == []
 
 
+def test_a_database_emptied_of_the_summary_row_gets_it_back(today):
+    AccrualSummary.objects.all().delete()  # as a flushed test database is
+    CircuitFactory(created_at=moment(0))
+    accruals_refresh_stale()
+    assert accruals_catch_up(as_of=TODAY)
+    assert AccrualSummary.objects.get().day == TODAY
+
+
 def test_the_next_day_stores_its_own_figures_with_the_open_runs_clipped_at_it(today):
     CircuitFactory(created_at=moment(0))
     PeeringFactory(circuit__created_at=moment(10), circuit__provisioned=True, sessions="Established")
