@@ -13,6 +13,7 @@ message and that commit publishes it again later: tasks must stay idempotent.
 import logging
 import os
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -137,11 +138,12 @@ def _publish_pending(*, ids, limit) -> int:
         pending = pending.filter(pk__in=ids)
     published, failures = _publish(list(pending.order_by("pk")[:limit]))
     OutboxMessage.objects.filter(pk__in=published).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    by_error = defaultdict(list)
     for message_id, error in failures.items():
-        logger.warning("Outbox message %s not published (kept for the relay): %s", message_id, error)
-        OutboxMessage.objects.filter(pk=message_id).update(
-            attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:500]
-        )
+        by_error[(str(error) or type(error).__name__)[:500]].append(message_id)
+    for text, message_ids in by_error.items():  # one UPDATE for a batch the broker refused
+        logger.warning("Outbox messages %s not published (kept for the relay): %s", message_ids, text)
+        OutboxMessage.objects.filter(pk__in=message_ids).update(attempts=F("attempts") + 1, last_error=text)
     return len(published)
 
 
@@ -149,7 +151,8 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
     """Hand messages to the broker in order over this thread's connection.
 
     Returns the ids the broker took and the errors of those it did not: a message that cannot be
-    sent (its task no longer exists) is skipped; a broker failure stops the batch. A reused
+    sent (its task no longer exists) is skipped; a broker failure stops the batch, and every message
+    not yet taken carries its error (the operator sees why the backlog waits). A reused
     connection that fails (the broker restarted since) is replaced and the batch tried once more.
     """
     app = current_app  # the project's app, loaded with Django (config/__init__.py)
@@ -158,7 +161,6 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
         return published, failures
     for attempt in range(2):
         reused = _connection_is_cached()
-        current = next((m for m in messages if m.pk not in published and m.pk not in failures), None)
         try:
             connection = _broker_connection(app)
             for current in messages:
@@ -173,9 +175,8 @@ def _publish(messages) -> tuple[list[int], dict[int, Exception]]:
             return published, failures
         except (BrokerError, OSError) as error:
             _drop_broker_connection()
-            if not reused or attempt:
-                if current is not None and current.pk not in published:
-                    failures[current.pk] = error
+            if not reused or attempt:  # every message the broker did not take was refused with it
+                failures.update({m.pk: error for m in messages if m.pk not in published and m.pk not in failures})
                 return published, failures
     return published, failures
 
