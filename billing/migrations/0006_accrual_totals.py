@@ -3,6 +3,23 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+WASTING_INDEX = (
+    "CREATE INDEX accrual_figures_wasting_idx ON billing_accrualfigures (waste DESC NULLS LAST, waste_from) "
+    "WHERE category IN ('idle', 'orphaned')"
+)
+
+
+def create_the_wasting_index(apps, schema_editor):
+    """The top wasting circuits without sorting every wasting one: on PostgreSQL only, as SQLite
+    (the demo, a small estate) cannot index NULLS LAST. Not in the model's Meta for that reason."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(WASTING_INDEX)
+
+
+def drop_the_wasting_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS accrual_figures_wasting_idx")
+
 
 def create_the_summary_row(apps, schema_editor):
     """The one row the writers of the totals lock; its day is unset until the first rebuild."""
@@ -66,12 +83,6 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     models.Index(
-                        models.OrderBy(models.F("waste"), descending=True, nulls_last=True),
-                        models.F("waste_from"),
-                        condition=models.Q(("category__in", ("idle", "orphaned"))),
-                        name="accrual_figures_wasting_idx",
-                    ),
-                    models.Index(
                         models.F("circuit"),
                         condition=models.Q(("monthly_fee__isnull", True)),
                         name="accrual_figures_unpriced_idx",
@@ -113,5 +124,6 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("grouping", "key"), name="accrual_total_unique_group")],
             },
         ),
+        migrations.RunPython(create_the_wasting_index, drop_the_wasting_index),
         migrations.RunPython(create_the_summary_row, migrations.RunPython.noop),
     ]

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from billing.models import PortPrice
 
@@ -22,3 +23,12 @@ def test_the_published_list_prices_are_seeded_dated_and_sourced():
     }
     assert set(seeded.values_list("valid_from", flat=True)) == {date(2026, 1, 26)}
     assert all("Retail Prices API" in source for source in seeded.values_list("source", flat=True))
+
+
+def test_the_wasting_index_exists_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the index is PostgreSQL's only (migration 0006)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'accrual_figures_wasting_idx'")
+        [(definition,)] = cursor.fetchall()
+    assert "waste DESC NULLS LAST" in definition
