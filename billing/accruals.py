@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .history import category_periods, price_key
 from .models import AccrualRun, AccrualState
-from .proration import FAR, UNITS_PER_MONTH, day_end, money_sql
+from .proration import FAR, UNITS_PER_MONTH, cents, day_end, money_sql
 
 
 def circuit_runs(row, prices) -> list[AccrualRun]:
@@ -84,7 +84,11 @@ def accrued_by_window(cursor, windows, *, circuit_ids=None) -> list[tuple]:
     windows are (start, end) positions."""
     table = AccrualRun._meta.db_table
     values = ", ".join(["(%s, %s, %s)"] * len(windows))
-    of_circuits = "" if circuit_ids is None else "WHERE r.circuit_id = ANY(%s)"
+    circuit_ids = None if circuit_ids is None else list(circuit_ids)
+    if circuit_ids == [] or not windows:
+        return []
+    # IN (…), not = ANY(%s): SQLite (the demo) has no arrays.
+    of_circuits = "" if circuit_ids is None else f"WHERE r.circuit_id IN ({', '.join(['%s'] * len(circuit_ids))})"
     overlap = f"{_least('r.until', 'w.until')} - {_greatest('r.since', 'w.since')}"
     cursor.execute(
         f"""
@@ -98,7 +102,7 @@ def accrued_by_window(cursor, windows, *, circuit_ids=None) -> list[tuple]:
         """,
         [
             *(value for index, (start, end) in enumerate(windows) for value in (index, start, end)),
-            *([] if circuit_ids is None else [list(circuit_ids)]),
+            *(circuit_ids or []),
         ],
     )
-    return cursor.fetchall()
+    return [(index, category, cents(amount)) for index, category, amount in cursor.fetchall()]  # SQLite: floats
