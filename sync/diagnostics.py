@@ -66,15 +66,13 @@ def circuit_read_diagnostics(*, circuit: Circuit, source: StateSource, now: date
     return tuple(peerings)
 
 
-def circuit_check_refusal(circuit: Circuit) -> None:
-    """Refuse "Check now" on a circuit that can no longer be checked (pages and API alike)."""
-    if circuit.is_deleted:
-        raise DomainError(f"{circuit.name} is deleted: there is nothing left to check.", code="conflict")
-
-
 def circuit_check_now(*, circuit_id: int, source: StateSource, actor: Actor) -> CircuitReading:
     """Check the circuit at once (as the poller would, recording what changed), then read its
-    diagnostics and keep them as the circuit's last reading."""
+    diagnostics and keep them as the circuit's last reading. A deleted circuit is refused: there is
+    nothing left to check (DomainError, code conflict)."""
+    deleted = Circuit.objects.filter(pk=circuit_id, deleted_at__isnull=False).values_list("name", flat=True).first()
+    if deleted is not None:
+        raise DomainError(f"{deleted} is deleted: there is nothing left to check.", code="conflict")
     try:
         problems = polling.circuit_check(circuit_id=circuit_id, source=source)
         check_error = "; ".join(problems)

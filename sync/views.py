@@ -9,7 +9,7 @@ from circuits.selectors import circuit_for
 from core.actors import Actor
 from core.errors import DomainError
 
-from .diagnostics import circuit_check_now, circuit_check_refusal
+from .diagnostics import circuit_check_now
 from .sources import get_source
 
 DIAGNOSTICS = "circuits/circuit_detail.html#diagnostics"
@@ -21,11 +21,10 @@ def circuit_check(request, pk):
     """ "Check now": check the circuit at once and read its ARP tables and BGP summaries."""
     circuit = circuit_for(request.user, pk, action="change")
     try:
-        circuit_check_refusal(circuit)
+        reading = circuit_check_now(circuit_id=circuit.pk, source=get_source(), actor=Actor.person(request.user))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(circuit)
-    reading = circuit_check_now(circuit_id=circuit.pk, source=get_source(), actor=Actor.person(request.user))
     if request.htmx:
         return render(request, DIAGNOSTICS, {"circuit": circuit, "can_change": True, "diagnostics": reading})
     messages.info(request, f"{circuit.name} checked {reading.read_at:%H:%M:%S} UTC.")
