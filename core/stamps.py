@@ -14,10 +14,13 @@ can leave behind.
 
 import logging
 import secrets
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+_local = threading.local()  # the stamps this thread's transaction forgets when it commits
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +78,29 @@ def stamped_set(key, answer, stamps, *, timeout):
 
 
 def stamps_forget(keys):
-    """Make every answer stored with these stamps stale, once the current transaction commits."""
+    """Make every answer stored with these stamps stale, once the current transaction commits.
+
+    A sweep chunk writes each changing circuit several times: the keys of a transaction are
+    gathered and its first on_commit callback deletes them all in one round trip (the later ones
+    find none). Keys left by a rolled-back transaction go with the next one: forgetting a stamp
+    too often only costs a re-render."""
     if not cache_is_shared():
         return
-    keys = list(keys)
+    _pending().update(keys)
+    transaction.on_commit(_forget_pending)
 
-    def forget():
-        try:
-            cache.delete_many(keys)
-        except Exception:  # answers expire: see the module's docstring
-            logger.warning("stamps: could not forget %s", keys[:5], exc_info=True)
 
-    transaction.on_commit(forget)
+def _pending() -> set:
+    if not hasattr(_local, "keys"):
+        _local.keys = set()
+    return _local.keys
+
+
+def _forget_pending():
+    keys, _local.keys = list(_pending()), set()
+    if not keys:
+        return
+    try:
+        cache.delete_many(keys)
+    except Exception:  # answers expire: see the module's docstring
+        logger.warning("stamps: could not forget %s", keys[:5], exc_info=True)
