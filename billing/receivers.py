@@ -5,7 +5,7 @@ machine records each one); a price row's with its own save or delete."""
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from audit.models import AuditEvent
+from audit.services import events_recorded
 from outbox.services import enqueue_for_circuit
 
 from . import services
@@ -29,18 +29,20 @@ COST_FIELDS = frozenset(
 )
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="billing.accruals_follow_audit_events")
-def accruals_follow_audit_events(sender, instance, created, **kwargs):
-    """Mark the circuit's runs pending and queue their refresh with its change (several events of
-    one transaction: the later refreshes find it fresh, one query each). Queued through the outbox,
-    not run on commit, so the sweep that recorded the change never waits for billing; the page
-    refreshes what is still pending before it reads. What this misses (writes without an audited
-    change), the nightly task completes: the circuit's version is what decides."""
-    if not (created and instance.circuit_id and instance.field in COST_FIELDS):
+@receiver(events_recorded, dispatch_uid="billing.accruals_follow_audit_events")
+def accruals_follow_audit_events(sender, events, **kwargs):
+    """Mark the circuits' runs pending and queue their refresh with their changes (one INSERT for a
+    sweep chunk's events). Queued through the outbox, not run on commit, so the sweep that recorded
+    the change never waits for billing; the page refreshes what is still pending before it reads.
+    What this misses (writes without an audited change), the nightly task completes: the circuit's
+    version is what decides."""
+    circuit_ids = sorted({event.circuit_id for event in events if event.circuit_id and event.field in COST_FIELDS})
+    if not circuit_ids:
         return
-    services.accruals_mark_pending(circuit_ids=[instance.circuit_id])
+    services.accruals_mark_pending(circuit_ids=circuit_ids)
     # Coalesced (one pending per circuit; one per chunk in a sweep): it re-reads the whole history.
-    enqueue_for_circuit(REFRESH, circuit_id=instance.circuit_id)
+    for circuit_id in circuit_ids:
+        enqueue_for_circuit(REFRESH, circuit_id=circuit_id)
 
 
 @receiver(post_save, sender=PortPrice, dispatch_uid="billing.accruals_follow_price_saves")

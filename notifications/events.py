@@ -5,12 +5,12 @@ notifications follow audit events: nothing that changes state needs to know abou
 Ticket decisions are notified by peerings.services itself (the requester is told too).
 """
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
+from audit.services import events_recorded
 
-from .services import notify_circuit_watchers
+from .services import Notice, circuits_notify_watchers
 
 # (model, field, new value) → (kind, title, what to do next)
 NOTIFIED_CHANGES = {
@@ -35,18 +35,22 @@ NOTIFIED_CHANGES = {
 }
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="notifications.audit_event")
-def notify_on_audit_event(sender, instance: AuditEvent, created: bool, **kwargs):
-    if not created or instance.circuit_id is None:
+@receiver(events_recorded, dispatch_uid="notifications.audit_events")
+def notify_on_audit_events(sender, events: list[AuditEvent], **kwargs):
+    notices = []
+    for event in events:
+        change = event.circuit_id and NOTIFIED_CHANGES.get((event.object_type.model, event.field, event.to_value))
+        if change:
+            kind, title, body = change
+            notices.append((event, kind, title.format(obj=event.object_repr), body.format(reason=event.reason).strip()))
+    if not notices:
         return
-    change = NOTIFIED_CHANGES.get((instance.object_type.model, instance.field, instance.to_value))
-    if change is None:
-        return
-    kind, title, body = change
-    notify_circuit_watchers(
-        circuit=instance.circuit,
-        kind=kind,
-        title=title.format(obj=instance.object_repr),
-        body=body.format(reason=instance.reason).strip(),
-        skip_user=instance.actor_user,
+    # The circuits' teams in one query; the circuit model reached through the audit event's relation.
+    circuit_model = AuditEvent._meta.get_field("circuit").related_model
+    circuits = circuit_model.objects.only("pk", "team_id").in_bulk({event.circuit_id for event, *_ in notices})
+    circuits_notify_watchers(
+        notices=[
+            Notice(circuits[event.circuit_id], kind, title, body, skip_user_id=event.actor_user_id)
+            for event, kind, title, body in notices
+        ]
     )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from audit.services import audit_batch
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit
@@ -189,14 +190,15 @@ def circuits_apply(
 ) -> list[tuple[int, SourceError]]:
     """circuit_check for a chunk's circuits with something new, in one transaction: their rows
     locked by one query (in id order, as every chunk locks, so two never deadlock), each reading
-    applied as circuit_check applies it, the checks' bookkeeping written by one UPDATE, and the
+    applied as circuit_check applies it, the checks' bookkeeping written by one UPDATE, what follows
+    the chunk's audit events (notifications, webhooks, billing) done once for all of them, and the
     per-circuit follow-up tasks the changes queue (billing, insights) queued once for the chunk.
     Returns the failed reads, nothing written for them.
     """
     now = now or timezone.now()
     by_id = dict(readings)
     failed, checks = [], []
-    with transaction.atomic(), circuit_batch():
+    with transaction.atomic(), circuit_batch(), audit_batch():
         for circuit in _locked_circuits().filter(pk__in=by_id).order_by("pk"):
             try:
                 _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])

@@ -7,10 +7,10 @@ listens for it; billing's "idle" has no audit event (time makes a circuit idle) 
 periodic `webhooks.billing_idle_check`.
 """
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
+from audit.services import events_recorded
 from circuits.checklist import TITLES
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit
@@ -91,24 +91,31 @@ def _steps_completed(circuit: Circuit, *, created: bool) -> list[int]:
     return list(range(before, step))
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="webhooks.audit_event")
-def webhook_events_on_audit_event(sender, instance: AuditEvent, created: bool, **kwargs):
-    if not created or instance.circuit_id is None:
+@receiver(events_recorded, dispatch_uid="webhooks.audit_events")
+def webhook_events_on_audit_events(sender, events: list[AuditEvent], **kwargs):
+    circuit_ids = {event.circuit_id for event in events if event.circuit_id is not None}
+    if not circuit_ids:
         return
-    # One query when nobody listens (the common case): every state change pays it.
-    endpoints = list(Endpoint.objects.filter(is_active=True, teams__circuits=instance.circuit_id))
-    if not endpoints:
-        return
-    circuit = Circuit.objects.select_related("team").get(pk=instance.circuit_id)
-    base = {"circuit": circuit_data(circuit), "change": change_data(instance)}
+    # One query when nobody listens (the common case), for a whole sweep chunk's events.
+    endpoints = Endpoint.objects.filter(is_active=True, teams__circuits__in=circuit_ids)
+    listened = set(endpoints.values_list("teams__circuits", flat=True))
+    for event in events:
+        if event.circuit_id in listened:
+            _webhook_events_for(event)
+
+
+def _webhook_events_for(event: AuditEvent):
+    endpoints = list(Endpoint.objects.filter(is_active=True, teams__circuits=event.circuit_id))
+    circuit = Circuit.objects.select_related("team").get(pk=event.circuit_id)
+    base = {"circuit": circuit_data(circuit), "change": change_data(event)}
 
     def record(event_type, data):
         listening = [endpoint for endpoint in endpoints if event_type in endpoint.event_types]
         if listening:
-            event_record(type=event_type, circuit_id=circuit.pk, audit_event=instance, data=data, endpoints=listening)
+            event_record(type=event_type, circuit_id=circuit.pk, audit_event=event, data=data, endpoints=listening)
 
-    for event_type in event_types_for(instance):
+    for event_type in event_types_for(event):
         record(event_type, base)
     if any(Type.STEP_COMPLETED in endpoint.event_types for endpoint in endpoints):
-        for step in _steps_completed(circuit, created=instance.field == "created"):
+        for step in _steps_completed(circuit, created=event.field == "created"):
             record(Type.STEP_COMPLETED, {**base, "step": {"number": step, "title": TITLES[step - 1]}})

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEvent
+from audit.services import audit_batch, events_recorded
 from audit.statemachine import transition
 from circuits.models import Circuit
 from core.actors import SIMULATOR
@@ -56,3 +57,25 @@ def test_full_clean_or_refuse_names_the_field():
         full_clean_or_refuse(circuit)
 
     assert refusal.value.field == "name"
+
+
+def test_a_batch_hands_its_events_to_receivers_once_without_those_rolled_back():
+    circuit = CircuitFactory()
+    received = []
+
+    def receiver(sender, events, **kwargs):
+        received.append([event.field for event in events])
+
+    events_recorded.connect(receiver)
+    try:
+        with transaction.atomic(), audit_batch():
+            transition(obj=circuit, field="provisioning_state", to="Updating", actor=SIMULATOR)
+            with pytest.raises(DomainError), transaction.atomic():
+                transition(obj=circuit, field="circuit_provisioning_state", to="Disabled", actor=SIMULATOR)
+                raise DomainError("refused after its event was written")
+            assert received == []  # nothing before the batch ends
+        transition(obj=circuit, field="provisioning_state", to="Succeeded", actor=SIMULATOR)
+    finally:
+        events_recorded.disconnect(receiver)
+
+    assert received == [["provisioning_state"], ["provisioning_state"]]

@@ -2,14 +2,24 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from circuits import services as circuit_services
 from core.actors import SIMULATOR
 from notifications.models import Notification
-from notifications.services import notifications_mark_read, notify_circuit_watchers, watch_set
+from notifications.services import (
+    Notice,
+    circuit_watchers,
+    circuits_notify_watchers,
+    notifications_mark_read,
+    notify_circuit_watchers,
+    watch_set,
+    watchers_by_circuit,
+)
 from notifications.tasks import send_notification_email
 from outbox.models import OutboxMessage
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +115,38 @@ def test_marking_read(circuit, engineer):
     assert notifications_mark_read(user=engineer) == 1
     second.refresh_from_db()
     assert second.is_read
+
+
+def test_the_watchers_of_many_circuits_are_each_circuits_watchers(team, engineer):
+    """watchers_by_circuit (a sweep chunk's notifications) applies circuit_watchers' rule."""
+    other_team = TeamFactory(name="other")
+    circuits = [CircuitFactory(team=team), CircuitFactory(team=other_team), CircuitFactory(team=team)]
+    people = [
+        UserFactory(username="admin", is_superuser=True),
+        UserFactory(username="member-no-role", team=team),
+        UserFactory(username="other-engineer", role="engineer", team=other_team),
+        UserFactory(username="approver", role="approver", team=team),
+        UserFactory(username="inactive", is_active=False, role="engineer", team=team),
+    ]
+    for person, circuit in zip(people, circuits * 2, strict=False):
+        watch_set(user=person, circuit=circuit, watching=True)
+    watch_set(user=people[2], circuit=circuits[0], watching=True)  # may not view the other team's circuit
+
+    bulk = watchers_by_circuit(circuits)
+
+    assert {pk: {user.pk for user in users} for pk, users in bulk.items()} == {
+        circuit.pk: set(circuit_watchers(circuit).values_list("pk", flat=True)) for circuit in circuits
+    }
+
+
+def test_a_chunk_of_changes_reads_watchers_once_whatever_its_size(team, engineer):
+    """Only each e-mail's outbox row is written per notice: the watchers and notifications are not."""
+    notices = [Notice(CircuitFactory(team=team), "test", f"t{n}") for n in range(5)]
+
+    with CaptureQueriesContext(connection) as one:
+        circuits_notify_watchers(notices=notices[:1])
+    with CaptureQueriesContext(connection) as five:
+        notifications = circuits_notify_watchers(notices=notices)
+
+    assert len(five) - len(one) == 4  # the 4 more e-mails' outbox rows
+    assert sorted(n.title for n in notifications) == [n.title for n in notices]
