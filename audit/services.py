@@ -2,6 +2,7 @@ import threading
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.dispatch import Signal
 
 from core.actors import Actor
@@ -14,6 +15,24 @@ from .models import AuditEvent
 events_recorded = Signal()
 
 _local = threading.local()  # the open audit_batch() of this thread, as Django's connections are per thread
+
+
+def circuit_touch(circuit_id):
+    """Bump the circuit's version so live pages see that something on them changed; inside
+    audit_batch() once per circuit when the block ends (one UPDATE for a sweep chunk's circuits).
+
+    The circuit model is reached through the audit event's own relation: audit sits below circuits
+    and names it only as the owner every event belongs to."""
+    touched = getattr(_local, "touched", None)
+    if touched is not None:
+        touched.add(circuit_id)
+    else:
+        _circuits_touch([circuit_id])
+
+
+def _circuits_touch(circuit_ids):
+    circuit_model = AuditEvent._meta.get_field("circuit").related_model
+    circuit_model.objects.filter(pk__in=circuit_ids).update(version=models.F("version") + 1)
 
 
 def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value="", reason: str = "", circuit_id=None):
@@ -41,17 +60,21 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
 @contextmanager
 def audit_batch():
     """Use inside a transaction that records many changes (a sweep's chunk): receivers of
-    events_recorded get the block's events once, when it ends, still in that transaction. Events of
-    a savepoint that was rolled back (a refused change) are left out: they no longer exist. Nested:
-    the outer one sends. An exception sends nothing: the transaction is being rolled back."""
+    events_recorded get the block's events once, when it ends, still in that transaction, and each
+    circuit touched is bumped once. Events of a savepoint that was rolled back (a refused change) are
+    left out: they no longer exist; a circuit touched there is bumped all the same, which only costs
+    a re-render. Nested: the outer one sends. An exception sends nothing: the transaction is being
+    rolled back."""
     if getattr(_local, "batch", None) is not None:
         yield
         return
-    _local.batch = batch = []
+    _local.batch, _local.touched = batch, touched = [], set()
     try:
         yield
     finally:
-        _local.batch = None
+        _local.batch = _local.touched = None
+    if touched:
+        _circuits_touch(sorted(touched))
     if batch:
         kept = set(AuditEvent.objects.filter(pk__in=[event.pk for event in batch]).values_list("pk", flat=True))
         events = [event for event in batch if event.pk in kept]

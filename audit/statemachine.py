@@ -1,26 +1,14 @@
 """The one mechanism every state change goes through: lock the row, check the guard, write, audit."""
 
-from django.db import models
-
 from core.actors import Actor
 from core.errors import DomainError
 
-from .models import AuditEvent
-from .services import audit_event_record
+from .services import audit_event_record, circuit_touch
 
 
 def lock(obj):
     """Re-read `obj` with its row locked for the rest of the transaction."""
     return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
-def circuit_touch(circuit_id):
-    """Bump the circuit's version so live pages see that something on them changed.
-
-    The circuit model is reached through the audit event's own relation: audit sits below circuits
-    and names it only as the owner every event belongs to."""
-    circuit_model = AuditEvent._meta.get_field("circuit").related_model
-    circuit_model.objects.filter(pk=circuit_id).update(version=models.F("version") + 1)
 
 
 def _owning_circuit_id(obj):

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.services import audit_event_record
-from audit.statemachine import circuit_touch, lock, transition
+from audit.services import audit_event_record, circuit_touch
+from audit.statemachine import lock, transition
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, full_clean_or_refuse
 from core.secrets import secret_digest, secret_matches

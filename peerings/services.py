@@ -8,8 +8,8 @@ to re-validate by name through the outbox: peerings imports nothing of it.
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_event_record
-from audit.statemachine import circuit_touch, lock, transition
+from audit.services import audit_event_record, circuit_touch
+from audit.statemachine import lock, transition
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
 from core.net import is_private_asn

@@ -199,7 +199,9 @@ def circuits_apply(
     by_id = dict(readings)
     failed, checks = [], []
     with transaction.atomic(), circuit_batch(), audit_batch():
-        for circuit in _locked_circuits().filter(pk__in=by_id).order_by("pk"):
+        # Related rows prefetched (not locked): they only decide which services to call, and each
+        # service re-reads what it changes under its own lock.
+        for circuit in _locked_circuits().filter(pk__in=by_id).prefetch_related(*OBSERVED_RELATIONS).order_by("pk"):
             try:
                 _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
             except SourceError as error:  # raised before anything of this circuit was written
@@ -299,7 +301,7 @@ def circuit_apply_observation(*, circuit: Circuit, observation: Observation, act
 
 
 def _apply_peering(*, circuit, seen, actor, reason, problems):
-    peering = circuit.peerings.filter(peering_type=seen.peering_type).first()
+    peering = next((p for p in circuit.peerings.all() if p.peering_type == seen.peering_type), None)
     if peering is None:
         if not seen.config:
             return

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_event_record
-from audit.statemachine import circuit_touch, lock, transition
+from audit.services import audit_event_record, circuit_touch
+from audit.statemachine import lock, transition
 from core.actors import Actor
 from core.errors import DomainError
 from notifications.services import notify_circuit_watchers
