@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from .choices import (
@@ -179,7 +179,14 @@ class Circuit(models.Model):
     class Meta:
         ordering = ["name", "id"]
         # The circuit list's default order: its first page is read from the index, whatever the estate's size.
-        indexes = [models.Index(fields=["name", "id"], name="circuit_name_order_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="circuit_name_order_idx"),
+            # Imports and Event Grid find a live circuit by resource id ignoring case (`__iexact`, which
+            # PostgreSQL writes with UPPER): without this each lookup read every circuit.
+            models.Index(
+                Upper("resource_id"), condition=Q(deleted_at__isnull=True), name="circuit_live_resource_id_ci"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(sku_tier=SkuTierChoices.LOCAL) | Q(sku_family=SkuFamilyChoices.UNLIMITED_DATA),

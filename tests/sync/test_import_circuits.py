@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
 from circuits.models import Circuit
+from outbox.models import OutboxMessage
 from tests.circuits.factories import CircuitFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,13 @@ def test_a_rest_page_with_a_next_link_imports_its_value(team, tmp_path):
 def test_new_circuits_need_a_team(db):
     with pytest.raises(CommandError, match=r"needs an owner team \(--team\)"):
         call_command("import_circuits", str(CLI))
+
+
+def test_an_import_queues_each_follow_up_once_for_its_batch_of_circuits(team):
+    """Billing's and insights' refreshes of the imported circuits: one message each, naming them all."""
+    _import(CLI)
+
+    circuit_ids = sorted(Circuit.objects.values_list("pk", flat=True))
+    for task in ("billing.accruals_refresh", "insights.refresh"):
+        (message,) = OutboxMessage.objects.filter(task=task)
+        assert message.kwargs == {"circuit_ids": circuit_ids}
