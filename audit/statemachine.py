@@ -11,6 +11,17 @@ def lock(obj):
     return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
+def _named_by(obj, locked):
+    """Give the locked copy the related objects the caller already loaded (the same rows by id),
+    which the audit event's `object_repr` names (a BGP session's peering and circuit): re-fetching
+    them for a name cost a query each. Only names are read from them here: a guard that depends on
+    a related row locks that row itself."""
+    for name, related in obj._state.fields_cache.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_one and getattr(obj, field.attname) == getattr(locked, field.attname):
+            locked._state.fields_cache[name] = related
+
+
 def _owning_circuit_id(obj):
     """The circuit an object's events belong to; objects without a circuit_id must be told."""
     if obj._meta.label == "circuits.Circuit":
@@ -40,6 +51,7 @@ def transition(
     """
     circuit_id = circuit_id or _owning_circuit_id(obj)
     locked = lock(obj)
+    _named_by(obj, locked)
     current = getattr(locked, field)
     if current == to:
         return locked, None
