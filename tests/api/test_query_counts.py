@@ -170,8 +170,8 @@ def insights(team, n, host):
 
 
 # The token and the permissions (2), then approvals: the page's count and the tickets with their prefixes
-# and evidence (4); insights: the report's two queries, whatever the number of circuits.
-FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 4)}
+# and evidence (4); insights: the report's one query, whatever the number of circuits.
+FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 3)}
 
 
 @pytest.mark.parametrize("make", [approvals, insights], ids=lambda make: make.__name__)
