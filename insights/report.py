@@ -1,7 +1,7 @@
 """The /insights/ page's figures, for the circuits a user may see and has filtered: a provider
 scorecard, each step's duration per provider, the trend per quarter. One query, one row per circuit
 (its stays folded by insights.refresh: insights/onboarding.py), whatever the estate's size; the
-Kaplan–Meier work runs on those rows."""
+Kaplan–Meier work runs on those rows. insights.selectors.insights_report_for caches the result."""
 
 import json
 from collections import defaultdict
@@ -151,10 +151,12 @@ def step_distributions(samples):
 
 
 def insights_report(circuits, *, now):
+    """The figures as of `now` (`as_of`: the page says how old a cached report is)."""
     rows = circuit_rows(circuits)
     histories = [circuit_history(*row[:-1], now=now) for row in rows]
     return {
         "scorecard": scorecard(histories),
         "trend": trend(histories),
         "steps": step_distributions(step_samples(rows, now=now)),
+        "as_of": now,
     }

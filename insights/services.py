@@ -10,13 +10,14 @@ from .durations import STEPS, state_stays, step_stays
 from .forecasts import circuit_forecast
 from .models import CircuitForecast, Onboarding, Stay, StepStatistic
 from .onboarding import onboarding_rows
+from .stamps import stays_rewritten
 from .statistics import StatisticsIndex, statistics_rows
 
 
 @transaction.atomic
 def insights_refresh(*, circuit_ids=None, now=None) -> int:
     """Rebuild the stays (with their fold, Onboarding) and forecasts of these circuits (all when None;
-    then the group statistics too).
+    then the group statistics too), and make their teams' cached /insights/ reports stale.
 
     A refresh of some circuits keeps the group statistics as they are: they move slowly, and
     recomputing them on every transition would read the whole history each time. The periodic full
@@ -24,6 +25,8 @@ def insights_refresh(*, circuit_ids=None, now=None) -> int:
     """
     now = now or timezone.now()
     ids = None if circuit_ids is None else sorted(set(circuit_ids))
+    circuits = Circuit.objects.all() if ids is None else Circuit.objects.filter(pk__in=ids)
+    stays_rewritten(circuits.order_by().values_list("team_id", flat=True).distinct())
     for model in (Stay, Onboarding):
         (model.objects.all() if ids is None else model.objects.filter(circuit_id__in=ids)).delete()
     stays = step_stays(ids) + state_stays(ids)

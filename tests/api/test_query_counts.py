@@ -170,8 +170,9 @@ def insights(team, n, host):
 
 
 # The token and the permissions (2), then approvals: the page's count and the tickets with their prefixes
-# and evidence (4); insights: the report's one query, whatever the number of circuits.
-FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 3)}
+# and evidence (4); insights: the user's teams (the cached report's scope) and the report's one query,
+# whatever the number of circuits.
+FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 4)}
 
 
 @pytest.mark.parametrize("make", [approvals, insights], ids=lambda make: make.__name__)
