@@ -490,6 +490,9 @@ class InsightsSerializer(serializers.Serializer):
     scorecard = ScorecardSerializer()
     steps = StepDistributionSerializer(many=True)
     trend = QuarterTrendSerializer(many=True)
+    as_of = serializers.DateTimeField(
+        help_text="When these figures were computed: a report is reused for up to 5 minutes, until a refresh."
+    )
 
 
 class WebhookEndpointSerializer(FieldsMixin, serializers.ModelSerializer):

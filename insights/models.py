@@ -1,6 +1,6 @@
-"""Precomputed figures: each circuit's stays in steps and provider states, each group's statistics,
-each circuit's forecast. All three are derived from the audit log and rebuilt by insights.refresh;
-nothing here is a source of truth."""
+"""Precomputed figures: each circuit's stays in steps and provider states (and what /insights/ reads of
+them), each group's statistics, each circuit's forecast. All are derived from the audit log and rebuilt
+by insights.refresh; nothing here is a source of truth."""
 
 from django.db import models
 
@@ -27,6 +27,24 @@ class Stay(models.Model):
 
     def __str__(self):
         return f"{self.circuit_id} {self.kind} {self.name} from {self.entered_at:%Y-%m-%d}"
+
+
+class Onboarding(models.Model):
+    """What /insights/ reads of one circuit's stays, folded by insights.refresh (insights/onboarding.py)
+    so the page reads one row per circuit instead of grouping its stays.
+
+    `steps` holds the stays in steps 2-5 as [step, entered, left or null, finished], times in
+    microseconds since the epoch. A circuit without stays has no row."""
+
+    circuit = models.OneToOneField(
+        "circuits.Circuit", on_delete=models.CASCADE, primary_key=True, related_name="insight_onboarding"
+    )
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    deprovisioned = models.BooleanField(default=False, help_text="The provider deprovisioned it at some point.")
+    steps = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.circuit_id} onboarded {self.onboarded_at or 'not yet'}"
 
 
 class StepStatistic(models.Model):

@@ -1,13 +1,19 @@
 """Reads for pages and for the stuck sweep; everything here reads precomputed stays and statistics."""
 
+import hashlib
 from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit
 from circuits.selectors import circuits_in_scope
 from circuits.stuck import business_days_between
+from core.stamps import stamped_get, stamped_set, stamps_take
 
 from .choices import GroupLevelChoices, StayKindChoices
+from .report import insights_report
+from .stamps import report_stamps
 from .statistics import StatisticsIndex
 
 STUCK_STATE = ProviderState.PROVISIONING
@@ -27,6 +33,40 @@ def insights_allowed(user) -> bool:
 def insights_circuits(user):
     """The circuits /insights/ (and its API) summarise before filters: every circuit `user` may view."""
     return Circuit.objects.filter(pk__in=circuits_in_scope(user))
+
+
+# How long a cached report may be shown: the days of circuits still onboarding grow with time and
+# no write says so; the page shows when its figures were computed.
+REPORT_SECONDS = 300
+
+
+def insights_report_for(user, filterset) -> dict:
+    """insights_report of the circuits `filterset` keeps (every circuit in its queryset, `user`'s
+    scope, when it is unbound or invalid), from the cache until insights.refresh rewrites the stays
+    of a team in the scope (insights.stamps), for at most REPORT_SECONDS.
+
+    Keyed by the scope (the user's teams: a report never reaches another scope) and the filters'
+    cleaned values. A miss costs one query (plus the teams'), a hit none but the teams'."""
+    filtered = filterset.is_bound and filterset.is_valid()
+    stamp_keys = _report_stamps(user)
+    cleaned = filterset.form.cleaned_data if filtered else {}
+    filters = sorted((name, str(getattr(value, "pk", value))) for name, value in cleaned.items() if value is not None)
+    key = "insights:report:" + hashlib.blake2b(repr((stamp_keys, filters)).encode(), digest_size=12).hexdigest()
+    report = stamped_get(key, stamp_keys)
+    if report is None:
+        stamps = stamps_take(stamp_keys)  # before reading: a refresh racing with the read forgets them
+        report = insights_report(filterset.qs if filtered else filterset.queryset, now=timezone.now())
+        stamped_set(key, report, stamps, timeout=REPORT_SECONDS)
+    return report
+
+
+def _report_stamps(user) -> tuple:
+    """The stamps of what insights_circuits(user) sums, which also name that scope: a superuser's
+    is the estate, anyone else's their teams (none without circuits.view_circuit)."""
+    if user.is_superuser:
+        return report_stamps(team_ids=(), estate=True)
+    viewer = user.has_perm("circuits.view_circuit")
+    return report_stamps(team_ids=user.teams.values_list("pk", flat=True) if viewer else (), estate=False)
 
 
 def _business_day_after(start: date, count: int) -> date:

@@ -1,4 +1,4 @@
-"""Rebuilding the precomputed figures (stays, statistics, forecasts) from the audit log."""
+"""Rebuilding the precomputed figures (stays and their fold, statistics, forecasts) from the audit log."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,13 +8,16 @@ from circuits.models import Circuit
 from .choices import StayKindChoices
 from .durations import STEPS, state_stays, step_stays
 from .forecasts import circuit_forecast
-from .models import CircuitForecast, Stay, StepStatistic
+from .models import CircuitForecast, Onboarding, Stay, StepStatistic
+from .onboarding import onboarding_rows
+from .stamps import stays_rewritten
 from .statistics import StatisticsIndex, statistics_rows
 
 
 @transaction.atomic
 def insights_refresh(*, circuit_ids=None, now=None) -> int:
-    """Rebuild the stays and forecasts of these circuits (all when None; then the group statistics too).
+    """Rebuild the stays (with their fold, Onboarding) and forecasts of these circuits (all when None;
+    then the group statistics too), and make their teams' cached /insights/ reports stale.
 
     A refresh of some circuits keeps the group statistics as they are: they move slowly, and
     recomputing them on every transition would read the whole history each time. The periodic full
@@ -22,9 +25,13 @@ def insights_refresh(*, circuit_ids=None, now=None) -> int:
     """
     now = now or timezone.now()
     ids = None if circuit_ids is None else sorted(set(circuit_ids))
-    stays = Stay.objects.all() if ids is None else Stay.objects.filter(circuit_id__in=ids)
-    stays.delete()
-    Stay.objects.bulk_create([Stay(**stay) for stay in step_stays(ids) + state_stays(ids)], batch_size=2000)
+    circuits = Circuit.objects.all() if ids is None else Circuit.objects.filter(pk__in=ids)
+    stays_rewritten(circuits.order_by().values_list("team_id", flat=True).distinct())
+    for model in (Stay, Onboarding):
+        (model.objects.all() if ids is None else model.objects.filter(circuit_id__in=ids)).delete()
+    stays = step_stays(ids) + state_stays(ids)
+    Stay.objects.bulk_create([Stay(**stay) for stay in stays], batch_size=2000)
+    Onboarding.objects.bulk_create([Onboarding(**row) for row in onboarding_rows(stays)], batch_size=2000)
     if ids is None:
         StepStatistic.objects.all().delete()
         StepStatistic.objects.bulk_create(statistics_rows(now=now), batch_size=2000)

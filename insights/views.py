@@ -9,20 +9,16 @@ from core.csv_export import csv_response
 
 from .chart import box_chart
 from .filtersets import InsightsFilterSet
-from .report import insights_report
-from .selectors import INSIGHTS_REFUSED, insights_allowed, insights_circuits
+from .selectors import INSIGHTS_REFUSED, insights_allowed, insights_circuits, insights_report_for
 from .tables import EXPORTS
 
 
 def _filtered_report(request):
     if not insights_allowed(request.user):
         raise PermissionDenied(INSIGHTS_REFUSED)
-    circuits = insights_circuits(request.user)
-    filterset = InsightsFilterSet(request.GET or None, queryset=circuits, request=request)
+    filterset = InsightsFilterSet(request.GET or None, queryset=insights_circuits(request.user), request=request)
     # Bad filter values are shown next to their field; the page then shows every circuit in scope.
-    if filterset.is_bound and filterset.is_valid():
-        circuits = filterset.qs
-    return filterset, insights_report(circuits, now=timezone.now())
+    return filterset, insights_report_for(request.user, filterset)
 
 
 def insights_page(request):

@@ -1,6 +1,6 @@
 """The /insights/ figures: provider scorecard, time per step and trend per quarter."""
 
-from django.utils import timezone
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
@@ -8,8 +8,7 @@ from rest_framework.response import Response
 
 from circuits.models import Circuit
 from insights.filtersets import InsightsFilterSet
-from insights.report import insights_report
-from insights.selectors import INSIGHTS_REFUSED, insights_allowed, insights_circuits
+from insights.selectors import INSIGHTS_REFUSED, insights_allowed, insights_circuits, insights_report_for
 
 from ..serializers import InsightsSerializer
 from .base import ApiViewSet
@@ -30,12 +29,14 @@ class InsightsViewSet(ApiViewSet):
 
     queryset = Circuit.objects.none()  # the schema's model; the figures come from insights.report
     serializer_class = InsightsSerializer
-    filterset_class = InsightsFilterSet
     permissions = {}  # engineers or managers: insights_allowed, below
 
     @extend_schema(parameters=FILTERS, responses=InsightsSerializer)
     def report(self, request):
         if not insights_allowed(request.user):
             raise PermissionDenied(INSIGHTS_REFUSED)
-        circuits = self.filter_queryset(insights_circuits(request.user))
-        return Response(InsightsSerializer(insights_report(circuits, now=timezone.now())).data)
+        # The filterset's own cleaned values key the cached report (insights_report_for), as on the page.
+        filterset = InsightsFilterSet(request.query_params, queryset=insights_circuits(request.user), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return Response(InsightsSerializer(insights_report_for(request.user, filterset)).data)

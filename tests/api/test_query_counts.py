@@ -170,7 +170,8 @@ def insights(team, n, host):
 
 
 # The token and the permissions (2), then approvals: the page's count and the tickets with their prefixes
-# and evidence (4); insights: the report's two queries, whatever the number of circuits.
+# and evidence (4); insights: the user's teams (the cached report's scope) and the report's one query,
+# whatever the number of circuits.
 FOR_ROLE = {"approvals": ("approver", 6), "insights": ("engineer", 4)}
 
 

@@ -46,8 +46,8 @@ def test_the_query_count_does_not_grow_with_the_estate(engineer_client, team, eq
         engineer_client.get(URL, {"team": team.pk})
 
 
-# The user, their permissions, the chosen team, the two report queries, the provider, location and
-# team menus (the session comes from the cache).
+# The user, their permissions, the chosen team, the user's teams (the report's scope), the report's one
+# query, the provider, location and team menus (the session comes from the cache).
 QUERIES = 8
 
 
