@@ -4,10 +4,9 @@ queues an insights.refresh of that circuit, in the transaction that recorded it 
 import threading
 from contextlib import contextmanager
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from audit.models import AuditEvent
+from audit.services import events_recorded
 from outbox.services import enqueue_for_circuit
 
 from .durations import changes_steps
@@ -27,13 +26,12 @@ def refreshes_deferred():
         _bulk.active = False
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="insights_refresh_on_audit_event")
-def queue_refresh(sender, instance, created, **kwargs):
-    if not created or instance.circuit_id is None or getattr(_bulk, "active", False):
-        return
-    if not changes_steps(instance.field, instance.to_value):
+@receiver(events_recorded, dispatch_uid="insights_refresh_on_audit_events")
+def queue_refresh(sender, events, **kwargs):
+    if getattr(_bulk, "active", False):
         return
     # Coalesced: a circuit with a refresh still pending (same transaction, or a broker that is down)
     # needs no second one, and a sweep's chunk queues one for all its circuits; the task re-reads
     # the whole history of the circuit anyway.
-    enqueue_for_circuit(refresh.name, circuit_id=instance.circuit_id)
+    for circuit_id in sorted({e.circuit_id for e in events if e.circuit_id and changes_steps(e.field, e.to_value)}):
+        enqueue_for_circuit(refresh.name, circuit_id=circuit_id)
