@@ -414,8 +414,9 @@ def peering_refresh_prefixes_state(*, peering: Peering, actor: Actor, reason: st
 @transaction.atomic
 def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason: str = "") -> BgpSession:
     """A link's BGP session changes state; Microsoft peering comes up only once its prefixes are Configured."""
-    # Locked so the prefixes state cannot leave Configured between this check and the write.
-    peering = lock(session.peering)
+    # Locked so the prefixes state cannot leave Configured between this check and the write; its
+    # circuit (for the Provisioned rule) read fresh by the same query, not locked.
+    peering = Peering.objects.select_for_update(of=("self",)).select_related("circuit").get(pk=session.peering_id)
     if to == BgpStateChoices.ESTABLISHED:
         if peering.is_microsoft and peering.advertised_public_prefixes_state != PrefixesState.CONFIGURED:
             raise DomainError(
