@@ -31,7 +31,6 @@ from circuits.selectors import circuit_onboarding_prefetches
 logger = logging.getLogger(__name__)
 
 ROW_TEMPLATE = "circuits/circuit_list.html#row"
-# What the row is drawn by: a deploy that changes any of them never shows a row drawn by the old one.
 ROW_TEMPLATES = ("circuits/circuit_list.html", "circuits/_progress.html")
 ROW_MODULES = ("circuits.checklist", "circuits.choices", "core.templatetags.ui", __name__)
 ROW_TIME_BUCKET_SECONDS = 60
@@ -44,19 +43,25 @@ class ListRow:
     settled: bool  # deleted or onboarded: the list may poll slowly when every row is
 
 
-def _drawn_by() -> str:
-    # Read once per process, but on every request while DEBUG reloads edited templates.
-    return _sources_digest.__wrapped__() if settings.DEBUG else _sources_digest()
+def drawn_by(templates, modules) -> str:
+    """A digest of the templates and modules a cached fragment is drawn by, for its key: a deploy that
+    changes them never shows a fragment drawn by the old ones. Read once per process, but on every
+    call while DEBUG reloads edited templates."""
+    return _sources_digest.__wrapped__(templates, modules) if settings.DEBUG else _sources_digest(templates, modules)
 
 
 @functools.cache
-def _sources_digest() -> str:
+def _sources_digest(templates, modules) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    for name in ROW_TEMPLATES:
+    for name in templates:
         digest.update(get_template(name).template.source.encode())
-    for name in ROW_MODULES:
+    for name in modules:
         digest.update(Path(importlib.import_module(name).__file__).read_bytes())  # a .pyc where sources are not shipped
     return digest.hexdigest()
+
+
+def _drawn_by() -> str:
+    return drawn_by(ROW_TEMPLATES, ROW_MODULES)
 
 
 def _forecast_shown(circuit):

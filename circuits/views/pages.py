@@ -37,6 +37,7 @@ from circuits.tables import COLUMNS, COMPACT, density_choices, per_page, per_pag
 from core.actors import Actor
 from peerings.choices import AdvertisedPublicPrefixesStateChoices
 
+from .list_filters import FilterPanel
 from .list_rows import list_rows
 from .live import NOTHING_CHANGED, is_poll, live_response, poll_seconds, unchanged
 
@@ -114,6 +115,8 @@ def circuit_list(request):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def _circuit_list_page(request):
+    # Looked up before the filters are read (list_filters); htmx polls redraw the live region only.
+    panel = None if request.htmx else FilterPanel(request)
     filterset, circuits = filtered_circuits(request)
     # The rows come from the cache, which gives the ones it misses their checklist's prefetches.
     circuits = circuits.prefetch_related(None)
@@ -148,6 +151,8 @@ def _circuit_list_page(request):
         "poll_seconds": poll_seconds(onboarded=all(row.settled for row in rows)),
         "last_checked_at": max((c.last_checked_at for c in page.object_list if c.last_checked_at), default=None),
     }
+    if panel:
+        context["filter_panel"] = panel.html(request, context)
     return live_response(request, "circuits/circuit_list.html", context)
 
 
