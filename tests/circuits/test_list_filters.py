@@ -24,17 +24,6 @@ def panel(client, **params):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write as its own committed transaction would: stamps are forgotten on commit."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
-@pytest.fixture
 def nothing_drawn(monkeypatch):
     def refuse(self, request, context):
         assert self.found is not None, "the panel was drawn again"
@@ -88,18 +77,18 @@ CATALOG_CHANGES = [_provider_renamed, _location_added, _team_renamed]
 
 
 @pytest.mark.parametrize("change", CATALOG_CHANGES, ids=[change.__name__.strip("_") for change in CATALOG_CHANGES])
-def test_a_catalog_change_shows_in_the_next_panel(engineer_client, team, committed, change):
+def test_a_catalog_change_shows_in_the_next_panel(engineer_client, team, write, change):
     circuit = CircuitFactory(team=team)
     assert "Renamed" not in panel(engineer_client)
-    committed(lambda: change(circuit))
+    write(lambda: change(circuit))
     assert "Renamed" in panel(engineer_client)
 
 
-def test_a_removed_provider_leaves_the_next_panel(engineer_client, team, committed):
+def test_a_removed_provider_leaves_the_next_panel(engineer_client, team, write):
     CircuitFactory(team=team)
     gone = ServiceProvider.objects.create(name="Gone", layer="Layer2")
     assert "Gone" in panel(engineer_client)
-    committed(gone.delete)
+    write(gone.delete)
     assert "Gone" not in panel(engineer_client)
 
 
