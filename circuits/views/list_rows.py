@@ -71,8 +71,10 @@ def _forecast_shown(circuit):
     return forecast.ready_low, forecast.ready_by, forecast.ready_high, forecast.is_late
 
 
-def row_key(circuit, *, bucket) -> str:
-    """The cache key of `circuit`'s row as drawn now; `bucket` is the time bucket of now."""
+def row_key(circuit, *, now: int) -> str:
+    """The cache key of `circuit`'s row as drawn at `now` (a Unix time)."""
+    # Each row's minute starts at a second of its own, so a page's rows are not all drawn again at once.
+    bucket = (now + circuit.pk) // ROW_TIME_BUCKET_SECONDS
     provider = circuit.service_provider
     shown = (
         circuit.pk,
@@ -104,8 +106,8 @@ def _render(circuits):
 def list_rows(circuits) -> list[ListRow]:
     """The list's rows of `circuits` (read by circuit_row_queryset), in their order."""
     circuits = list(circuits)
-    bucket = int(timezone.now().timestamp()) // ROW_TIME_BUCKET_SECONDS
-    keys = [row_key(circuit, bucket=bucket) for circuit in circuits]
+    now = int(timezone.now().timestamp())
+    keys = [row_key(circuit, now=now) for circuit in circuits]
     found = {key: ListRow(mark_safe(html), settled) for key, (html, settled) in _cache_get(keys).items()}
     missing = [(key, circuit) for key, circuit in zip(keys, circuits, strict=True) if key not in found]
     if missing:
