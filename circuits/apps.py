@@ -12,9 +12,9 @@ class CircuitsConfig(AppConfig):
         from accounts.models import Team
 
         from . import stamps
-        from .models import Circuit
+        from .models import Circuit, PeeringLocation, ServiceProvider
 
-        stamps.receivers_connect(Circuit, Team)
+        stamps.receivers_connect(Circuit, Team, (ServiceProvider, PeeringLocation))
         badge_kinds_register(
             provider_state=choices.ServiceProviderProvisioningStateChoices,
             circuit_status=choices.CircuitProvisioningStateChoices,

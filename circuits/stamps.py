@@ -4,7 +4,9 @@
   receivers below for save and delete), so a circuit page's poll answer goes stale;
 - the list's stamp: forgotten by every write to any circuit (rows join, leave and move between the
   list's pages when any circuit changes);
-- the access stamp: forgotten when anyone's permissions, groups or team memberships change.
+- the access stamp: forgotten when anyone's permissions, groups or team memberships change;
+- the catalog stamp: forgotten when a service provider, peering location or team is saved or deleted
+  (the list's filter menus name them all).
 
 Writes reach circuit rows through services, transition(), circuit_touch() and the sweep's bulk
 updates; hooking the model's queryset catches them all, whatever layer they come from.
@@ -19,6 +21,7 @@ from core.stamps import stamps_forget
 
 ACCESS_STAMP = "circuits:stamp:access"
 LIST_STAMP = "circuits:stamp:list"
+CATALOG_STAMP = "circuits:stamp:catalog"
 
 
 def circuit_stamp(circuit_id) -> str:
@@ -55,15 +58,22 @@ def _access_changed(sender, **kwargs):
         stamps_forget([ACCESS_STAMP])
 
 
+def _catalog_changed(sender, **kwargs):
+    stamps_forget([CATALOG_STAMP])
+
+
 def _user_saved(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # every sign-in saves last_login: it grants nothing
     stamps_forget([ACCESS_STAMP])
 
 
-def receivers_connect(circuit_model, team_model):
+def receivers_connect(circuit_model, team_model, catalog_models):
     """Connected once, by CircuitsConfig.ready()."""
     uid = "circuits.stamps."
+    for model in (*catalog_models, team_model):
+        for signal, what in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(_catalog_changed, sender=model, dispatch_uid=f"{uid}{model._meta.label}_catalog_{what}")
     post_save.connect(_circuit_saved_or_deleted, sender=circuit_model, dispatch_uid=f"{uid}circuit_saved")
     post_delete.connect(_circuit_saved_or_deleted, sender=circuit_model, dispatch_uid=f"{uid}circuit_deleted")
     user_model = get_user_model()

@@ -360,14 +360,13 @@ def peering_update_prefixes(
         raise DomainError(
             f"{ticketed} is open for a prefix you are removing: withdraw it first.", field="advertised_public_prefixes"
         )
+    added = [
+        AdvertisedPrefix(peering=peering, prefix=prefix, reason=WAITING_REASON)
+        for prefix in wanted
+        if prefix not in current
+    ]
     AdvertisedPrefix.objects.filter(pk__in=[row.pk for row in removed]).delete()
-    AdvertisedPrefix.objects.bulk_create(
-        [
-            AdvertisedPrefix(peering=peering, prefix=prefix, reason=WAITING_REASON)
-            for prefix in wanted
-            if prefix not in current
-        ]
-    )
+    AdvertisedPrefix.objects.bulk_create(added)
     _audit_change(
         peering=peering,
         field="advertised_public_prefixes",
@@ -376,11 +375,17 @@ def peering_update_prefixes(
         actor=actor,
         reason=f"Advertised prefixes now: {', '.join(wanted)}.",
     )
+    changed = bool(removed or added)
     for field, new in (("customer_asn", customer_asn), ("routing_registry_name", routing_registry_name)):
         old = getattr(peering, field)
         _audit_change(peering=peering, field=field, old=old or "", new=new or "", actor=actor)
+        changed |= (old or "") != (new or "")
         setattr(peering, field, new)
     peering.save(update_fields=["customer_asn", "routing_registry_name"])
+    if changed:
+        # The checklist names the prefixes awaiting validation and the registry: pages drawn before are stale,
+        # even when the peering's state stays the same (and its transition below bumps nothing).
+        circuit_touch(peering.circuit_id)
     peering = peering_refresh_prefixes_state(peering=peering, actor=actor)
     _revalidate_on_commit(peering, "The peering's prefixes, ASN or registry changed.")
     return peering

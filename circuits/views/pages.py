@@ -37,6 +37,8 @@ from circuits.tables import COLUMNS, COMPACT, density_choices, per_page, per_pag
 from core.actors import Actor
 from peerings.choices import AdvertisedPublicPrefixesStateChoices
 
+from .list_filters import FilterPanel
+from .list_rows import list_rows
 from .live import NOTHING_CHANGED, is_poll, live_response, poll_seconds, unchanged
 
 
@@ -113,9 +115,13 @@ def circuit_list(request):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def _circuit_list_page(request):
+    # Looked up before the filters are read (list_filters); htmx polls redraw the live region only.
+    panel = None if request.htmx else FilterPanel(request)
     filterset, circuits = filtered_circuits(request)
+    # The rows come from the cache, which gives the ones it misses their checklist's prefetches.
+    circuits = circuits.prefetch_related(None)
     page = CountingPaginator(circuits, per_page(request.GET)).get_page(request.GET.get("page") or 1)
-    rows = [(circuit, circuit_checklist(circuit)) for circuit in page.object_list]
+    rows = list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("v", None)
     query["sort"] = filterset.applied_sort
@@ -139,12 +145,14 @@ def _circuit_list_page(request):
         "column_count": len(COLUMNS),
         "query": query.urlencode(),
         "query_without_page": without_page.urlencode(),
-        "fingerprint": circuits_fingerprint(circuit for circuit, _ in rows),
+        "fingerprint": circuits_fingerprint(page.object_list),
         # The list always polls: any row may change and new circuits may join the page.
         "polling": True,
-        "poll_seconds": poll_seconds(onboarded=all(c.is_deleted or checklist.is_complete for c, checklist in rows)),
-        "last_checked_at": max((c.last_checked_at for c, _ in rows if c.last_checked_at), default=None),
+        "poll_seconds": poll_seconds(onboarded=all(row.settled for row in rows)),
+        "last_checked_at": max((c.last_checked_at for c in page.object_list if c.last_checked_at), default=None),
     }
+    if panel:
+        context["filter_panel"] = panel.html(request, context)
     return live_response(request, "circuits/circuit_list.html", context)
 
 

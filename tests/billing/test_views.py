@@ -173,8 +173,8 @@ def test_provider_and_team_rows_link_to_the_filtered_circuit_list(client, manage
     assert groupings["providers"].rows[0].url == f"/circuits/?service_provider={circuit.service_provider_id}"
     assert groupings["teams"].rows[0].url == f"/circuits/?team={circuit.team_id}"
     assert groupings["subscriptions"].rows[0].url == f"/circuits/?subscription={circuit.subscription_id}"
-    listed = client.get(groupings["providers"].rows[0].url).context["rows"]
-    assert [c.pk for c, _ in listed] == [circuit.pk]
+    listed = client.get(groupings["providers"].rows[0].url).context["page"]
+    assert [c.pk for c in listed] == [circuit.pk]
 
 
 def test_subscriptions_show_their_display_name_where_one_is_known(client, manager):

@@ -17,3 +17,14 @@ def as_user(client, db):
         return client
 
     return login
+
+
+@pytest.fixture
+def write(django_capture_on_commit_callbacks):
+    """Run a write as its own committed transaction would: stamps are forgotten on commit."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return run

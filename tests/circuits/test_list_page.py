@@ -61,7 +61,7 @@ def test_the_filter_panel_is_closed_unless_a_filter_is_set(engineer_client):
 def test_an_unknown_sort_is_ignored_and_said_so(engineer_client):
     CircuitFactory(name="er-only")
     response = engineer_client.get(LIST, {"sort": "sideways"})
-    assert [circuit.name for circuit, _ in response.context["rows"]] == ["er-only"]
+    assert [circuit.name for circuit in response.context["page"]] == ["er-only"]
     assert "Unknown sort “sideways” ignored." in response.content.decode()
     assert "sideways" not in response.context["headers"][0].url
 

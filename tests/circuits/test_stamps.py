@@ -19,17 +19,6 @@ from tests.sync.sources import StaticSource
 pytestmark = pytest.mark.usefixtures("shared_cache")
 
 
-@pytest.fixture
-def write(django_capture_on_commit_callbacks):
-    """Run a write as its own committed transaction would: stamps are forgotten on commit."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 def first_poll(client, url):
     """Load the page, then poll it once (the poll that fills the cache); its fingerprint."""
     fingerprint = client.get(url).context["fingerprint"]

@@ -275,7 +275,7 @@ def test_the_list_filters_and_sorts_by_workflow_step(as_user, engineer):
     client = as_user(engineer)
 
     def names(params):
-        return [circuit.name for circuit, _ in client.get(LIST, params).context["rows"]]
+        return [circuit.name for circuit in client.get(LIST, params).context["page"]]
 
     assert names({"step": "3"}) == ["er-provisioning"]
     assert names({"sort": "-step"}) == ["er-provisioning", "er-ordering"]

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 
+from circuits.models import Circuit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from outbox.models import OutboxMessage
@@ -49,6 +50,22 @@ def test_changing_prefixes_adds_and_removes_rows_and_is_audited(peering, enginee
         ("80.10.6.0/24", "Configuring")
     ]
     assert [e.field for e in event] == ["advertised_public_prefixes", "advertised_public_prefixes_state"]
+
+
+def test_a_change_the_peerings_state_does_not_show_still_bumps_the_circuits_version(peering, engineer_actor):
+    # Still ValidationNeeded after the change, but the checklist names the new prefix and registry.
+    peering.advertised_prefixes.update(validation_state="ValidationNeeded")
+    services.peering_refresh_prefixes_state(peering=peering, actor=SYSTEM)
+    version = Circuit.objects.get(pk=peering.circuit_id).version
+    peering = update(peering, engineer_actor, "80.10.5.0/24", "80.10.6.0/24", registry="RIPENCC")
+    assert peering.advertised_public_prefixes_state == "ValidationNeeded"
+    assert Circuit.objects.get(pk=peering.circuit_id).version == version + 1
+
+
+def test_resubmitting_the_same_prefixes_bumps_nothing(peering, engineer_actor):
+    version = Circuit.objects.get(pk=peering.circuit_id).version
+    update(peering, engineer_actor, "80.10.5.0/24")
+    assert Circuit.objects.get(pk=peering.circuit_id).version == version
 
 
 def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, django_capture_on_commit_callbacks):
