@@ -304,6 +304,34 @@ def circuit_list_poll_fingerprint_for(user, query, read) -> str:
     return _stamped_fingerprint(f"circuits:listpoll:{user.pk}:{digest}", (LIST_STAMP, ACCESS_STAMP), read)
 
 
+# Filters that read rows whose writes leave circuits alone (a watch, insights' forecast): a count
+# under them could outlive what it counted, so it is read every time.
+COUNT_UNSTAMPED_FILTERS = frozenset({"watching", "late"})
+COUNT_IGNORED_PARAMS = ("v", "page", "sort", "per_page", "density")
+
+
+class ListCount:
+    """How many circuits `user`'s list matches under the query's filters: from the cache until any
+    circuit or anyone's access is written (circuits.stamps), as the list poll's fingerprint. Looked
+    up before the list is read; `store` the count read otherwise. Counting is the one part of the
+    list that grows with the estate (the page itself comes from an index)."""
+
+    def __init__(self, user, query):
+        params = query.copy()
+        for name in COUNT_IGNORED_PARAMS:
+            params.pop(name, None)
+        self.key = self.stamps = self.found = None
+        if COUNT_UNSTAMPED_FILTERS.isdisjoint(name for name, values in params.lists() if any(values)):
+            digest = hashlib.blake2b(params.urlencode().encode(), digest_size=12).hexdigest()
+            self.key = f"circuits:listcount:{user.pk}:{digest}"
+            self.found = stamped_get(self.key, (LIST_STAMP, ACCESS_STAMP))
+            self.stamps = None if self.found is not None else stamps_take((LIST_STAMP, ACCESS_STAMP))
+
+    def store(self, count: int) -> None:
+        if self.key is not None and self.found is None:
+            stamped_set(self.key, count, self.stamps, timeout=POLL_ANSWER_SECONDS)
+
+
 def diagnostics_cache_key(circuit_id: int) -> str:
     return f"circuits:diagnostics:{circuit_id}"
 

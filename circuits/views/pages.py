@@ -17,6 +17,7 @@ from circuits.choices import ProviderOrderStatusChoices
 from circuits.filtersets import CircuitFilterSet, uses_workflow_step
 from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_error
 from circuits.selectors import (
+    ListCount,
     circuit_for,
     circuit_history_queryset,
     circuit_last_reading,
@@ -53,20 +54,30 @@ def filtered_circuits(request, visible=circuits_visible_to):
 
 class CountingPaginator(Paginator):
     """Counts the rows inside the page's own query (an uncorrelated scalar subquery, evaluated once)
-    instead of a COUNT query of its own, while the page itself can still come from an index. Only
-    a page number past the end, or not a number, falls back to Django's way."""
+    instead of a COUNT query of its own, while the page itself can still come from an index; a
+    `known_count` (ListCount's) is not counted again. Only a page number past the end, or not a
+    number, falls back to Django's way."""
+
+    def __init__(self, object_list, per_page, *, known_count=None):
+        super().__init__(object_list, per_page)
+        if known_count is not None:
+            self.count = known_count
 
     def get_page(self, number):
         page_number = _page_number(number)
         if page_number is None:
             return super().get_page(number)
         offset = (page_number - 1) * self.per_page
-        matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
-        total = Subquery(matching.annotate(total=Count("pk")).values("total"))
-        rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
+        if "count" in self.__dict__:
+            rows = list(self.object_list[offset : offset + self.per_page])
+        else:
+            matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
+            total = Subquery(matching.annotate(total=Count("pk")).values("total"))
+            rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
+            if rows:
+                self.count = rows[0].total_rows
         if not rows:
             return super().get_page(number)
-        self.count = rows[0].total_rows
         return self._get_page(rows, page_number, self)
 
 
@@ -117,10 +128,14 @@ def circuit_list(request):
 def _circuit_list_page(request):
     # Looked up before the filters are read (list_filters); htmx polls redraw the live region only.
     panel = None if request.htmx else FilterPanel(request)
+    count = ListCount(request.user, request.GET)  # as the panel: looked up before the circuits are read
     filterset, circuits = filtered_circuits(request)
     # The rows come from the cache, which gives the ones it misses their checklist's prefetches.
     circuits = circuits.prefetch_related(None)
-    page = CountingPaginator(circuits, per_page(request.GET)).get_page(request.GET.get("page") or 1)
+    page = CountingPaginator(circuits, per_page(request.GET), known_count=count.found).get_page(
+        request.GET.get("page") or 1
+    )
+    count.store(page.paginator.count)
     rows = list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("v", None)

@@ -1,9 +1,14 @@
 """The circuit list's page: page size, density, the filter panel, and parameters it cannot honour."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from notifications.services import watch_set
+from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory
+from tests.support.caches import shared_cache  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,42 @@ def test_the_list_costs_the_same_queries_at_any_page_size(engineer_client, count
     with django_assert_num_queries(7):
         response = engineer_client.get(LIST, {"per_page": 200, "density": "compact"})
     assert rows(response) == count
+
+
+def _count_queries(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    counted = sum('COUNT("' in query["sql"] or "COUNT(*)" in query["sql"] for query in queries.captured_queries)
+    return response.context["page"].paginator.count, counted
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_lists_count_is_taken_from_the_cache_until_a_circuit_is_written(engineer_client, team, write):
+    CircuitFactory.create_batch(3, team=team)
+    assert _count_queries(engineer_client, {}) == (3, 1)
+    assert _count_queries(engineer_client, {"page": 1, "sort": "-name"}) == (3, 0)  # the same filters
+
+    write(lambda: CircuitFactory(team=team))
+
+    assert _count_queries(engineer_client, {}) == (4, 1)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_count_under_filters_that_read_other_tables_is_never_cached(engineer_client, engineer, team, write):
+    circuit = CircuitFactory(team=team)
+    assert _count_queries(engineer_client, {"watching": "true"})[0] == 0
+
+    write(lambda: watch_set(user=engineer, circuit=circuit, watching=True))  # writes no circuit
+
+    assert _count_queries(engineer_client, {"watching": "true"})[0] == 1
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_users_new_team_counts_at_once(engineer_client, engineer, write):
+    other = TeamFactory(name="other")
+    CircuitFactory(team=other)
+    assert _count_queries(engineer_client, {"team": ""})[0] == 0
+
+    write(lambda: other.members.add(engineer))
+
+    assert _count_queries(engineer_client, {"team": ""})[0] == 1
