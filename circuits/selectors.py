@@ -298,10 +298,19 @@ def circuit_poll_fingerprint_for(user, circuit_id) -> str:
 def circuit_list_poll_fingerprint_for(user, query, read) -> str:
     """The list poll's fingerprint for `user` and the list's parameters (`query` but `v`): from the
     cache until any circuit or anyone's access is written (circuits.stamps), else `read()`."""
-    params = query.copy()
-    params.pop("v", None)
-    digest = hashlib.blake2b(params.urlencode().encode(), digest_size=12).hexdigest()
+    digest = _query_digest(_without(query, ("v",)))
     return _stamped_fingerprint(f"circuits:listpoll:{user.pk}:{digest}", (LIST_STAMP, ACCESS_STAMP), read)
+
+
+def _without(query, names):
+    params = query.copy()
+    for name in names:
+        params.pop(name, None)
+    return params
+
+
+def _query_digest(params) -> str:
+    return hashlib.blake2b(params.urlencode().encode(), digest_size=12).hexdigest()
 
 
 # Filters that read rows whose writes leave circuits alone (a watch, insights' forecast): a count
@@ -317,13 +326,10 @@ class ListCount:
     list that grows with the estate (the page itself comes from an index)."""
 
     def __init__(self, user, query):
-        params = query.copy()
-        for name in COUNT_IGNORED_PARAMS:
-            params.pop(name, None)
+        params = _without(query, COUNT_IGNORED_PARAMS)
         self.key = self.stamps = self.found = None
         if COUNT_UNSTAMPED_FILTERS.isdisjoint(name for name, values in params.lists() if any(values)):
-            digest = hashlib.blake2b(params.urlencode().encode(), digest_size=12).hexdigest()
-            self.key = f"circuits:listcount:{user.pk}:{digest}"
+            self.key = f"circuits:listcount:{user.pk}:{_query_digest(params)}"
             self.found = stamped_get(self.key, (LIST_STAMP, ACCESS_STAMP))
             self.stamps = None if self.found is not None else stamps_take((LIST_STAMP, ACCESS_STAMP))
 

@@ -7,6 +7,9 @@ listens for it; billing's "idle" has no audit event (time makes a circuit idle) 
 periodic `webhooks.billing_idle_check`.
 """
 
+from collections import defaultdict
+
+from django.db.models import F
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
@@ -96,16 +99,18 @@ def webhook_events_on_audit_events(sender, events: list[AuditEvent], **kwargs):
     circuit_ids = {event.circuit_id for event in events if event.circuit_id is not None}
     if not circuit_ids:
         return
-    # One query when nobody listens (the common case), for a whole sweep chunk's events.
-    endpoints = Endpoint.objects.filter(is_active=True, teams__circuits__in=circuit_ids)
-    listened = set(endpoints.values_list("teams__circuits", flat=True))
+    # One query for a whole sweep chunk's events: the active endpoints listening to each circuit
+    # (none, the common case).
+    listening = defaultdict(list)
+    rows = Endpoint.objects.filter(is_active=True, teams__circuits__in=circuit_ids).annotate(heard=F("teams__circuits"))
+    for endpoint in rows:
+        listening[endpoint.heard].append(endpoint)
     for event in events:
-        if event.circuit_id in listened:
-            _webhook_events_for(event)
+        if listening.get(event.circuit_id):
+            _webhook_events_for(event, listening[event.circuit_id])
 
 
-def _webhook_events_for(event: AuditEvent):
-    endpoints = list(Endpoint.objects.filter(is_active=True, teams__circuits=event.circuit_id))
+def _webhook_events_for(event: AuditEvent, endpoints: list[Endpoint]):
     circuit = Circuit.objects.select_related("team").get(pk=event.circuit_id)
     base = {"circuit": circuit_data(circuit), "change": change_data(event)}
 
