@@ -42,16 +42,23 @@ def transition(
     enforce: bool = True,
     extra: dict | None = None,
     circuit_id=None,
+    locked: bool = False,
 ):
     """Move `obj.field` to `to`. Call inside a transaction; returns the locked, updated object.
+
+    `locked`: the caller has just locked `obj` itself (lock()) in this transaction, to judge by its
+    current values before calling; it is not read again.
 
     `allowed` maps a current value to the values it may move to. A machine source reporting what
     Azure or a provider already did passes enforce=False: reality is recorded, not refused.
     Re-applying the current value is a no-op and writes no event, so sweeps are idempotent.
     """
     circuit_id = circuit_id or _owning_circuit_id(obj)
-    locked = lock(obj)
-    _named_by(obj, locked)
+    if locked:
+        locked = obj
+    else:
+        locked = lock(obj)
+        _named_by(obj, locked)
     current = getattr(locked, field)
     if current == to:
         return locked, None

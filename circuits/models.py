@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
+from core.bulk import values_update
+
 from .choices import (
     AuthorizationUseStatusChoices,
     CircuitProvisioningStateChoices,
@@ -95,7 +97,9 @@ class CircuitQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
-        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        rows = None if batch_size else values_update(self, objs, fields)
+        if rows is None:
+            rows = super().bulk_update(objs, fields, batch_size=batch_size)
         circuits_changed(obj.pk for obj in objs)
         return rows
 

@@ -219,6 +219,7 @@ def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reaso
         allowed=PROVIDER_STATE_TRANSITIONS,
         enforce=actor.kind not in OBSERVING_ACTORS,
         extra=extra,
+        locked=True,
     )
     return circuit
 

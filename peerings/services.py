@@ -328,6 +328,7 @@ def peering_set_route_filter(*, peering: Peering, route_filter: str, actor: Acto
         to=route_filter,
         actor=actor,
         reason=reason or ("Route filter attached." if route_filter else "Route filter detached."),
+        locked=True,
     )
     return peering
 

@@ -89,6 +89,8 @@ class Reading:
     version: int
     observation: Observation | None = None
     error: SourceError | None = None
+    # The circuit as read (OBSERVED_RELATIONS prefetched): circuits_apply uses it while its version holds.
+    circuit: Circuit | None = None
 
 
 def circuits_check(
@@ -112,10 +114,10 @@ def circuits_check(
         try:
             observation = source.observe(circuit, now=now)
         except SourceError as error:
-            eventful.append((circuit.pk, Reading(circuit.version, error=error)))
+            eventful.append((circuit.pk, Reading(circuit.version, error=error, circuit=circuit)))
             continue
         if circuit.is_stale or observation_changes_something(circuit, observation):
-            eventful.append((circuit.pk, Reading(circuit.version, observation)))
+            eventful.append((circuit.pk, Reading(circuit.version, observation, circuit=circuit)))
             continue
         quiet.append(circuit.pk)
         if observation.plan is not None and observation.plan != (circuit.simulator_step, circuit.simulator_step_due_at):
@@ -199,9 +201,7 @@ def circuits_apply(
     by_id = dict(readings)
     failed, checks = [], []
     with transaction.atomic(), circuit_batch(), audit_batch():
-        # Related rows prefetched (not locked): they only decide which services to call, and each
-        # service re-reads what it changes under its own lock.
-        for circuit in _locked_circuits().filter(pk__in=by_id).prefetch_related(*OBSERVED_RELATIONS).order_by("pk"):
+        for circuit in _locked_for_readings(by_id):
             try:
                 _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
             except SourceError as error:  # raised before anything of this circuit was written
@@ -210,6 +210,35 @@ def circuits_apply(
             checks += [check] if check else []
         Circuit.objects.bulk_update(checks, CHECK_FIELDS)
     return failed
+
+
+def _locked_for_readings(by_id: dict[int, Reading]) -> list[Circuit]:
+    """The circuits of `by_id`'s readings, their rows locked by one query in id order (as every chunk
+    locks, so two never deadlock). A circuit still at the version it was read at is the instance read
+    then, not read twice: every write through the services bumps the version, and the plan, which
+    checks write without one, is taken from the locked row. A circuit a person changed since is read
+    again. Related rows are as prefetched, not locked: they only decide which services to call, and
+    each service re-reads what it changes under its own lock."""
+    rows = (
+        Circuit.objects.select_for_update()
+        .filter(pk__in=by_id)
+        .order_by("pk")
+        .values_list("pk", "version", *PLAN_FIELDS)
+    )
+    circuits, changed = {}, []
+    for pk, version, *plan in rows:
+        read = by_id[pk].circuit
+        if read is not None and read.version == version:
+            read.simulator_step, read.simulator_step_due_at = plan
+            circuits[pk] = read
+        else:
+            changed.append(pk)
+    if changed:
+        circuits.update(
+            (circuit.pk, circuit)
+            for circuit in _locked_circuits().filter(pk__in=changed).prefetch_related(*OBSERVED_RELATIONS)
+        )
+    return [circuits[pk] for pk in sorted(circuits)]
 
 
 def _locked_circuits():

@@ -48,10 +48,12 @@ def _read_failed(circuit_id: int, attempt: int, source, error: SourceError) -> N
 def sweep() -> int:
     """Queue a check of every circuit that is due, in chunks; returns how many were queued."""
     circuit_ids = polling.circuits_due_for_check()
-    polling.circuits_mark_queued(circuit_ids=circuit_ids)
     size = settings.ONRAMP_POLL_CHUNK_SIZE
+    # Marked and queued a chunk at a time: workers start on the first chunk while the rest are marked.
     for start in range(0, len(circuit_ids), size):
-        check_circuits.delay(circuit_ids[start : start + size])
+        chunk = circuit_ids[start : start + size]
+        polling.circuits_mark_queued(circuit_ids=chunk)
+        check_circuits.delay(chunk)
     return len(circuit_ids)
 
 
