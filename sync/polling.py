@@ -29,7 +29,7 @@ from outbox.services import circuit_batch
 from peerings import services as peering_services
 from peerings.models import Peering
 
-from .sources.base import Observation, SourceError, StateSource
+from .sources.base import Observation, SourceError, StateSource, observed
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +71,19 @@ def circuits_mark_queued(*, circuit_ids: list[int], now: datetime | None = None)
 
 
 # What sources and observation_changes_something read, fetched for a whole chunk of circuits at once.
+# Read through sources.base.observed().
 OBSERVED_RELATIONS = (
-    "provider_orders",
-    "vnet_links",
-    "authorizations",
-    Prefetch("peerings", queryset=Peering.objects.prefetch_related("bgp_sessions", "advertised_prefixes")),
+    Prefetch("provider_orders", to_attr="observed_provider_orders"),
+    Prefetch("vnet_links", to_attr="observed_vnet_links"),
+    Prefetch("authorizations", to_attr="observed_authorizations"),
+    Prefetch(
+        "peerings",
+        queryset=Peering.objects.prefetch_related(
+            Prefetch("bgp_sessions", to_attr="observed_bgp_sessions"),
+            Prefetch("advertised_prefixes", to_attr="observed_advertised_prefixes"),
+        ),
+        to_attr="observed_peerings",
+    ),
 )
 PLAN_FIELDS = ("simulator_step", "simulator_step_due_at")
 # What a check that applied a reading writes of its own, besides the changes (those go through services).
@@ -142,18 +150,18 @@ def _peering_changes(peering, seen) -> bool:
     return (
         any(
             _differs(seen.prefixes.get(prefix.prefix, (None, ""))[0], prefix.validation_state)
-            for prefix in peering.advertised_prefixes.all()
+            for prefix in observed(peering, "advertised_prefixes")
         )
         or (seen.route_filter is not None and seen.route_filter != peering.route_filter)
         or _differs(seen.provisioning_state, peering.provisioning_state)
-        or any(_differs(seen.bgp.get(session.link), session.state) for session in peering.bgp_sessions.all())
+        or any(_differs(seen.bgp.get(session.link), session.state) for session in observed(peering, "bgp_sessions"))
     )
 
 
 def observation_changes_something(circuit: Circuit, observation: Observation) -> bool:
     """Whether circuit_apply_observation would change anything: the same comparisons, on the
     circuit's prefetched data (OBSERVED_RELATIONS), without a query."""
-    peerings = {peering.peering_type: peering for peering in circuit.peerings.all()}
+    peerings = {peering.peering_type: peering for peering in observed(circuit, "peerings")}
     return (
         _differs(observation.provider_state, circuit.service_provider_provisioning_state)
         or any(
@@ -162,11 +170,12 @@ def observation_changes_something(circuit: Circuit, observation: Observation) ->
         )
         or any(_peering_changes(peerings.get(seen.peering_type), seen) for seen in observation.peerings)
         or any(
-            _differs(observation.vnet_links.get(link.name), link.connection_status) for link in circuit.vnet_links.all()
+            _differs(observation.vnet_links.get(link.name), link.connection_status)
+            for link in observed(circuit, "vnet_links")
         )
         or any(
             _differs(observation.authorizations.get(authorization.name), authorization.authorization_use_status)
-            for authorization in circuit.authorizations.all()
+            for authorization in observed(circuit, "authorizations")
         )
     )
 
@@ -318,11 +327,11 @@ def circuit_apply_observation(*, circuit: Circuit, observation: Observation, act
     for seen in observation.peerings:
         _apply_peering(circuit=circuit, seen=seen, actor=actor, reason=reason, problems=problems)
     # Links and authorizations are read only when the source reported some (a query each saved).
-    for link in circuit.vnet_links.all() if observation.vnet_links else ():
+    for link in observed(circuit, "vnet_links") if observation.vnet_links else ():
         status = observation.vnet_links.get(link.name)
         if status and status != link.connection_status:
             _attempt(problems, services.vnet_link_set_status, link=link, to=status, actor=actor, reason=reason)
-    for authorization in circuit.authorizations.all() if observation.authorizations else ():
+    for authorization in observed(circuit, "authorizations") if observation.authorizations else ():
         status = observation.authorizations.get(authorization.name)
         if status and status != authorization.authorization_use_status:
             _attempt(problems, services.authorization_record_state, authorization=authorization, to=status, actor=actor)
@@ -330,7 +339,7 @@ def circuit_apply_observation(*, circuit: Circuit, observation: Observation, act
 
 
 def _apply_peering(*, circuit, seen, actor, reason, problems):
-    peering = next((p for p in circuit.peerings.all() if p.peering_type == seen.peering_type), None)
+    peering = next((p for p in observed(circuit, "peerings") if p.peering_type == seen.peering_type), None)
     if peering is None:
         if not seen.config:
             return
@@ -345,7 +354,7 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         if peering is None:
             return
     # Prefixes and sessions are read only when the source reported some (a query each saved).
-    for prefix in peering.advertised_prefixes.all() if seen.prefixes else ():
+    for prefix in observed(peering, "advertised_prefixes") if seen.prefixes else ():
         state, why = seen.prefixes.get(prefix.prefix, (None, ""))
         if state and state != prefix.validation_state:
             _attempt(
@@ -372,7 +381,7 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
         return
     # The prefixes' states just applied may have changed what BGP may do: bgp_session_set_state
     # judges by the peering it re-reads under its lock (this instance only saves fetching it).
-    for session in peering.bgp_sessions.all():
+    for session in observed(peering, "bgp_sessions"):
         session.peering = peering
         state = seen.bgp.get(session.link)
         if state and state != session.state:

@@ -16,7 +16,7 @@ from django.conf import settings
 from core.actors import AZURE
 
 from .arm import CircuitRecord, PortRecord, RecordError, parse_circuit, parse_port
-from .base import ArpEntry, LinkDiagnostics, Observation, RouteSummary, SourceError
+from .base import ArpEntry, LinkDiagnostics, Observation, RouteSummary, SourceError, observed
 
 RETRY_TOTAL = 4
 
@@ -64,7 +64,7 @@ class AzureSource:
         try:
             found = client.express_route_circuits.get(circuit.resource_group, circuit.name)
             observation = parse_circuit(found.as_dict()).observation
-            for link in circuit.vnet_links.all():
+            for link in observed(circuit, "vnet_links"):
                 connection = self._client(link.subscription_id).virtual_network_gateway_connections.get(
                     _resource_group(link.vnet_resource_id), link.name
                 )

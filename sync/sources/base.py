@@ -12,6 +12,15 @@ from typing import Protocol
 from core.actors import Actor
 
 
+def observed(obj, relation: str):
+    """`obj`'s `relation` rows (e.g. a circuit's "peerings"): the list a sweep chunk read for all its
+    circuits at once (sync.polling.OBSERVED_RELATIONS, to_attr "observed_<relation>"), else a query.
+    Plain lists, not Django's prefetch cache: that builds a queryset per row and relation, which was
+    most of the cost of a check that finds nothing new (docs/PERFORMANCE.md)."""
+    rows = getattr(obj, f"observed_{relation}", None)
+    return rows if rows is not None else getattr(obj, relation).all()
+
+
 class SourceError(Exception):
     """A read failed in a way worth retrying (network, throttling, a provider's hiccup)."""
 

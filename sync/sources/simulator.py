@@ -29,7 +29,7 @@ from peerings.choices import AdvertisedPublicPrefixesStateChoices, BgpStateChoic
 from peerings.choices import PrefixValidationStateChoices as PrefixState
 from validation.verdicts import prefixes_check
 
-from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError
+from .base import ArpEntry, LinkDiagnostics, Observation, PeeringObservation, RouteSummary, SourceError, observed
 
 BGP_VERSION = 4
 SIMULATED_PRIVATE_ROUTES = (1, 40)  # how many routes a simulated on-premises network announces
@@ -157,7 +157,7 @@ class Simulator:
 
     def _next_routing_step(self, circuit):
         delay = circuit.service_provider.simulated_routing_delay
-        peerings = {peering.peering_type: peering for peering in circuit.peerings.all()}
+        peerings = {peering.peering_type: peering for peering in observed(circuit, "peerings")}
         if circuit.service_provider.is_layer3:
             for peering_type in self._peerings_wanted(circuit):
                 if peering_type not in peerings:
@@ -167,10 +167,10 @@ class Simulator:
                         delay,
                         lambda t=peering_type, c=config: Observation(peerings=[PeeringObservation(t, config=c)]),
                     )
-        # Related rows are read with .all() and filtered here, so a chunk prefetched together
+        # Related rows are read whole (observed()) and filtered here, so a chunk prefetched together
         # (sync.polling.circuits_check) costs no query per circuit.
         for peering in peerings.values():
-            states = (prefix.validation_state for prefix in peering.advertised_prefixes.all())
+            states = (prefix.validation_state for prefix in observed(peering, "advertised_prefixes"))
             if peering.is_microsoft and any(state in PENDING_PREFIX_STATES for state in states):
                 return (
                     f"validate:{peering.peering_type}",
@@ -184,7 +184,9 @@ class Simulator:
                 not peering.is_microsoft
                 or peering.advertised_public_prefixes_state == AdvertisedPublicPrefixesStateChoices.CONFIGURED
             )
-            if ready and any(session.state != BgpStateChoices.ESTABLISHED for session in peering.bgp_sessions.all()):
+            if ready and any(
+                session.state != BgpStateChoices.ESTABLISHED for session in observed(peering, "bgp_sessions")
+            ):
                 established = {link: BgpStateChoices.ESTABLISHED for link in ("primary", "secondary")}
                 return (
                     f"bgp:{peering.peering_type}",
@@ -192,7 +194,7 @@ class Simulator:
                     lambda p=peering, e=established: Observation(peerings=[PeeringObservation(p.peering_type, bgp=e)]),
                 )
         waiting = ConnectionStatusChoices.CONNECTING, ConnectionStatusChoices.UNKNOWN
-        link = next((link for link in circuit.vnet_links.all() if link.connection_status in waiting), None)
+        link = next((link for link in observed(circuit, "vnet_links") if link.connection_status in waiting), None)
         if link is not None:
             return (
                 f"link:{link.name}",
@@ -241,7 +243,7 @@ def _report(**fields):
 def _has_open_order(circuit):
     # An order from before the last deprovisioning is history, not a request to provision again.
     since = circuit.deprovisioned_at
-    for order in circuit.provider_orders.all():
+    for order in observed(circuit, "provider_orders"):
         handed_over = order.service_key_handed_over_at
         if order.status in OPEN_ORDER_STATUSES and (since is None or (handed_over and handed_over > since)):
             return True
