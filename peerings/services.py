@@ -125,8 +125,10 @@ def _validate_ipv6_subnets(primary, secondary, microsoft):
 
 
 def _refuse_people_on_layer3(circuit, actor):
+    if not actor.is_person:  # a machine source reports what a provider did: its provider is not read
+        return
     provider = circuit.service_provider
-    if provider.is_layer3 and actor.is_person:
+    if provider.is_layer3:
         raise DomainError(
             f"{provider} is a Layer 3 provider: it configures the peerings itself, and Onramp records them "
             "when the provider reports them. Ask the provider for the routing you need."
