@@ -41,7 +41,7 @@ def insights_refresh(*, circuit_ids=None, now=None) -> int:
 def _forecasts_rebuild(ids, *, now) -> int:
     forecasts = CircuitForecast.objects.all() if ids is None else CircuitForecast.objects.filter(circuit_id__in=ids)
     forecasts.delete()
-    index = StatisticsIndex()
+    index = StatisticsIndex() if ids is None else StatisticsIndex.current()
     open_steps = Stay.objects.filter(
         kind=StayKindChoices.STEP,
         name__in=[str(step) for step in STEPS],

@@ -5,6 +5,8 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from insights.choices import GroupLevelChoices
 from insights.models import CircuitForecast, Stay, StepStatistic
@@ -93,3 +95,18 @@ def test_the_refresh_task_rebuilds_one_circuit_a_sweep_chunks_circuits_or_all():
         {"circuit_ids": [1, 2]},
         {"circuit_ids": None},
     ]
+
+
+def _statistics_read(now, circuit):
+    with CaptureQueriesContext(connection) as captured:
+        _refresh(now, circuit_ids=[circuit.pk])
+    return any('FROM "insights_stepstatistic"' in q["sql"] and "COUNT(" not in q["sql"] for q in captured)
+
+
+def test_a_circuits_refresh_reads_the_statistics_again_only_once_a_full_refresh_rewrote_them(history, now):
+    _refresh(now)
+    circuit = CircuitFactory()
+    _statistics_read(now, circuit)  # this process reads the rewritten statistics once …
+    assert not _statistics_read(now, circuit)
+    _refresh(now)  # … and again after they were rewritten
+    assert _statistics_read(now, circuit)

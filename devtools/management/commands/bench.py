@@ -362,8 +362,7 @@ class Command(BaseCommand):
         since = self._sql("SELECT now()")[0][0]
         started = time.monotonic()
         Celery(broker=self.options["redis_url"]).send_task("circuits.sweep")
-        remaining = "SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL AND last_checked_at < %s"
-        self._wait_for(lambda: self._sql(remaining, (since,))[0][0] == 0, "The sweep", timeout=timeout)
+        self._wait_until_checked(since, started + timeout)
         seconds = time.monotonic() - started
         events = self._settled_event_count() - events_before
         kinds = self._sql(
@@ -372,6 +371,19 @@ class Command(BaseCommand):
             (since,),
         )
         return {"seconds": seconds, "events": events, "kinds": ", ".join(f"{kind} ×{count}" for kind, count in kinds)}
+
+    def _wait_until_checked(self, since, deadline):
+        """Wait until every undeleted circuit was checked after `since`. The count scans the table
+        (~40 ms at 100,000 circuits): asked every 0.1 s it would take a third of one of the machine's
+        two cores from the sweep it measures, so it is asked at most once per ten times its own cost."""
+        remaining = "SELECT count(*) FROM circuits_circuit WHERE deleted_at IS NULL AND last_checked_at < %s"
+        while True:
+            asked = time.monotonic()
+            if self._sql(remaining, (since,))[0][0] == 0:
+                return
+            if asked > deadline:
+                raise CommandError(f"The sweep did not finish; see {self.log_dir}.")
+            time.sleep(max(0.1, 10 * (time.monotonic() - asked)))
 
     def _settled_event_count(self, quiet_for=1.0, timeout=60):
         """The audit event count once follow-up tasks (e.g. prefix validation after a new Microsoft
