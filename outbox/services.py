@@ -89,7 +89,7 @@ def enqueue_for_circuit(task: str, *, circuit_id: int) -> None:
     the batch queues `task(circuit_ids=[…])` once for all of its circuits."""
     batch = getattr(_local, "circuit_batch", None)
     if batch is not None:
-        batch.setdefault(task, set()).add(circuit_id)
+        batch.setdefault((task, "circuit_ids", ()), set()).add(circuit_id)
         return
     pending = OutboxMessage.objects.filter(task=task, sent_at=None, kwargs__circuit_id=circuit_id)
     if not pending.exists():
@@ -100,8 +100,9 @@ def enqueue_for_circuit(task: str, *, circuit_id: int) -> None:
 def circuit_batch():
     """Use inside a transaction that changes many circuits (a sweep's chunk): each per-circuit task
     of enqueue_for_circuit is queued once, with every circuit's id, when the block ends, instead
-    of a query and a message per circuit. A circuit noted in a savepoint that was rolled back is
-    refreshed for nothing, which such tasks allow (they only re-read). Nested: the outer one queues."""
+    of a query and a message per circuit; so are enqueue_gathered's items. A circuit noted in a
+    savepoint that was rolled back is refreshed for nothing, which such tasks allow (they only
+    re-read). Nested: the outer one queues."""
     if getattr(_local, "circuit_batch", None) is not None:
         yield
         return
@@ -110,8 +111,19 @@ def circuit_batch():
         yield
     finally:
         _local.circuit_batch = None
-    for task, circuit_ids in sorted(batch.items()):
-        enqueue(task, circuit_ids=sorted(circuit_ids))
+    for (task, into, kwargs), items in sorted(batch.items()):
+        enqueue(task, **{into: sorted(items)}, **dict(kwargs))
+
+
+def enqueue_gathered(task: str, *, into: str, item, **kwargs) -> None:
+    """Queue `task(**{into: [item]}, **kwargs)`; inside `circuit_batch()` the items queued for the
+    same task and kwargs are gathered into one message when the block ends (a sweep chunk's new
+    Microsoft peerings, validated by one task instead of one task each)."""
+    batch = getattr(_local, "circuit_batch", None)
+    if batch is None:
+        enqueue(task, **{into: [item]}, **kwargs)
+        return
+    batch.setdefault((task, into, tuple(sorted(kwargs.items()))), set()).add(item)
 
 
 def outbox_publish(*, ids=None, limit=RELAY_BATCH_SIZE) -> int:

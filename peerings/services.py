@@ -14,7 +14,7 @@ from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
 from core.net import is_private_asn
 from core.secrets import secret_digest
-from outbox.services import enqueue
+from outbox.services import enqueue_gathered
 from registry.choices import RoutingRegistryChoices
 
 from .choices import (
@@ -297,7 +297,7 @@ def peering_record_manual_validation(
 
 def _revalidate_on_commit(peering, reason):
     # Queued by name: the validation app (above peerings) registers the task.
-    enqueue("validation.revalidate_peering", peering.pk, reason)
+    enqueue_gathered("validation.revalidate_peerings", into="peering_ids", item=peering.pk, reason=reason)
 
 
 def _audit_change(*, peering, field, old, new, actor, reason=""):

@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_event_record, circuit_touch
+from audit.services import audit_batch, audit_event_record, circuit_touch
 from audit.statemachine import lock, transition
 from core.actors import Actor
 from core.errors import DomainError
 from notifications.services import notify_circuit_watchers
+from outbox.services import circuit_batch
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
-from peerings.choices import TicketStatusChoices
+from peerings.choices import PeeringTypeChoices, TicketStatusChoices
 from peerings.models import Peering, PrefixValidationTicket, TicketEvidence
 from peerings.services import PASSING_PREFIX_STATES, peering_record_manual_validation, peering_record_validation
 
@@ -47,6 +48,20 @@ def peering_validate(*, peering, actor, reason: str = "") -> list[PrefixFinding]
     verdicts = {f.prefix: (f.state, f.reason) for f in findings if f.prefix not in manual}
     peering_record_validation(peering=peering, verdicts=verdicts, actor=actor, reason=reason)
     return findings
+
+
+@transaction.atomic
+def peerings_validate(*, peering_ids, actor, reason: str = "") -> int:
+    """peering_validate for each Microsoft peering of `peering_ids` whose circuit is not deleted, in one
+    transaction whose audit events are followed up once (notifications, webhooks, billing) and
+    whose circuits' refreshes are queued once: a sweep chunk's new peerings. Returns how many."""
+    peerings = Peering.objects.filter(
+        pk__in=peering_ids, peering_type=PeeringTypeChoices.MICROSOFT, circuit__deleted_at__isnull=True
+    ).order_by("pk")
+    with audit_batch(), circuit_batch():
+        for peering in peerings:
+            peering_validate(peering=peering, actor=actor, reason=reason)
+    return len(peerings)
 
 
 # Audit events (append-only, kept for ever) and notifications (e-mailed) point at the ticket rather

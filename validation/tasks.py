@@ -1,5 +1,6 @@
 """Re-validation of Microsoft peerings, queued by name (outbox) after the change to their inputs commits:
-peerings queues `validation.revalidate_peering` when a peering's prefixes, ASN or registry change,
+peerings queues `validation.revalidate_peerings` when a peering's prefixes, ASN or registry change
+(a sweep chunk's new peerings in one message; `revalidate_peering`, one peering, is what it queued before),
 registry queues `validation.revalidate_microsoft_peerings` after an import of routing data.
 """
 
@@ -9,7 +10,7 @@ from core.actors import SYSTEM
 from peerings.choices import PeeringTypeChoices
 from peerings.models import Peering
 
-from .services import peering_validate
+from .services import peering_validate, peerings_validate
 
 
 @shared_task(name="validation.revalidate_peering")
@@ -17,6 +18,11 @@ def revalidate_peering(peering_id: int, reason: str = ""):
     peering = Peering.objects.filter(pk=peering_id, peering_type=PeeringTypeChoices.MICROSOFT).first()
     if peering is not None and not peering.circuit.is_deleted:
         peering_validate(peering=peering, actor=SYSTEM, reason=reason)
+
+
+@shared_task(name="validation.revalidate_peerings")
+def revalidate_peerings(peering_ids: list[int], reason: str = ""):
+    peerings_validate(peering_ids=peering_ids, actor=SYSTEM, reason=reason)
 
 
 @shared_task(name="validation.revalidate_microsoft_peerings")

@@ -3,11 +3,14 @@
 from unittest import mock
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from circuits.models import Circuit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from outbox.models import OutboxMessage
+from outbox.services import circuit_batch
 from peerings import services
 from tests.circuits.factories import CircuitFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
@@ -18,13 +21,17 @@ from validation.services import ticket_approve, ticket_open
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def peering():
+def _microsoft_peering():
     peering = PeeringFactory(
         microsoft=True, peer_asn=13335, routing_registry_name="RADB", advertised_public_prefixes_state="Configured"
     )
     AdvertisedPrefixFactory(peering=peering, prefix="80.10.5.0/24", validation_state="Configured")
     return peering
+
+
+@pytest.fixture
+def peering():
+    return _microsoft_peering()
 
 
 def update(peering, actor, *prefixes, customer_asn=None, registry="RADB"):
@@ -70,13 +77,14 @@ def test_resubmitting_the_same_prefixes_bumps_nothing(peering, engineer_actor):
 
 def test_a_change_queues_revalidation_after_commit(peering, engineer_actor, django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(tasks.revalidate_peering, "apply_async") as queued,
+        mock.patch.object(tasks.revalidate_peerings, "apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
     queued.assert_called_once()
-    assert queued.call_args.args == ([peering.pk, "The peering's prefixes, ASN or registry changed."], {})
-    assert OutboxMessage.objects.get().task == "validation.revalidate_peering"  # by name: peerings imports no task
+    reason = "The peering's prefixes, ASN or registry changed."
+    assert queued.call_args.args == ([], {"peering_ids": [peering.pk], "reason": reason})
+    assert OutboxMessage.objects.get().task == "validation.revalidate_peerings"  # by name: peerings imports no task
 
 
 def test_revalidation_after_an_asn_change_judges_against_the_new_asn(peering, engineer_actor):
@@ -154,3 +162,28 @@ def test_a_new_microsoft_peering_is_validated_after_commit(engineer_actor, djang
         )
     peering.refresh_from_db()
     assert peering.advertised_public_prefixes_state == "Configured"
+
+
+def test_a_sweep_chunks_new_peerings_are_validated_by_one_task(engineer_actor, django_capture_on_commit_callbacks):
+    first, second = _microsoft_peering(), _microsoft_peering()
+    with (
+        mock.patch.object(tasks.revalidate_peerings, "apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        circuit_batch(),
+    ):
+        for peering in (first, second):
+            update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
+    queued.assert_called_once()
+    assert sorted(queued.call_args.args[1]["peering_ids"]) == sorted([first.pk, second.pk])
+
+
+def test_revalidating_many_peerings_judges_each_and_skips_deleted_circuits(engineer_actor):
+    RouteObjectFactory(prefix="80.10.0.0/16", origin=13335)
+    judged, gone = _microsoft_peering(), _microsoft_peering()
+    for peering in (judged, gone):
+        update(peering, engineer_actor, "80.10.5.0/24", customer_asn=3356)
+    Circuit.objects.filter(pk=gone.circuit_id).update(deleted_at=timezone.now())
+    tasks.revalidate_peerings([judged.pk, gone.pk])
+    assert judged.advertised_prefixes.get().validation_state == "AsnValidationFailed"
+    assert gone.advertised_prefixes.get().validation_state != "AsnValidationFailed"
