@@ -172,6 +172,9 @@ class Circuit(models.Model):
     # The simulated provider's next planned step and when it is due (sync.sources.simulator).
     simulator_step = models.CharField(max_length=80, blank=True, editable=False)
     simulator_step_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The `version` that plan was made at: while the circuit is still at it, nothing the plan was
+    # drawn from has changed, so a check can keep the plan without reading the related rows.
+    simulator_planned_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_stale = models.BooleanField(default=False)
     is_stuck = models.BooleanField(default=False, db_index=True)
     # Bumped by every service that changes the circuit or anything shown on its page, so a live

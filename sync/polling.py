@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from audit.services import audit_batch
@@ -85,7 +85,7 @@ OBSERVED_RELATIONS = (
         to_attr="observed_peerings",
     ),
 )
-PLAN_FIELDS = ("simulator_step", "simulator_step_due_at")
+PLAN_FIELDS = ("simulator_step", "simulator_step_due_at", "simulator_planned_version")
 # What a check that applied a reading writes of its own, besides the changes (those go through services).
 CHECK_FIELDS = ("last_checked_at", "last_good_read_at", "check_failures", "last_check_error", *PLAN_FIELDS)
 
@@ -112,24 +112,22 @@ def circuits_check(
     applies each change through its service, with one audit event each.
     """
     now = now or timezone.now()
-    circuits = (
-        Circuit.objects.filter(pk__in=circuit_ids, deleted_at__isnull=True)
-        .select_related("service_provider")
-        .prefetch_related(*OBSERVED_RELATIONS)
-    )
     quiet, replanned, eventful = [], [], []
-    for circuit in circuits:
-        try:
-            observation = source.observe(circuit, now=now)
-        except SourceError as error:
-            eventful.append((circuit.pk, Reading(circuit.version, error=error, circuit=circuit)))
+    for circuit, observation in _observations(circuit_ids, source=source, now=now):
+        if isinstance(observation, SourceError):
+            eventful.append((circuit.pk, Reading(circuit.version, error=observation, circuit=circuit)))
             continue
         if circuit.is_stale or observation_changes_something(circuit, observation):
             eventful.append((circuit.pk, Reading(circuit.version, observation, circuit=circuit)))
             continue
         quiet.append(circuit.pk)
-        if observation.plan is not None and observation.plan != (circuit.simulator_step, circuit.simulator_step_due_at):
+        if observation.plan is not None and (
+            observation.plan != (circuit.simulator_step, circuit.simulator_step_due_at)
+            or circuit.simulator_planned_version != circuit.version
+        ):
             circuit.simulator_step, circuit.simulator_step_due_at = observation.plan
+            # As read, without a lock: a change made since bumped the version, so the plan is made again.
+            circuit.simulator_planned_version = circuit.version
             replanned.append(circuit)
     with transaction.atomic():
         Circuit.objects.filter(pk__in=quiet).update(
@@ -137,6 +135,29 @@ def circuits_check(
         )
         Circuit.objects.bulk_update(replanned, PLAN_FIELDS)  # few once every circuit has its plan
     return eventful
+
+
+def _observations(circuit_ids, *, source, now):
+    """(circuit, observation or SourceError) for each undeleted circuit of `circuit_ids`. A source that
+    can answer from the circuit's row alone (`observe_settled`: the simulator, for a circuit whose
+    plan stands) is asked that first; the related rows are read, for the chunk at once, only for the
+    circuits it cannot answer, which in a quiet sweep are the few whose plan is due or was outdated."""
+    settled = getattr(source, "observe_settled", lambda circuit, now: None)
+    circuits = Circuit.objects.filter(pk__in=circuit_ids, deleted_at__isnull=True).select_related("service_provider")
+    answered, unsettled = [], []
+    for circuit in circuits:
+        try:
+            observation = settled(circuit, now=now)
+        except SourceError as error:
+            observation = error
+        (unsettled if observation is None else answered).append((circuit, observation))
+    prefetch_related_objects([circuit for circuit, _ in unsettled], *OBSERVED_RELATIONS)
+    for circuit, _ in unsettled:
+        try:
+            answered.append((circuit, source.observe(circuit, now=now)))
+        except SourceError as error:
+            answered.append((circuit, error))
+    return answered
 
 
 def _differs(reported, current) -> bool:
@@ -160,8 +181,11 @@ def _peering_changes(peering, seen) -> bool:
 
 def observation_changes_something(circuit: Circuit, observation: Observation) -> bool:
     """Whether circuit_apply_observation would change anything: the same comparisons, on the
-    circuit's prefetched data (OBSERVED_RELATIONS), without a query."""
-    peerings = {peering.peering_type: peering for peering in observed(circuit, "peerings")}
+    circuit's prefetched data (OBSERVED_RELATIONS), without a query. Related rows are looked at only
+    when the source reported on them, so a circuit observed without them (observe_settled) needs none."""
+    peerings = (
+        {peering.peering_type: peering for peering in observed(circuit, "peerings")} if observation.peerings else {}
+    )
     return (
         _differs(observation.provider_state, circuit.service_provider_provisioning_state)
         or any(
@@ -171,11 +195,11 @@ def observation_changes_something(circuit: Circuit, observation: Observation) ->
         or any(_peering_changes(peerings.get(seen.peering_type), seen) for seen in observation.peerings)
         or any(
             _differs(observation.vnet_links.get(link.name), link.connection_status)
-            for link in observed(circuit, "vnet_links")
+            for link in (observed(circuit, "vnet_links") if observation.vnet_links else ())
         )
         or any(
             _differs(observation.authorizations.get(authorization.name), authorization.authorization_use_status)
-            for authorization in observed(circuit, "authorizations")
+            for authorization in (observed(circuit, "authorizations") if observation.authorizations else ())
         )
     )
 
@@ -238,7 +262,8 @@ def _locked_for_readings(by_id: dict[int, Reading]) -> list[Circuit]:
     for pk, version, *plan in rows:
         read = by_id[pk].circuit
         if read is not None and read.version == version:
-            read.simulator_step, read.simulator_step_due_at = plan
+            for name, value in zip(PLAN_FIELDS, plan, strict=True):
+                setattr(read, name, value)
             circuits[pk] = read
         else:
             changed.append(pk)
@@ -281,6 +306,8 @@ def _circuit_apply_reading(
         last_check_error="; ".join(problems)[:500],
         simulator_step=circuit.simulator_step,  # the services leave the plan alone: as locked
         simulator_step_due_at=circuit.simulator_step_due_at,
+        # Not kept: a change applied here, or refused, has the plan made again at the next check.
+        simulator_planned_version=None,
     )
     if observation.plan is not None:
         check.simulator_step, check.simulator_step_due_at = observation.plan

@@ -100,6 +100,9 @@ class StateSource(Protocol):
         """Read the circuit's state; raise SourceError when the read should be retried."""
         ...
 
+    # Optional: `observe_settled(circuit, *, now) -> Observation | None`, what observe() would answer
+    # read from the circuit's own row alone, or None (the simulator, sync.polling._observations).
+
     def read_link_diagnostics(self, circuit, *, peering_type: str, device_path: str, now: datetime) -> LinkDiagnostics:
         """The ARP table and route table summary of one link of a peering, read now (Step 4's
         verification); raise SourceError when the read failed."""

@@ -102,10 +102,7 @@ class Simulator:
         return random.Random(":".join(str(part) for part in (self.seed, circuit.pk, *parts)))
 
     def observe(self, circuit, *, now):
-        provider = circuit.service_provider
-        draw = self._rng(circuit, "read", circuit.last_checked_at, circuit.check_failures).random()
-        if draw < provider.simulated_failure_rate:
-            raise SourceError(f"{provider} did not answer (simulated outage).")
+        self._read(circuit)
         step = self._next_step(circuit)
         if step is None:
             return Observation(plan=("", None))
@@ -115,10 +112,27 @@ class Simulator:
             if due > now:
                 return Observation(plan=(name, due))
         elif circuit.simulator_step_due_at > now:
-            return Observation()
+            return Observation(plan=(name, circuit.simulator_step_due_at))  # the plan stands
         observation = report()
         observation.plan = ("", None)
         return observation
+
+    def observe_settled(self, circuit, *, now):
+        """What observe() answers, from the circuit's own row, when its plan was made at its current
+        version (nothing the plan was drawn from changed since) and is not due: nothing new. None
+        when the related rows must be read (sync.polling then prefetches them for observe())."""
+        if circuit.simulator_planned_version != circuit.version:
+            return None
+        if circuit.simulator_step and (circuit.simulator_step_due_at is None or circuit.simulator_step_due_at <= now):
+            return None
+        self._read(circuit)
+        return Observation(plan=(circuit.simulator_step, circuit.simulator_step_due_at))
+
+    def _read(self, circuit):
+        provider = circuit.service_provider
+        draw = self._rng(circuit, "read", circuit.last_checked_at, circuit.check_failures).random()
+        if draw < provider.simulated_failure_rate:
+            raise SourceError(f"{provider} did not answer (simulated outage).")
 
     def _wait(self, circuit, step, delay: timedelta) -> timedelta:
         provider = circuit.service_provider

@@ -13,7 +13,8 @@ from core.actors import AZURE
 from outbox.models import OutboxMessage
 from sync import polling
 from sync.sources.base import Observation, PeeringObservation, SourceError
-from tests.circuits.factories import AuthorizationFactory, CircuitFactory, VNetLinkFactory
+from sync.sources.simulator import Simulator
+from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ServiceProviderFactory, VNetLinkFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.sync.sources import StaticSource
 
@@ -132,6 +133,40 @@ def test_a_simulator_plan_is_kept_on_the_circuit():
     polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(Observation(plan=("provisioning", due))))
     circuit.refresh_from_db()
     assert (circuit.simulator_step, circuit.simulator_step_due_at) == ("provisioning", due)
+
+
+def _quiet_simulator():
+    return Simulator(prefix_validator=lambda peering: {})
+
+
+def _simulated_circuits(count):
+    provider = ServiceProviderFactory(simulated_failure_rate=0, simulated_slow_rate=0)
+    return CircuitFactory.create_batch(count, service_provider=provider)
+
+
+def test_a_chunk_whose_simulated_plans_stand_is_checked_without_reading_related_rows(django_assert_num_queries):
+    for count in (5, 40):
+        circuits = _simulated_circuits(count)
+        ids = [circuit.pk for circuit in circuits]
+        polling.circuits_check(circuit_ids=ids, source=_quiet_simulator())  # plans each circuit's next step
+        # the circuits (with their provider), one UPDATE for all the checks inside a savepoint
+        with django_assert_num_queries(4):
+            assert polling.circuits_check(circuit_ids=ids, source=_quiet_simulator()) == []
+
+
+def test_a_change_made_after_the_simulator_planned_has_it_plan_again(engineer_actor):
+    (circuit,) = _simulated_circuits(1)
+    polling.circuits_check(circuit_ids=[circuit.pk], source=_quiet_simulator())
+    assert Circuit.objects.get(pk=circuit.pk).simulator_step == ""  # nothing ordered: nothing to do
+    services.provider_order_save(circuit=circuit, actor=engineer_actor, provider_reference="ORD-1", status="ordered")
+    polling.circuits_check(circuit_ids=[circuit.pk], source=_quiet_simulator())
+    assert Circuit.objects.get(pk=circuit.pk).simulator_step == "provisioning"
+
+
+def test_a_check_that_applied_a_reading_keeps_no_plan_version():
+    circuit = CircuitFactory(service_provider_provisioning_state="Provisioning", simulator_planned_version=1)
+    polling.circuit_check(circuit_id=circuit.pk, source=StaticSource(Observation(provider_state="Provisioned")))
+    assert Circuit.objects.get(pk=circuit.pk).simulator_planned_version is None
 
 
 def test_a_failed_read_writes_nothing_but_the_failure():
