@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Team
-from outbox.services import enqueue_each
+from outbox.services import enqueue
 
 from .models import EmailStatusChoices, Notification, Watch
 
@@ -110,9 +110,9 @@ def _notification(user, circuit, kind, title, body):
 
 def _notifications_create(notifications):
     notifications = Notification.objects.bulk_create(notifications)
-    emails = [(n.pk,) for n in notifications if n.email_status == EmailStatusChoices.PENDING]
+    emails = [n.pk for n in notifications if n.email_status == EmailStatusChoices.PENDING]
     if emails:
-        enqueue_each("notifications.send_email", emails)
+        enqueue("notifications.send_emails", notification_ids=emails)
     return notifications
 
 

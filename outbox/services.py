@@ -49,22 +49,13 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     service queues another app's work without importing it. A name no worker would know is refused
     here, in the caller's transaction, rather than left pending for ever.
     """
-    (message,) = enqueue_each(task, [args], **kwargs)
-    return message
-
-
-def enqueue_each(task, arguments, **kwargs) -> list[OutboxMessage]:
-    """`enqueue(task, *args, **kwargs)` for each `args` of `arguments`, written by one INSERT (a
-    sweep chunk's notification e-mails)."""
     name = task if isinstance(task, str) else task.name
     if _registered_task(current_app, name) is None:
         raise LookupError(f"No task named {name} is registered.")
-    messages = OutboxMessage.objects.bulk_create(
-        [OutboxMessage(task=name, args=list(args), kwargs=kwargs) for args in arguments]
-    )
-    _enqueued().extend(message.pk for message in messages)
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
+    _enqueued().append(message.pk)
     transaction.on_commit(_publish_enqueued)
-    return messages
+    return message
 
 
 def _enqueued() -> list[int]:

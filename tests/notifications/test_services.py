@@ -2,6 +2,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,7 +18,7 @@ from notifications.services import (
     watch_set,
     watchers_by_circuit,
 )
-from notifications.tasks import send_notification_email
+from notifications.tasks import send_notification_emails
 from outbox.models import OutboxMessage
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import CircuitFactory
@@ -54,9 +55,9 @@ def test_the_email_is_queued_only_on_commit(circuit, django_capture_on_commit_ca
 def test_the_email_is_queued_by_the_tasks_registered_name(circuit, engineer):
     circuit_services.circuit_set_provider_state(circuit=circuit, to="Provisioned", actor=SIMULATOR)
     (notification,) = Notification.objects.filter(user=engineer)
-    (message,) = OutboxMessage.objects.filter(task="notifications.send_email")
-    assert message.args == [notification.pk]
-    assert send_notification_email.name == "notifications.send_email"
+    (message,) = OutboxMessage.objects.filter(task="notifications.send_emails")
+    assert message.kwargs == {"notification_ids": [notification.pk]}
+    assert send_notification_emails.name == "notifications.send_emails"
 
 
 def test_watchers_outside_the_team_are_notified_too(circuit, engineer):
@@ -99,7 +100,7 @@ def test_a_failing_mail_server_is_retried_then_the_failure_is_visible(
     circuit, engineer, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("notifications.tasks.send_mail", side_effect=ConnectionRefusedError("SMTP down")) as send,
+        mock.patch.object(EmailBackend, "send_messages", side_effect=ConnectionRefusedError("SMTP down")) as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         notify_circuit_watchers(circuit=circuit, kind="test", title="t")
@@ -107,6 +108,47 @@ def test_a_failing_mail_server_is_retried_then_the_failure_is_visible(
     assert send.call_count == 6  # the first attempt and five retries
     assert (notification.email_status, notification.email_attempts) == ("failed", 6)
     assert notification.email_error == "SMTP down"
+
+
+def _watchers(team, count):
+    return [UserFactory(username=f"watcher-{index}", role="engineer", team=team) for index in range(count)]
+
+
+def test_a_changes_emails_are_sent_by_one_task_over_one_connection(
+    circuit, engineer, team, django_capture_on_commit_callbacks
+):
+    _watchers(team, 3)
+    with (
+        mock.patch.object(EmailBackend, "open", autospec=True, side_effect=EmailBackend.open) as opened,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notifications = notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    assert OutboxMessage.objects.get().kwargs == {"notification_ids": sorted(n.pk for n in notifications)}
+    assert opened.call_count == 1
+    assert len(mail.outbox) == 4
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
+
+
+def test_an_email_that_fails_in_a_batch_is_retried_alone_and_the_others_are_sent(
+    circuit, engineer, team, django_capture_on_commit_callbacks
+):
+    _watchers(team, 2)
+    failures = iter([ConnectionRefusedError("SMTP hiccup")])
+
+    def send_messages(backend, messages):
+        if messages[0].to == [engineer.email] and (error := next(failures, None)):
+            raise error
+        mail.outbox.extend(messages)
+        return len(messages)
+
+    with (
+        mock.patch.object(EmailBackend, "send_messages", autospec=True, side_effect=send_messages),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notify_circuit_watchers(circuit=circuit, kind="test", title="t")
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
+    assert Notification.objects.get(user=engineer).email_attempts == 2
+    assert len(mail.outbox) == 3
 
 
 def test_marking_read(circuit, engineer):

@@ -17,7 +17,7 @@ from config.celery import app
 from health.tasks import heartbeat
 from notifications.models import Notification
 from notifications.services import notify_circuit_watchers
-from notifications.tasks import send_notification_email
+from notifications.tasks import send_notification_emails
 from outbox.models import OutboxMessage
 from outbox.services import circuit_batch, enqueue, enqueue_for_circuit, outbox_publish, outbox_relay
 from tests.circuits.factories import CircuitFactory
@@ -107,12 +107,16 @@ def test_when_the_broker_is_down_the_change_commits_and_the_task_waits_in_the_ou
 ):
     circuit = CircuitFactory(team=team)
     with (
-        mock.patch.object(send_notification_email, "apply_async", side_effect=BROKER_DOWN),
+        mock.patch.object(send_notification_emails, "apply_async", side_effect=BROKER_DOWN),
         django_capture_on_commit_callbacks(execute=True),
     ):
         (notification,) = notify_circuit_watchers(circuit=circuit, kind="test", title="t")
     (message,) = OutboxMessage.objects.all()
-    assert (message.task, message.args, message.sent_at) == ("notifications.send_email", [notification.pk], None)
+    assert (message.task, message.kwargs, message.sent_at) == (
+        "notifications.send_emails",
+        {"notification_ids": [notification.pk]},
+        None,
+    )
     assert (message.attempts, message.last_error) == (1, str(BROKER_DOWN))
     assert Notification.objects.get().email_status == "pending"
 
