@@ -85,7 +85,13 @@ class CircuitQuerySet(models.QuerySet):
     """Every bulk write says which circuits it wrote, so the live polls' cached answers for them go
     stale (circuits.stamps; its receivers see save and delete)."""
 
+    # Bookkeeping no page shows (the sweep marking checks queued): writing only these leaves the
+    # live polls' cached answers standing, and the sweep's marking costs no cache round trip.
+    UNSHOWN_FIELDS = frozenset({"check_queued_at"})
+
     def update(self, **kwargs):
+        if kwargs.keys() <= self.UNSHOWN_FIELDS:
+            return super().update(**kwargs)
         circuit_ids = targeted_ids(self.query)
         if circuit_ids is None:
             circuit_ids = list(self.values_list("pk", flat=True))

@@ -53,6 +53,14 @@ def test_a_service_write_makes_the_next_poll_answer(engineer_client, engineer_ac
     assert engineer_client.get(LIST, {"v": list_fingerprint}, **HTMX).status_code == 200
 
 
+def test_marking_checks_queued_leaves_the_polls_answers_standing(engineer_client, team, django_assert_num_queries):
+    circuit = CircuitFactory(team=team)
+    fingerprint = first_poll(engineer_client, detail(circuit))
+    polling.circuits_mark_queued(circuit_ids=[circuit.pk])
+    with django_assert_num_queries(1):  # still the cached answer: check_queued_at is shown nowhere
+        assert engineer_client.get(detail(circuit), {"v": fingerprint}, **HTMX).status_code == 204
+
+
 def test_the_sweeps_bulk_update_of_quiet_checks_makes_the_next_poll_answer(engineer_client, team, write):
     circuit, other = CircuitFactory.create_batch(2, team=team)
     fingerprint = first_poll(engineer_client, detail(circuit))
