@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Team
 from audit.models import AuditEvent
 from core.stamps import stamped_get, stamped_set, stamps_take
 from peerings.choices import AdvertisedPublicPrefixesStateChoices as PrefixesState
@@ -217,11 +216,13 @@ def circuit_page_queryset():
 def circuit_page_for(user, pk) -> tuple[Circuit, bool]:
     """circuit_for(user, pk) for the circuit page, in one query: the circuit with the rows beside it
     (circuit_row_queryset; what its regions read beyond them is prefetched only when they are drawn:
-    circuit_page_prefetches), and whether `user` may change it (user_can_change_circuit), their
-    membership of its team read by that query rather than from the team's members."""
-    member = Team.members.through.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk)
-    circuit = circuit_for(user, pk, queryset=circuit_row_queryset().annotate(viewer_is_member=Exists(member)))
-    return circuit, user.is_superuser or (user.has_perm("circuits.change_circuit") and circuit.viewer_is_member)
+    circuit_page_prefetches), and whether `user` may change it (user_can_change_circuit).
+
+    SECURITY: only a member of the circuit's team may view it (circuits_visible_to), or a superuser, who
+    may change any circuit: whether the viewer may change it is then their permission alone, with no
+    read of the team's members (tests/circuits/test_page_regions.py pins the two to agree)."""
+    circuit = circuit_for(user, pk, queryset=circuit_row_queryset())
+    return circuit, user.is_superuser or user.has_perm("circuits.change_circuit")
 
 
 def circuit_history_queryset():

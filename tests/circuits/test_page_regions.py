@@ -9,17 +9,18 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.http import Http404
 from django.utils import timezone
 
 from circuits import services
 from circuits.models import Circuit, GlobalReachConnection, PeeringLocation
-from circuits.selectors import diagnostics_cache_key
+from circuits.selectors import circuit_page_for, diagnostics_cache_key, user_can_change_circuit
 from circuits.views import page_regions
 from core import fragments
 from core.actors import AZURE
 from insights.models import CircuitForecast
 from sync.diagnostics import CircuitReading, LinkReading, PeeringReading
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ProviderOrderFactory
 from tests.circuits.pages import HTMX, busy_circuit, detail, one_circuit_per_state
 from tests.insights.factories import CircuitForecastFactory
@@ -112,6 +113,25 @@ def test_each_viewer_is_shown_their_own_buttons_and_service_key(as_user, enginee
     assert 'id="action-delete"' in shown and key in shown and "Remove<span" not in shown
     # And the engineer again, after the others: their own page still.
     assert "Remove<span" in page(as_user(engineer), circuit)
+
+
+@pytest.mark.parametrize("role", ["engineer", "approver", "manager", "superuser", "changer", "outsider"])
+def test_the_page_judges_who_may_change_the_circuit_as_everywhere_else(role, request, team):
+    """circuit_page_for reads no team members: it relies on the view scope admitting only them."""
+    own, other = CircuitFactory(team=team), CircuitFactory(team=TeamFactory(name="Elsewhere"))
+    if role == "changer":  # may change circuits, but is a member of no team
+        user = UserFactory(username="changer")
+        user.user_permissions.add(*Permission.objects.filter(codename__in=["view_circuit", "change_circuit"]))
+    elif role == "outsider":  # an engineer of another team
+        user = UserFactory(username="outsider", role="engineer", team=other.team)
+    else:
+        user = request.getfixturevalue(role)
+    for circuit in (own, other):
+        try:
+            _, can_change = circuit_page_for(user, circuit.pk)
+        except Http404:
+            continue
+        assert can_change == user_can_change_circuit(user, Circuit.objects.get(pk=circuit.pk))
 
 
 def test_losing_a_permission_shows_in_the_next_page(as_user, engineer, team):

@@ -116,7 +116,7 @@ def test_the_circuit_page_costs_a_constant_number_of_queries(as_user, engineer, 
         VNetLinkFactory(circuit=circuit, name=f"extra-{index}")
         ProviderOrderFactory(circuit=circuit)
     client = as_user(engineer)
-    # user, permissions, circuit (and the viewer's membership of its team), 6 checklist prefetches,
+    # user, permissions, circuit (with its provider, location, team, forecast), 6 checklist prefetches,
     # authorizations, Global Reach connections, links' authorizations, deletion blockers (route filters)
     with django_assert_num_queries(13):
         response = client.get(detail(circuit))
