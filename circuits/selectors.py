@@ -124,7 +124,12 @@ def service_key_for(user, circuit) -> str:
     """SECURITY: a circuit's service key as `user` may see it. Only the engineers of its team (who hand
     it to the provider) and superusers see it in full; everyone else sees it masked, enough to tell
     circuits apart on a call, not to order one. No query once `team__members` is prefetched."""
-    return _full_key(circuit) if user_can_change_circuit(user, circuit) else mask_service_key(circuit)
+    return service_key_shown(circuit, full=user_can_change_circuit(user, circuit))
+
+
+def service_key_shown(circuit, *, full: bool) -> str:
+    """The service key in full, for who may change the circuit (service_key_for, circuit_page_for), else masked."""
+    return _full_key(circuit) if full else mask_service_key(circuit)
 
 
 def service_key_display(user):
@@ -195,12 +200,29 @@ def with_workflow_step(queryset, *, selected=True):
     )
 
 
+def circuit_page_prefetches():
+    """What the circuit page's regions read beyond the circuit and the rows beside it (circuit_row_queryset):
+    the checklist's prefetches plus authorizations, Global Reach connections and the links' authorizations
+    (its billing panel and timeline come after it: circuit_history_queryset)."""
+    return (*circuit_onboarding_prefetches(), "authorizations", "global_reach_connections", "vnet_links__authorization")
+
+
 def circuit_page_queryset():
-    """One circuit's page: the checklist's prefetches plus authorizations, Global Reach connections
-    and team members (its billing panel and timeline come after it: circuit_history_queryset)."""
-    return circuit_onboarding_queryset().prefetch_related(
-        "authorizations", "global_reach_connections", "team__members", "vnet_links__authorization"
-    )
+    """One circuit with everything its page draws and its team's members (user_can_change_circuit), for
+    the actions on it."""
+    return circuit_row_queryset().prefetch_related(*circuit_page_prefetches(), "team__members")
+
+
+def circuit_page_for(user, pk) -> tuple[Circuit, bool]:
+    """circuit_for(user, pk) for the circuit page, in one query: the circuit with the rows beside it
+    (circuit_row_queryset; what its regions read beyond them is prefetched only when they are drawn:
+    circuit_page_prefetches), and whether `user` may change it (user_can_change_circuit).
+
+    SECURITY: only a member of the circuit's team may view it (circuits_visible_to), or a superuser, who
+    may change any circuit: whether the viewer may change it is then their permission alone, with no
+    read of the team's members (tests/circuits/test_page_regions.py pins the two to agree)."""
+    circuit = circuit_for(user, pk, queryset=circuit_row_queryset())
+    return circuit, user.is_superuser or user.has_perm("circuits.change_circuit")
 
 
 def circuit_history_queryset():

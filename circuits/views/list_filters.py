@@ -13,9 +13,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from circuits.stamps import CATALOG_STAMP
+from core.fragments import drawn_by
 from core.stamps import stamped_get, stamped_set, stamps_take
-
-from .list_rows import drawn_by
 
 PANEL_TEMPLATE = "circuits/circuit_list.html#filters"
 PANEL_SOURCES = (("circuits/circuit_list.html",), ("circuits.filtersets", __name__))

@@ -10,15 +10,8 @@ ROW_TIME_BUCKET_SECONDS old. Only the rows not found are given the checklist's p
 rendered; a cache that fails is read as empty and the rows are rendered as before.
 """
 
-import functools
-import hashlib
-import importlib
-import logging
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.context import Context
 from django.template.loader import get_template
@@ -27,37 +20,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from circuits.checklist import circuit_checklist
 from circuits.selectors import circuit_onboarding_prefetches
-
-logger = logging.getLogger(__name__)
+from core.fragments import drawn_by, fragment_key, fragments_get, fragments_set, time_bucket
 
 ROW_TEMPLATE = "circuits/circuit_list.html#row"
 ROW_TEMPLATES = ("circuits/circuit_list.html", "circuits/_progress.html")
 ROW_MODULES = ("circuits.checklist", "circuits.choices", "core.templatetags.ui", __name__)
 ROW_TIME_BUCKET_SECONDS = 60
 ROW_CACHE_SECONDS = 300  # keys change with every write and every minute: old rows only wait to expire
+WHAT = "list rows"  # in the log, when the cache fails
 
 
 @dataclass(frozen=True)
 class ListRow:
     html: SafeString
     settled: bool  # deleted or onboarded: the list may poll slowly when every row is
-
-
-def drawn_by(templates, modules) -> str:
-    """A digest of the templates and modules a cached fragment is drawn by, for its key: a deploy that
-    changes them never shows a fragment drawn by the old ones. Read once per process, but on every
-    call while DEBUG reloads edited templates."""
-    return _sources_digest.__wrapped__(templates, modules) if settings.DEBUG else _sources_digest(templates, modules)
-
-
-@functools.cache
-def _sources_digest(templates, modules) -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    for name in templates:
-        digest.update(get_template(name).template.source.encode())
-    for name in modules:
-        digest.update(Path(importlib.import_module(name).__file__).read_bytes())  # a .pyc where sources are not shipped
-    return digest.hexdigest()
 
 
 def _drawn_by() -> str:
@@ -73,8 +49,6 @@ def _forecast_shown(circuit):
 
 def row_key(circuit, *, now: int) -> str:
     """The cache key of `circuit`'s row as drawn at `now` (a Unix time)."""
-    # Each row's minute starts at a second of its own, so a page's rows are not all drawn again at once.
-    bucket = (now + circuit.pk) // ROW_TIME_BUCKET_SECONDS
     provider = circuit.service_provider
     shown = (
         circuit.pk,
@@ -86,9 +60,9 @@ def row_key(circuit, *, now: int) -> str:
         _forecast_shown(circuit),
         timezone.get_current_timezone_name(),
         _drawn_by(),
-        bucket,
+        time_bucket(now, seconds=ROW_TIME_BUCKET_SECONDS, spread=circuit.pk),
     )
-    return f"circuits:row:{circuit.pk}:{hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()}"
+    return fragment_key(f"circuits:row:{circuit.pk}", shown)
 
 
 def _render(circuits):
@@ -108,25 +82,11 @@ def list_rows(circuits) -> list[ListRow]:
     circuits = list(circuits)
     now = int(timezone.now().timestamp())
     keys = [row_key(circuit, now=now) for circuit in circuits]
-    found = {key: ListRow(mark_safe(html), settled) for key, (html, settled) in _cache_get(keys).items()}
+    found = {key: ListRow(mark_safe(html), settled) for key, (html, settled) in fragments_get(keys, what=WHAT).items()}
     missing = [(key, circuit) for key, circuit in zip(keys, circuits, strict=True) if key not in found]
     if missing:
         drawn = dict(zip([key for key, _ in missing], _render([circuit for _, circuit in missing]), strict=True))
-        _cache_set({key: (str(row.html), row.settled) for key, row in drawn.items()})
+        rows = {key: (str(row.html), row.settled) for key, row in drawn.items()}
+        fragments_set(rows, timeout=ROW_CACHE_SECONDS, what=WHAT)
         found.update(drawn)
     return [found[key] for key in keys]
-
-
-def _cache_get(keys) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # any cache failure: render every row
-        logger.warning("list rows: cache unavailable", exc_info=True)
-        return {}
-
-
-def _cache_set(rows):
-    try:
-        cache.set_many(rows, ROW_CACHE_SECONDS)
-    except Exception:
-        logger.warning("list rows: cache unavailable", exc_info=True)

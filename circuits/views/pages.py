@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from circuits import services
-from circuits.checklist import DONE, circuit_checklist
-from circuits.choices import ProviderOrderStatusChoices
 from circuits.filtersets import CircuitFilterSet, uses_workflow_step
 from circuits.forms import ACTION_ERRORS, CircuitCreateForm, form_add_domain_error
 from circuits.selectors import (
@@ -23,7 +21,7 @@ from circuits.selectors import (
     circuit_last_reading,
     circuit_list_poll_fingerprint_for,
     circuit_onboarding_queryset,
-    circuit_page_queryset,
+    circuit_page_for,
     circuit_poll_fingerprint,
     circuit_poll_fingerprint_for,
     circuit_timeline,
@@ -36,11 +34,11 @@ from circuits.selectors import (
 )
 from circuits.tables import COLUMNS, COMPACT, density_choices, per_page, per_page_choices, sortable_headers
 from core.actors import Actor
-from peerings.choices import AdvertisedPublicPrefixesStateChoices
 
 from .list_filters import FilterPanel
 from .list_rows import list_rows
 from .live import NOTHING_CHANGED, is_poll, live_response, poll_seconds, unchanged
+from .page_regions import Viewer, page_regions
 
 
 def filtered_circuits(request, visible=circuits_visible_to):
@@ -171,14 +169,6 @@ def _circuit_list_page(request):
     return live_response(request, "circuits/circuit_list.html", context)
 
 
-def _order_needed(circuit, checklist):
-    """Offer 'Record provider order' while step 2 is open and no live order covers it."""
-    if checklist.steps[1].status == DONE:
-        return False
-    active = [order for order in circuit.provider_orders.all() if order.status != ProviderOrderStatusChoices.CANCELLED]
-    return not active or circuit.deprovisioned_at is not None
-
-
 def circuit_detail(request, pk):
     if is_poll(request) and unchanged(request, circuit_poll_fingerprint_for(request.user, pk)):
         return HttpResponse(status=NOTHING_CHANGED)
@@ -187,19 +177,16 @@ def circuit_detail(request, pk):
 
 @permission_required("circuits.view_circuit", raise_exception=True)
 def _circuit_page(request, pk):
-    circuit = circuit_for(request.user, pk, queryset=circuit_page_queryset())
-    checklist = circuit_checklist(circuit)
+    circuit, can_change = circuit_page_for(request.user, pk)
+    # The regions come from the cache, which gives the circuit their prefetches only when it misses them.
+    regions = page_regions(circuit, viewer=Viewer.of(request.user, can_change=can_change), htmx=bool(request.htmx))
     context = {
         "circuit": circuit,
-        "checklist": checklist,
-        "can_change": user_can_change_circuit(request.user, circuit),
-        "service_key": service_key_for(request.user, circuit),
-        "delete_blockers": [] if circuit.is_deleted else services.circuit_delete_blockers(circuit),
-        "order_needed": _order_needed(circuit, checklist),
+        "regions": regions,
+        "can_change": can_change,
         "fingerprint": circuits_fingerprint([circuit]),
         "polling": not circuit.is_deleted,
-        "poll_seconds": poll_seconds(onboarded=checklist.is_complete),
-        "validation_needed": AdvertisedPublicPrefixesStateChoices.VALIDATION_NEEDED,
+        "poll_seconds": poll_seconds(onboarded=regions.onboarded),
         "diagnostics": circuit_last_reading(circuit_id=circuit.pk),
     }
     return live_response(request, "circuits/circuit_detail.html", context, finished=circuit.is_deleted)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import Team
 from circuits import services
 from circuits.checklist import TITLES
-from circuits.models import Circuit, PeeringLocation, ServiceProvider
+from circuits.models import PeeringLocation, ServiceProvider
 from circuits.views import list_rows
+from core import fragments
 from core.actors import AZURE, SYSTEM
 from insights.models import CircuitForecast
 from peerings import services as peering_services
@@ -21,7 +22,7 @@ from sync import polling
 from sync.sources.base import Observation
 from tests.accounts.factories import UserFactory
 from tests.circuits.factories import CircuitFactory, ProviderOrderFactory, VNetLinkFactory, deleted_circuit
-from tests.circuits.pages import LIST, busy_circuit, onboarded_circuit
+from tests.circuits.pages import LIST, busy_circuit, onboarded_circuit, one_circuit_per_state
 from tests.insights.factories import CircuitForecastFactory
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory, PrefixValidationTicketFactory
 from tests.support.caches import shared_cache  # noqa: F401 (fixture)
@@ -46,7 +47,7 @@ def cold(monkeypatch):
 
     def draw(client, **params):
         with monkeypatch.context() as patch:
-            patch.setattr(list_rows, "_cache_get", lambda keys: {})
+            patch.setattr(list_rows, "fragments_get", lambda keys, what: {})
             return table(client, **params)
 
     return draw
@@ -73,52 +74,8 @@ def row(client, circuit):
     return re.search(rf'<tr id="circuit-{circuit.pk}".*?</tr>', table(client), re.S).group(0)
 
 
-def every_row_state(team):
-    """One circuit in each state a row can show, named in list order."""
-    ago = timedelta(days=3)
-    CircuitFactory(team=team, name="a-no-order")
-    ProviderOrderFactory(circuit=CircuitFactory(team=team, name="b-draft-order"), status="draft")
-    ProviderOrderFactory(
-        circuit=CircuitFactory(team=team, name="c-ordered"), service_key_handed_over_at=timezone.now() - ago
-    )
-    CircuitFactory(team=team, name="d-deprovisioned", deprovisioned_at=timezone.now() - ago)
-    provisioning = {"service_provider_provisioning_state": "Provisioning", "state_changed_at": timezone.now() - ago}
-    CircuitFactory(team=team, name="e-provisioning", **provisioning)
-    CircuitFactory(team=team, name="f-stuck", is_stuck=True, **provisioning)
-    CircuitFactory(team=team, name="g-disabled", provisioned=True, circuit_provisioning_state="Disabled")
-    CircuitFactory(team=team, name="h-stale", provisioned=True, is_stale=True)
-    PeeringFactory(circuit__team=team, circuit__name="i-bgp-down")
-    AdvertisedPrefixFactory(
-        peering__circuit__team=team,
-        peering__circuit__name="j-needs-validation",
-        peering__advertised_public_prefixes_state="ValidationNeeded",
-        validation_state="ValidationNeeded",
-    )
-    ticket = PrefixValidationTicketFactory(peering__circuit__team=team, peering__circuit__name="k-ticket")
-    ticket.prefixes.set([AdvertisedPrefixFactory(peering=ticket.peering, validation_state="ValidationNeeded")])
-    PeeringFactory(
-        circuit__team=team,
-        circuit__name="l-no-route-filter",
-        microsoft=True,
-        advertised_public_prefixes_state="Configured",
-        sessions="Established",
-        route_filter="",
-    )
-    PeeringFactory(circuit__team=team, circuit__name="m-no-link", sessions="Established")
-    for name, status in (("n-link-connecting", "Connecting"), ("o-link-not-connected", "NotConnected")):
-        VNetLinkFactory(
-            circuit=PeeringFactory(circuit__team=team, circuit__name=name, sessions="Established").circuit,
-            connection_status=status,
-        )
-    onboarded_circuit(circuit__team=team, circuit__name="p-onboarded")
-    deleted = deleted_circuit()
-    Circuit.objects.filter(pk=deleted.pk).update(name="q-deleted", team=team)
-    CircuitForecastFactory(circuit=CircuitFactory(team=team, name="r-late", **provisioning), is_late=True)
-    CircuitForecastFactory(circuit=CircuitFactory(team=team, name="s-on-time", **provisioning))
-
-
 def test_a_warm_list_is_the_html_of_a_cold_one_for_every_row_state(engineer_client, team, cold, nothing_drawn):
-    every_row_state(team)
+    one_circuit_per_state(team)
     drawn = cold(engineer_client)
     for shown in ("Not started", "In progress", "Waiting", "Blocked", "Onboarded", "Deleted", "Stuck", "Stale", "Late"):
         assert shown in drawn
@@ -413,6 +370,6 @@ def test_with_the_cache_down_the_list_is_drawn_from_the_database(engineer_client
     circuit = CircuitFactory(team=team)
     # nothing listens on port 1: refused at once (the session stays in the working cache)
     down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
-    monkeypatch.setattr(list_rows, "cache", down)
+    monkeypatch.setattr(fragments, "cache", down)
     assert circuit.name in row(engineer_client, circuit)
     assert caplog.text.count("list rows: cache unavailable") == 2  # the rows not read, then not stored

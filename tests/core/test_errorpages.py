@@ -41,7 +41,7 @@ def test_a_lost_database_connection_gets_the_503_page_with_retry_after(failing_c
 )
 def test_a_view_that_fails_gets_a_clean_page(failing_client, engineer, error, status, title):
     failing_client.force_login(engineer)
-    with mock.patch("circuits.views.pages.circuit_page_queryset", side_effect=error):
+    with mock.patch("circuits.views.pages.circuit_page_for", side_effect=error):
         response = failing_client.get(reverse("circuits:circuit_detail", args=[1]))
     assert response.status_code == status
     assert title in response.content.decode() and str(error) not in response.content.decode()
