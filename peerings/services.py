@@ -241,7 +241,8 @@ def _derived_prefixes_state(states: list[str]) -> str:
 
 
 def _prefix_record(*, prefix, to, actor, reason, circuit_id, extra=None):
-    """Move one prefix to `to` (audited); a new reason for the same state replaces the old sentence."""
+    """Move one prefix to `to` (audited); a new reason for the same state replaces the old sentence,
+    not a state change (no event), but shown on the circuit's page: its version is bumped for the live poll."""
     prefix, event = transition(
         obj=prefix,
         field="validation_state",
@@ -253,6 +254,7 @@ def _prefix_record(*, prefix, to, actor, reason, circuit_id, extra=None):
     )
     if event is None and (prefix.reason != reason or extra):
         AdvertisedPrefix.objects.filter(pk=prefix.pk).update(reason=reason, **(extra or {}))
+        circuit_touch(circuit_id)
     return prefix
 
 

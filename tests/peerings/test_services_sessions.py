@@ -111,6 +111,17 @@ def test_peering_prefixes_state_follows_its_prefix(prefix_state, peering_state):
     assert (prefix.reason, prefix.peering.advertised_public_prefixes_state) == ("registry says so", peering_state)
 
 
+def test_a_new_reason_for_the_same_prefix_state_bumps_the_circuits_version_without_an_event():
+    prefix = AdvertisedPrefixFactory(validation_state="ValidationNeeded", reason="no route object")
+    circuit = prefix.peering.circuit
+    version = type(circuit).objects.get(pk=circuit.pk).version
+    services.prefix_set_validation_state(prefix=prefix, to="ValidationNeeded", actor=AZURE, reason="origin differs")
+    prefix.refresh_from_db()
+    assert prefix.reason == "origin differs"
+    assert type(circuit).objects.get(pk=circuit.pk).version > version
+    assert not circuit.audit_events.filter(field="validation_state").exists()
+
+
 def test_peering_is_configured_only_when_every_prefix_is(audited):
     first = AdvertisedPrefixFactory()
     second = AdvertisedPrefixFactory(peering=first.peering)
