@@ -1,4 +1,9 @@
+import functools
+
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from circuits.selectors import ListCount
+from core.pagination import CountingPaginator
 
 
 def _without_examples(schema):
@@ -15,6 +20,20 @@ class PagePagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         return _without_examples(super().get_paginated_response_schema(schema))
+
+
+class CircuitPagePagination(PagePagination):
+    """The circuits' pages as the list page counts them: from the list's cached count under the same
+    filters (ListCount), else inside the page's own query (CountingPaginator), never a COUNT of the
+    whole estate per request."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count = ListCount(request.user, request.query_params)
+        self.django_paginator_class = functools.partial(CountingPaginator, known_count=count.found)
+        page = super().paginate_queryset(queryset, request, view)
+        if page is not None:
+            count.store(self.page.paginator.count)
+        return page
 
 
 class NewestFirstCursorPagination(CursorPagination):

@@ -13,6 +13,7 @@ from circuits.selectors import circuit_for, circuit_onboarding_queryset, circuit
 
 from .. import inputs
 from ..concurrency import circuit_if_match
+from ..pagination import CircuitPagePagination
 from ..serializers import (
     AuthorizationCreatedSerializer,
     AuthorizationSerializer,
@@ -38,6 +39,7 @@ class CircuitViewSet(ApiViewSet):
 
     serializer_class = CircuitSerializer
     filterset_class = CircuitFilterSet
+    pagination_class = CircuitPagePagination
     permissions = {"read": VIEW, "POST": ("circuits.add_circuit",), "PATCH": CHANGE, "DELETE": CHANGE}
 
     def get_queryset(self):

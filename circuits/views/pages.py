@@ -5,8 +5,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.paginator import Paginator
-from django.db.models import Count, Subquery, Value
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
@@ -34,6 +32,7 @@ from circuits.selectors import (
 )
 from circuits.tables import COLUMNS, COMPACT, density_choices, per_page, per_page_choices, sortable_headers
 from core.actors import Actor
+from core.pagination import CountingPaginator, page_number
 
 from .list_filters import FilterPanel
 from .list_rows import list_rows
@@ -50,45 +49,9 @@ def filtered_circuits(request, visible=circuits_visible_to):
     return filterset, filterset.qs if filterset.is_valid() else queryset.none()
 
 
-class CountingPaginator(Paginator):
-    """Counts the rows inside the page's own query (an uncorrelated scalar subquery, evaluated once)
-    instead of a COUNT query of its own, while the page itself can still come from an index; a
-    `known_count` (ListCount's) is not counted again. Only a page number past the end, or not a
-    number, falls back to Django's way."""
-
-    def __init__(self, object_list, per_page, *, known_count=None):
-        super().__init__(object_list, per_page)
-        if known_count is not None:
-            self.count = known_count
-
-    def get_page(self, number):
-        page_number = _page_number(number)
-        if page_number is None:
-            return super().get_page(number)
-        offset = (page_number - 1) * self.per_page
-        if "count" in self.__dict__:
-            rows = list(self.object_list[offset : offset + self.per_page])
-        else:
-            matching = self.object_list.order_by().annotate(one=Value(1)).values("one")
-            total = Subquery(matching.annotate(total=Count("pk")).values("total"))
-            rows = list(self.object_list.annotate(total_rows=total)[offset : offset + self.per_page])
-            if rows:
-                self.count = rows[0].total_rows
-        if not rows:
-            return super().get_page(number)
-        return self._get_page(rows, page_number, self)
-
-
-def _page_number(value):
-    """A page number the fast paths can use, else None: a positive whole number whose offset fits the
-    database's range ("²" is a digit to str.isdigit but not to int(); 10**19 overflows OFFSET)."""
-    text = str(value)
-    return (int(text) or None) if text.isdecimal() and len(text) <= 9 else None
-
-
-def _page_slice(circuits, page_number, size):
-    """The circuits on page `page_number`, without counting them all (for the poll check)."""
-    offset = ((_page_number(page_number) or 1) - 1) * size
+def _page_slice(circuits, number, size):
+    """The circuits on page `number`, without counting them all (for the poll check)."""
+    offset = ((page_number(number) or 1) - 1) * size
     return circuits[offset : offset + size]
 
 
@@ -98,9 +61,9 @@ def _list_notices(request, filterset, page):
     if request.GET.get("per_page") and str(page.paginator.per_page) != request.GET["per_page"]:
         notices.append(f"Rows per page “{request.GET['per_page']}” is not offered; showing {page.paginator.per_page}.")
     asked = request.GET.get("page")
-    if asked and _page_number(asked) is None:
+    if asked and page_number(asked) is None:
         notices.append(f"“{asked}” is not a page number; showing page {page.number}.")
-    elif asked and _page_number(asked) != page.number:
+    elif asked and page_number(asked) != page.number:
         pages = page.paginator.num_pages
         notices.append(
             f"Page {asked} is past the end ({pages} page{'s' if pages != 1 else ''}); showing page {page.number}."

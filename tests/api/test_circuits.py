@@ -3,12 +3,15 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from circuits.models import Circuit
 from tests.accounts.factories import TeamFactory
 from tests.circuits.factories import CircuitFactory, ServiceProviderFactory
 from tests.insights.factories import CircuitForecastFactory
+from tests.support.caches import shared_cache  # noqa: F401 (fixture)
 
 from .factories import client_with_token, problem_fields
 
@@ -181,3 +184,16 @@ def test_a_circuit_carries_its_forecast_or_none(api, circuit):
     forecast = api.get(f"/api/circuits/{circuit.pk}/").json()["forecast"]
     assert forecast["is_late"] is True
     assert set(forecast) >= {"ready_by", "ready_low", "ready_high", "step_p90_days", "group_label"}
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_the_lists_count_comes_from_the_list_pages_cache_and_a_page_past_the_end_is_not_found(api, team):
+    CircuitFactory.create_batch(3, team=team)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = api.get("/api/circuits/", {"per_page": 2})
+    assert (first.json()["count"], len(first.json()["results"])) == (3, 2)
+    assert not any(query["sql"].startswith("SELECT COUNT(") for query in first_queries)  # counted in the page's query
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/circuits/", {"per_page": 2}).json()["count"] == 3
+    assert not any("COUNT(" in query["sql"] for query in queries)  # from the cache
+    assert api.get("/api/circuits/", {"per_page": 2, "page": 3}).status_code == 404

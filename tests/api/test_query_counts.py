@@ -106,12 +106,13 @@ def deliveries(team, n, host):
 
 
 # The token (1) and its user's permissions (1, where a role is checked), the page's count (1, not for
-# the cursor-paginated audit log and delivery log), the rows, their prefetches; circuits also read the
+# the cursor-paginated audit log and delivery log, nor circuits, counted inside the page's own query as
+# the list page counts them: core.pagination), the rows, their prefetches; circuits also read the
 # user's teams once, to show service keys in full or masked. Webhooks read the user's role twice (the
 # view's 403 and the webhooks selector's own check), deliveries their endpoint (and its teams) first.
 QUERIES = {
-    "circuits": 11,
-    "watched_circuits": 11,
+    "circuits": 10,
+    "watched_circuits": 10,
     "orders": 5,
     "authorizations": 5,
     "links": 5,
