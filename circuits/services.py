@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.services import audit_event_record, circuit_touch
@@ -93,9 +95,19 @@ class CircuitAlreadyExists(DomainError):
 
 def _refuse_second_circuit_for_resource(*, name, subscription_id, resource_group):
     """Azure names a circuit by subscription, resource group and name, comparing names ignoring case."""
-    existing = Circuit.objects.filter(
-        name__iexact=name, subscription_id=subscription_id, resource_group__iexact=resource_group, deleted_at=None
-    ).first()
+    # LOWER, as the unique index circuit_one_undeleted_per_azure_resource, which then serves the lookup
+    # (`__iexact` is UPPER: it read every index entry of the subscription, and an import of many circuits
+    # into one subscription grew with the square of their number).
+    existing = (
+        Circuit.objects.alias(lower_name=Lower("name"), lower_group=Lower("resource_group"))
+        .filter(
+            lower_name=Lower(Value(name)),
+            subscription_id=subscription_id,
+            lower_group=Lower(Value(resource_group)),
+            deleted_at=None,
+        )
+        .first()
+    )
     if existing:
         raise CircuitAlreadyExists(existing)
 
