@@ -115,12 +115,12 @@ def _placement(record: CircuitRecord, ports: dict[str, PortRecord], catalog: _Ca
     return catalog.direct_provider(), location
 
 
-def _create(record: CircuitRecord, placement, *, team, actor) -> Circuit:
+def _new_circuit(record: CircuitRecord, placement, *, team) -> dict:
+    """circuit_create's arguments for the circuit a record describes, but the actor."""
     if team is None:
         raise ImportRecordError(record, "a new circuit needs an owner team (--team).")
     provider, location = placement
-    return services.circuit_create(
-        actor=actor,
+    return dict(
         name=record.name,
         subscription_id=record.subscription_id,
         resource_group=record.resource_group,
@@ -136,6 +136,25 @@ def _create(record: CircuitRecord, placement, *, team, actor) -> Circuit:
         service_key=record.service_key,
         awaiting_service_key=record.service_key is None,
     )
+
+
+def _created_together(batch, known: "_Known", *, actor, team, ports, catalog) -> dict:
+    """The circuits of a batch's records that Onramp does not know, created together (one INSERT,
+    circuits_create_observed): record index → the circuit, or the ImportRecordError refusing it. A
+    record naming a known circuit, even a deleted one, is applied on its own (circuit_match)."""
+    values, indexes, outcomes = [], [], {}
+    for index, record in enumerate(batch):
+        if known.live(record.resource_id) or (record.service_key and known.keyed(record.service_key)):
+            continue
+        try:
+            values.append(_new_circuit(record, _placement(record, ports, catalog), team=team))
+        except ImportRecordError as error:
+            outcomes[index] = error
+            continue
+        indexes.append(index)
+    for index, made in zip(indexes, services.circuits_create_observed(actor=actor, circuits=values), strict=True):
+        outcomes[index] = ImportRecordError(batch[index], made.message) if isinstance(made, DomainError) else made
+    return outcomes
 
 
 def _recreated(circuit: Circuit, record: CircuitRecord) -> bool:
@@ -241,9 +260,17 @@ def _record_peerings(circuit: Circuit, record: CircuitRecord, actor: Actor, *, c
         connections += seen.connections or []
         peering = peerings.get(seen.peering_type)
         if peering is not None:
-            services.reported_fields_record(obj=peering, values=seen.recorded, actor=actor, circuit_id=circuit.pk)
+            _reported(peering, seen.recorded, actor=actor, circuit_id=circuit.pk)
     if connections or not created:  # a new circuit has no connections to remove
         services.global_reach_record(circuit=circuit, connections=connections, actor=actor)
+
+
+def _reported(obj, values: dict, *, actor, circuit_id):
+    """reported_fields_record, called only when a field differs: most records change nothing, and
+    the service's savepoint was two queries for nothing."""
+    if all(getattr(obj, name) == value for name, value in values.items()):
+        return obj
+    return services.reported_fields_record(obj=obj, values=values, actor=actor, circuit_id=circuit_id)
 
 
 OBSERVED = ("observed_provider_orders", "observed_vnet_links", "observed_authorizations", "observed_peerings")
@@ -266,20 +293,29 @@ def _related_kept(read: Circuit, current: Circuit) -> Circuit:
 
 @transaction.atomic
 def circuit_import(
-    *, record: CircuitRecord, actor: Actor, known: _Known, catalog: _Catalog, team=None, ports=None
+    *,
+    record: CircuitRecord,
+    actor: Actor,
+    known: _Known,
+    catalog: _Catalog,
+    team=None,
+    ports=None,
+    new: Circuit | None = None,
 ) -> tuple[Circuit, bool, list[str]]:
-    """Create or update the circuit one record describes: (circuit, created, refusals met)."""
-    circuit = circuit_match(record, actor=actor, known=known)
+    """Create or update the circuit one record describes: (circuit, created, refusals met). `new`:
+    the circuit created for it with its batch (_created_together)."""
+    circuit = None if new else circuit_match(record, actor=actor, known=known)
     known.importing(record, circuit)
     created = circuit is None
     try:
         placement = _placement(record, ports or {}, catalog, circuit)
-        if created:
-            circuit = _created_bare(_create(record, placement, team=team, actor=actor))
+        if new:
+            circuit = _created_bare(new)
+        elif created:
+            values = _new_circuit(record, placement, team=team)
+            circuit = _created_bare(services.circuit_create(actor=actor, **values))
         fields = _circuit_fields(circuit, record, placement)
-        circuit = _related_kept(
-            circuit, services.reported_fields_record(obj=circuit, values=fields, actor=actor, circuit_id=circuit.pk)
-        )
+        circuit = _related_kept(circuit, _reported(circuit, fields, actor=actor, circuit_id=circuit.pk))
         keys = record.authorization_keys
         if keys is not None and set(keys) != {auth.name for auth in observed(circuit, "authorizations")}:
             services.authorizations_record(circuit=circuit, keys=keys, actor=actor)
@@ -307,16 +343,20 @@ def _change_lines(events) -> dict[str, list[str]]:
 
 
 def _import_batch(batch, result, this_import, *, actor, team, ports, catalog) -> None:
-    """Import a batch of records into `result`, each in its own savepoint (circuit_import's: a
-    refused record leaves nothing). Whether a known circuit's record changed it is told by the
-    audit events after the batch, one query for all of them."""
+    """Import a batch of records into `result`: the circuits Onramp does not know created together,
+    then each record applied in its own savepoint (circuit_import's: a refused record leaves nothing
+    but the circuit created for it, which the refusal rolls back with its whole file). Whether a known
+    circuit's record changed it is told by the audit events after the batch, one query for all."""
     known = _Known(batch)
     newest = this_import.order_by("-pk").values_list("pk", flat=True).first() or 0
+    new = _created_together(batch, known, actor=actor, team=team, ports=ports, catalog=catalog)
     imported = []  # (circuit id, created) of each record applied
-    for record in batch:
+    for index, record in enumerate(batch):
         try:
+            if isinstance(new.get(index), ImportRecordError):
+                raise new[index]
             circuit, created, problems = circuit_import(
-                record=record, actor=actor, known=known, catalog=catalog, team=team, ports=ports
+                record=record, actor=actor, known=known, catalog=catalog, team=team, ports=ports, new=new.get(index)
             )
         except ImportRecordError as error:
             result.refused.append(error.message)

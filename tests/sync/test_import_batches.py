@@ -17,8 +17,8 @@ from sync import importer
 pytestmark = pytest.mark.django_db
 # Queries per record of a file of new circuits with one private peering each (created, provider state,
 # peering configured: three audit events), and of the same file imported again (nothing changes).
-NEW_CIRCUIT_QUERIES = 40
-UNCHANGED_QUERIES = 8
+NEW_CIRCUIT_QUERIES = 16
+UNCHANGED_QUERIES = 4
 
 
 def _records(first, count):
