@@ -246,12 +246,17 @@ _CHECKED_IN_BULK = ["team", "service_provider", "peering_location"]
 
 
 @transaction.atomic
-def circuits_create_observed(*, actor: Actor, circuits: list[dict]) -> list[Circuit | DomainError]:
+def circuits_create_observed(
+    *, actor: Actor, circuits: list[dict], reported: list[dict] | None = None
+) -> list[Circuit | DomainError]:
     """circuit_create for many circuits a machine source reports (an import's batch), by the same
     rules: those that read the database read it once for all of them (the providers' locations, the
     live circuits of the same Azure resources), then one INSERT and one of their "created" events.
-    `circuits`: circuit_create's keyword arguments but the actor. Returns, in order, each circuit
-    created or the DomainError that refused it (nothing written for that one)."""
+    `circuits`: circuit_create's keyword arguments but the actor. `reported`: for each circuit, the
+    fields the source reports of it, recorded in order as reported_fields_record, and
+    circuit_set_provider_state for the provider state, record them on a circuit just created (one
+    event each, before the INSERT writes the circuit as they leave it). Returns, in order, each
+    circuit created or the DomainError that refused it (nothing written for that one)."""
     if actor.kind not in OBSERVING_ACTORS:
         raise ValueError("Only machine sources create circuits in bulk: people are held to the quota.")
     outcomes = []
@@ -275,7 +280,7 @@ def circuits_create_observed(*, actor: Actor, circuits: list[dict]) -> list[Circ
     for circuit in live:
         resources[_resource(circuit)] = circuit
         resource_ids[circuit.resource_id] = circuit
-    created, seconds = [], []
+    created, seconds, changes = [], [], []
     for index, circuit in enumerate(outcomes):
         if not isinstance(circuit, Circuit):
             continue
@@ -301,11 +306,37 @@ def circuits_create_observed(*, actor: Actor, circuits: list[dict]) -> list[Circ
             continue
         resources[_resource(circuit)] = resource_ids[circuit.resource_id] = circuit
         created.append(circuit)
+        changes.append(_reported_on_new(circuit, reported[index] if reported else {}, actor))
     Circuit.objects.bulk_create(created)
     for index in seconds:
         outcomes[index] = CircuitAlreadyExists(resources[_resource(outcomes[index])])
-    audit_events_record([_created_event(circuit, actor) for circuit in created])
+    audit_events_record(
+        [
+            event
+            for circuit, changed in zip(created, changes, strict=True)
+            for event in [_created_event(circuit, actor), *({**change, "circuit_id": circuit.pk} for change in changed)]
+        ]
+    )
     return outcomes
+
+
+def _reported_on_new(circuit: Circuit, values: dict, actor: Actor) -> list[dict]:
+    """Record `values` on a circuit not saved yet as transition() would on the saved one (the version
+    bumped, the provider state's own fields with it); returns the changes' audit events' arguments."""
+    changes, reason = [], f"Reported by {actor}."
+    for field, to in values.items():
+        current = getattr(circuit, field)
+        if current == to:
+            continue
+        if field == "service_provider_provisioning_state":
+            for name, value in _provider_state_extra(circuit, to, timezone.now()).items():
+                setattr(circuit, name, value)
+        setattr(circuit, field, to)
+        circuit.version += 1
+        changes.append(
+            {"obj": circuit, "field": field, "from_value": current, "to_value": to, "actor": actor, "reason": reason}
+        )
+    return changes
 
 
 def _resource(circuit) -> tuple:
@@ -314,12 +345,8 @@ def _resource(circuit) -> tuple:
     return circuit.name.lower(), circuit.subscription_id, circuit.resource_group.lower()
 
 
-@transaction.atomic
-def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
-    """Move serviceProviderProvisioningState along the provider lifecycle (docs/DOMAIN.md)."""
-    circuit = lock(circuit)
-    _refuse_if_deleted(circuit)
-    now = timezone.now()
+def _provider_state_extra(circuit: Circuit, to: str, now) -> dict:
+    """What changes with the provider state: when it changed, the stuck flag, the deprovisioning."""
     extra = {"state_changed_at": now, "is_stuck": False}
     was_live = circuit.service_provider_provisioning_state in LIVE_PROVIDER_STATES
     # A source may report DeProvisioned (or NotProvisioned) without the Deprovisioning step in between.
@@ -327,6 +354,15 @@ def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reaso
         extra.update(deprovision_requested_at=None, deprovisioned_at=circuit.deprovisioned_at or now)
     elif to in (ProviderState.PROVISIONING, ProviderState.PROVISIONED):
         extra["deprovisioned_at"] = None  # ordered again (Azure may report Provisioned straight away)
+    return extra
+
+
+@transaction.atomic
+def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
+    """Move serviceProviderProvisioningState along the provider lifecycle (docs/DOMAIN.md)."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    extra = _provider_state_extra(circuit, to, timezone.now())
     circuit, _ = transition(
         obj=circuit,
         field="service_provider_provisioning_state",

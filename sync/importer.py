@@ -24,6 +24,7 @@ from circuits.models import Circuit, PeeringLocation, ServiceProvider
 from core.actors import Actor
 from core.errors import DomainError
 from outbox.services import circuit_batch
+from peerings import services as peering_services
 from peerings.models import Peering
 
 from .polling import OBSERVED_RELATIONS, circuit_apply_observation
@@ -138,23 +139,60 @@ def _new_circuit(record: CircuitRecord, placement, *, team) -> dict:
     )
 
 
-def _created_together(batch, known: "_Known", *, actor, team, ports, catalog) -> dict:
-    """The circuits of a batch's records that Onramp does not know, created together (one INSERT,
-    circuits_create_observed): record index → the circuit, or the ImportRecordError refusing it. A
-    record naming a known circuit, even a deleted one, is applied on its own (circuit_match)."""
-    values, indexes, outcomes = [], [], {}
+def _created_together(batch, known: "_Known", *, actor, team, ports, catalog) -> tuple[dict, dict]:
+    """The circuits of a batch's records that Onramp does not know, created together, as circuit_import
+    would one by one: each circuit with the fields and states its record reports
+    (circuits_create_observed), then their peerings (peerings_configure_observed), one INSERT and one
+    of audit events for each. Returns record index → the circuit (its peerings as `observed_peerings`)
+    or the ImportRecordError refusing it, and record index → the refusals its peerings met. A record
+    naming a known circuit, even a deleted one, or authorizations (recorded before its states) is
+    applied on its own (circuit_import)."""
+    values, reported, indexes, outcomes = [], [], [], {}
     for index, record in enumerate(batch):
-        if known.live(record.resource_id) or (record.service_key and known.keyed(record.service_key)):
+        if record.authorization_keys or known.live(record.resource_id):
+            continue
+        if record.service_key and known.keyed(record.service_key):
             continue
         try:
-            values.append(_new_circuit(record, _placement(record, ports, catalog), team=team))
+            placement = _placement(record, ports, catalog)
+            values.append(_new_circuit(record, placement, team=team))
         except ImportRecordError as error:
             outcomes[index] = error
             continue
+        observation = record.observation
+        states = {
+            field: getattr(observation, state)
+            for field, state in (
+                ("service_provider_provisioning_state", "provider_state"),
+                ("circuit_provisioning_state", "circuit_provisioning_state"),
+                ("provisioning_state", "provisioning_state"),
+            )
+            if getattr(observation, state)  # an empty state is one the source did not report
+        }
+        reported.append(_circuit_fields(None, record, placement) | states)
         indexes.append(index)
-    for index, made in zip(indexes, services.circuits_create_observed(actor=actor, circuits=values), strict=True):
-        outcomes[index] = ImportRecordError(batch[index], made.message) if isinstance(made, DomainError) else made
-    return outcomes
+    peerings, owners = [], []
+    made = services.circuits_create_observed(actor=actor, circuits=values, reported=reported)
+    for index, circuit in zip(indexes, made, strict=True):
+        if isinstance(circuit, DomainError):
+            outcomes[index] = ImportRecordError(batch[index], circuit.message)
+            continue
+        outcomes[index] = _created_bare(circuit)
+        configured = set()
+        for seen in batch[index].observation.peerings:
+            if seen.config and seen.peering_type not in configured:  # a second of a type: its first's
+                configured.add(seen.peering_type)
+                peerings.append({"circuit": circuit, "peering_type": seen.peering_type, **seen.config})
+                owners.append(index)
+    problems = defaultdict(list)
+    for index, peering in zip(
+        owners, peering_services.peerings_configure_observed(actor=actor, peerings=peerings), strict=True
+    ):
+        if isinstance(peering, DomainError):
+            problems[index].append(peering.message)
+        else:
+            outcomes[index].observed_peerings.append(peering)
+    return outcomes, problems
 
 
 def _recreated(circuit: Circuit, record: CircuitRecord) -> bool:
@@ -232,7 +270,8 @@ def circuit_match(record: CircuitRecord, *, actor: Actor, known: _Known) -> Circ
     return circuit
 
 
-def _circuit_fields(circuit: Circuit, record: CircuitRecord, placement) -> dict:
+def _circuit_fields(circuit: Circuit | None, record: CircuitRecord, placement) -> dict:
+    """What the record reports of the circuit's own fields (`circuit`: None, one about to be created)."""
     provider, location = placement
     values = {
         **record.attributes,
@@ -245,7 +284,7 @@ def _circuit_fields(circuit: Circuit, record: CircuitRecord, placement) -> dict:
     }
     if record.service_key:
         values["service_key"] = record.service_key  # issued since Onramp saw the circuit without one
-    if (circuit.resource_id or "").lower() != record.resource_id.lower():
+    if circuit is not None and (circuit.resource_id or "").lower() != record.resource_id.lower():
         values["resource_id"] = record.resource_id
     return values
 
@@ -261,7 +300,7 @@ def _record_peerings(circuit: Circuit, record: CircuitRecord, actor: Actor, *, c
         peering = peerings.get(seen.peering_type)
         if peering is not None:
             _reported(peering, seen.recorded, actor=actor, circuit_id=circuit.pk)
-    if connections or not created:  # a new circuit has no connections to remove
+    if connections or (not created and circuit.global_reach_connections.all()):  # else none to record or remove
         services.global_reach_record(circuit=circuit, connections=connections, actor=actor)
 
 
@@ -310,7 +349,7 @@ def circuit_import(
     try:
         placement = _placement(record, ports or {}, catalog, circuit)
         if new:
-            circuit = _created_bare(new)
+            circuit = new
         elif created:
             values = _new_circuit(record, placement, team=team)
             circuit = _created_bare(services.circuit_create(actor=actor, **values))
@@ -349,7 +388,7 @@ def _import_batch(batch, result, this_import, *, actor, team, ports, catalog) ->
     circuit's record changed it is told by the audit events after the batch, one query for all."""
     known = _Known(batch)
     newest = this_import.order_by("-pk").values_list("pk", flat=True).first() or 0
-    new = _created_together(batch, known, actor=actor, team=team, ports=ports, catalog=catalog)
+    new, problems_met = _created_together(batch, known, actor=actor, team=team, ports=ports, catalog=catalog)
     imported = []  # (circuit id, created) of each record applied
     for index, record in enumerate(batch):
         try:
@@ -361,6 +400,7 @@ def _import_batch(batch, result, this_import, *, actor, team, ports, catalog) ->
         except ImportRecordError as error:
             result.refused.append(error.message)
             continue
+        problems = problems_met.get(index, []) + problems
         result.refused += [f"{_label(record)}: {problem}" for problem in problems]
         imported.append((circuit.pk, created))
     changed = set(this_import.filter(pk__gt=newest).order_by().values_list("circuit_id", flat=True).distinct())
