@@ -270,13 +270,17 @@ def _configured_event(peering: Peering, prefixes: list, actor: Actor) -> dict:
 
 
 @transaction.atomic
-def peerings_configure_observed(*, actor: Actor, peerings: list[dict]) -> list[Peering | DomainError]:
+def peerings_configure_observed(
+    *, actor: Actor, peerings: list[dict], circuits_new: bool = False
+) -> list[Peering | DomainError]:
     """peering_configure for many peerings a machine source reports (an import's new circuits), by
     the same rules: their circuits locked by one query, the peerings they have read by one, then one
     INSERT each for the peerings, their BGP sessions and their prefixes, and one of their
     "configured" events. `peerings`: peering_configure's keyword arguments but the actor. Returns,
     in order, each peering configured (its rows as in _peering_rows_create) or the DomainError that
-    refused it (nothing written for that one)."""
+    refused it (nothing written for that one). `circuits_new`: the circuits were created in this
+    transaction, so no page has drawn them: their version is left alone (bumping it named each
+    circuit's cached answers to forget on commit, memory that grew with an import's size)."""
     if actor.kind not in (Actor.AZURE, Actor.IMPORT):
         raise ValueError("Only machine sources configure peerings in bulk: people are held to the circuit's state.")
     given = [values["circuit"] for values in peerings]
@@ -310,7 +314,7 @@ def peerings_configure_observed(*, actor: Actor, peerings: list[dict]) -> list[P
         prefixes.append(advertised)
     Peering.objects.bulk_create(made)
     _peering_rows_create(made, prefixes)
-    for circuit_id in sorted({peering.circuit_id for peering in made}):
+    for circuit_id in sorted({peering.circuit_id for peering in made}) if not circuits_new else ():
         circuit_touch(circuit_id)
     audit_events_record(
         [_configured_event(peering, advertised, actor) for peering, advertised in zip(made, prefixes, strict=True)]

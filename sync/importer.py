@@ -186,7 +186,9 @@ def _created_together(batch, known: "_Known", *, actor, team, ports, catalog) ->
                 owners.append(index)
     problems = defaultdict(list)
     for index, peering in zip(
-        owners, peering_services.peerings_configure_observed(actor=actor, peerings=peerings), strict=True
+        owners,
+        peering_services.peerings_configure_observed(actor=actor, peerings=peerings, circuits_new=True),
+        strict=True,
     ):
         if isinstance(peering, DomainError):
             problems[index].append(peering.message)

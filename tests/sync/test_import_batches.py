@@ -103,7 +103,8 @@ def _everything():
     circuits = Circuit.objects.order_by("resource_id").values()
     peerings = Peering.objects.order_by("circuit__resource_id", "peering_type").values()
     return {
-        "circuits": [_without(row, "id", "created_at", "state_changed_at") for row in circuits],
+        # version: peerings configured with their new circuits leave it alone (peerings_configure_observed)
+        "circuits": [_without(row, "id", "created_at", "state_changed_at", "version") for row in circuits],
         "peerings": [_without(row, "id", "circuit_id", "created_at") for row in peerings],
         "sessions": list(
             BgpSession.objects.order_by("peering__circuit__resource_id", "peering__peering_type", "link").values_list(
