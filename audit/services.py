@@ -35,9 +35,8 @@ def _circuits_touch(circuit_ids):
     circuit_model.objects.filter(pk__in=circuit_ids).update(version=models.F("version") + 1)
 
 
-def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value="", reason: str = "", circuit_id=None):
-    """Record one change; called inside the transaction that made it."""
-    event = AuditEvent.objects.create(
+def _event(*, obj, field: str, actor: Actor, from_value="", to_value="", reason: str = "", circuit_id=None):
+    return AuditEvent(
         circuit_id=circuit_id,
         object_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -49,12 +48,39 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
         actor_user=actor.user,
         reason=reason[: AuditEvent._meta.get_field("reason").max_length],
     )
+
+
+def _recorded(events):
     batch = getattr(_local, "batch", None)
     if batch is None:
-        events_recorded.send(sender=AuditEvent, events=[event])
+        events_recorded.send(sender=AuditEvent, events=events)
     else:
-        batch.append(event)
+        batch.extend(events)
+
+
+def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value="", reason: str = "", circuit_id=None):
+    """Record one change; called inside the transaction that made it."""
+    event = _event(
+        obj=obj,
+        field=field,
+        actor=actor,
+        from_value=from_value,
+        to_value=to_value,
+        reason=reason,
+        circuit_id=circuit_id,
+    )
+    event.save(force_insert=True)
+    _recorded([event])
     return event
+
+
+def audit_events_record(changes: list[dict]) -> list[AuditEvent]:
+    """Record many changes by one INSERT, in order, each as audit_event_record records it (its
+    keyword arguments): a batch of circuits created together (circuits.services.circuits_create_observed)."""
+    events = AuditEvent.objects.bulk_create([_event(**change) for change in changes])
+    if events:
+        _recorded(events)
+    return events
 
 
 @contextmanager

@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from audit.services import audit_event_record, circuit_touch
+from audit.services import audit_event_record, audit_events_record, circuit_touch
 from audit.statemachine import lock, transition
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, full_clean_or_refuse
@@ -24,7 +26,7 @@ from .choices import (
 from .choices import (
     ServiceProviderProvisioningStateChoices as ProviderState,
 )
-from .models import Authorization, Circuit, GlobalReachConnection, ProviderOrder, VNetLink
+from .models import Authorization, Circuit, GlobalReachConnection, ProviderOrder, ServiceProvider, VNetLink
 from .stuck import StuckRule, stuck_past_provider_threshold
 from .validators import (
     validate_bandwidth,
@@ -93,9 +95,19 @@ class CircuitAlreadyExists(DomainError):
 
 def _refuse_second_circuit_for_resource(*, name, subscription_id, resource_group):
     """Azure names a circuit by subscription, resource group and name, comparing names ignoring case."""
-    existing = Circuit.objects.filter(
-        name__iexact=name, subscription_id=subscription_id, resource_group__iexact=resource_group, deleted_at=None
-    ).first()
+    # LOWER, as the unique index circuit_one_undeleted_per_azure_resource, which then serves the lookup
+    # (`__iexact` is UPPER: it read every index entry of the subscription, and an import of many circuits
+    # into one subscription grew with the square of their number).
+    existing = (
+        Circuit.objects.alias(lower_name=Lower("name"), lower_group=Lower("resource_group"))
+        .filter(
+            lower_name=Lower(Value(name)),
+            subscription_id=subscription_id,
+            lower_group=Lower(Value(resource_group)),
+            deleted_at=None,
+        )
+        .first()
+    )
     if existing:
         raise CircuitAlreadyExists(existing)
 
@@ -119,8 +131,7 @@ def _refuse_over_subscription_quota(*, subscription_id, region):
         )
 
 
-@transaction.atomic
-def circuit_create(
+def _circuit_new(
     *,
     actor: Actor,
     name: str,
@@ -139,22 +150,12 @@ def circuit_create(
     service_key=None,
     awaiting_service_key: bool = False,
 ) -> Circuit:
-    """Step 1: create the circuit; Azure issues the service key and billing starts now.
-
-    `awaiting_service_key`: an observed circuit Azure has not issued a key for yet (no key stored).
-    """
+    """The circuit circuit_create saves, judged by the rules that read nothing else."""
     if actor.kind not in OBSERVING_ACTORS:  # Azure's enums are open: what it reports is recorded
         validate_sku(tier=sku_tier, family=sku_family)
     validate_bandwidth(
         bandwidth_mbps=bandwidth_mbps, provider=service_provider, express_route_direct=express_route_direct
     )
-    # A Direct circuit runs on the customer's own port: no provider has to offer its location.
-    if not express_route_direct and not service_provider.peering_locations.filter(pk=peering_location.pk).exists():
-        raise DomainError(f"{service_provider} does not offer {peering_location}.", field="peering_location")
-    resource = {"name": name, "subscription_id": subscription_id, "resource_group": resource_group}
-    _refuse_second_circuit_for_resource(**resource)
-    if actor.kind not in OBSERVING_ACTORS:
-        _refuse_over_subscription_quota(subscription_id=subscription_id, region=region)
     now = created_at or timezone.now()
     circuit = Circuit(
         name=name,
@@ -174,35 +175,178 @@ def circuit_create(
     )
     if service_key or awaiting_service_key:
         circuit.service_key = service_key
-    # Azure's SKU values are open: an observed one Onramp does not know yet is recorded as it is.
-    unchecked = ["service_key"] + (["sku_tier", "sku_family"] if actor.kind in OBSERVING_ACTORS else [])
-    full_clean_or_refuse(circuit, exclude=unchecked)
+    return circuit
+
+
+def _offer_refused(circuit) -> DomainError:
+    return DomainError(
+        f"{circuit.service_provider} does not offer {circuit.peering_location}.", field="peering_location"
+    )
+
+
+def _unchecked(actor) -> list[str]:
+    """Fields full_clean leaves alone: Azure's SKU values are open, an observed one Onramp does not
+    know yet is recorded as it is; the service key's uniqueness is the database's."""
+    return ["service_key"] + (["sku_tier", "sku_family"] if actor.kind in OBSERVING_ACTORS else [])
+
+
+def _created_event(circuit, actor) -> dict:
+    return {
+        "obj": circuit,
+        "field": "created",
+        "to_value": str(circuit.service_key or ""),
+        "from_value": "",
+        "actor": actor,
+        "reason": "Circuit created; "
+        + ("Azure has not issued its service key yet" if circuit.service_key is None else "service key issued")
+        + ", billing starts.",
+        "circuit_id": circuit.pk,
+    }
+
+
+@transaction.atomic
+def circuit_create(**values) -> Circuit:
+    """Step 1: create the circuit; Azure issues the service key and billing starts now.
+
+    Keyword-only, those of _circuit_new. `awaiting_service_key`: an observed circuit Azure has not
+    issued a key for yet (no key stored).
+    """
+    actor = values["actor"]
+    circuit = _circuit_new(**values)
+    # A Direct circuit runs on the customer's own port: no provider has to offer its location.
+    if (
+        not circuit.express_route_direct
+        and not circuit.service_provider.peering_locations.filter(pk=circuit.peering_location.pk).exists()
+    ):
+        raise _offer_refused(circuit)
+    resource = {
+        "name": circuit.name,
+        "subscription_id": circuit.subscription_id,
+        "resource_group": circuit.resource_group,
+    }
+    _refuse_second_circuit_for_resource(**resource)
+    if actor.kind not in OBSERVING_ACTORS:
+        _refuse_over_subscription_quota(subscription_id=circuit.subscription_id, region=circuit.region)
+    full_clean_or_refuse(circuit, exclude=_unchecked(actor))
     try:
         with transaction.atomic():
             circuit.save()
     except IntegrityError:  # created by someone else since the check above
         _refuse_second_circuit_for_resource(**resource)
         raise
-    audit_event_record(
-        obj=circuit,
-        field="created",
-        to_value=str(circuit.service_key or ""),
-        from_value="",
-        actor=actor,
-        reason="Circuit created; "
-        + ("Azure has not issued its service key yet" if circuit.service_key is None else "service key issued")
-        + ", billing starts.",
-        circuit_id=circuit.pk,
-    )
+    audit_event_record(**_created_event(circuit, actor))
     return circuit
 
 
+# Checked for a whole batch by circuits_create_observed instead of by full_clean's query per field
+# and constraint: the catalog entries and team are rows the caller read; the unique constraints are
+# read below. The model's check constraints judge the SKU (open for machine sources, as in
+# circuit_create) and the deletion time (a new circuit has none); the database enforces them all.
+_CHECKED_IN_BULK = ["team", "service_provider", "peering_location"]
+
+
 @transaction.atomic
-def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
-    """Move serviceProviderProvisioningState along the provider lifecycle (docs/DOMAIN.md)."""
-    circuit = lock(circuit)
-    _refuse_if_deleted(circuit)
-    now = timezone.now()
+def circuits_create_observed(
+    *, actor: Actor, circuits: list[dict], reported: list[dict] | None = None
+) -> list[Circuit | DomainError]:
+    """circuit_create for many circuits a machine source reports (an import's batch), by the same
+    rules: those that read the database read it once for all of them (the providers' locations, the
+    live circuits of the same Azure resources), then one INSERT and one of their "created" events.
+    `circuits`: circuit_create's keyword arguments but the actor. `reported`: for each circuit, the
+    fields the source reports of it, recorded in order as reported_fields_record, and
+    circuit_set_provider_state for the provider state, record them on a circuit just created (one
+    event each, before the INSERT writes the circuit as they leave it). Returns, in order, each
+    circuit created or the DomainError that refused it (nothing written for that one)."""
+    if actor.kind not in OBSERVING_ACTORS:
+        raise ValueError("Only machine sources create circuits in bulk: people are held to the quota.")
+    outcomes = []
+    for values in circuits:
+        try:
+            outcomes.append(_circuit_new(actor=actor, **values))
+        except DomainError as error:
+            outcomes.append(error)
+    new = [circuit for circuit in outcomes if isinstance(circuit, Circuit)]
+    offered = set(
+        ServiceProvider.peering_locations.through.objects.filter(
+            serviceprovider_id__in={circuit.service_provider_id for circuit in new}
+        ).values_list("serviceprovider_id", "peeringlocation_id")
+    )
+    live = Circuit.objects.alias(lower_name=Lower("name")).filter(
+        Q(lower_name__in=[Lower(Value(circuit.name)) for circuit in new])
+        | Q(resource_id__in=[circuit.resource_id for circuit in new if circuit.resource_id]),
+        deleted_at=None,
+    )
+    resources, resource_ids = {}, {}
+    for circuit in live:
+        resources[_resource(circuit)] = circuit
+        resource_ids[circuit.resource_id] = circuit
+    created, seconds, changes = [], [], []
+    for index, circuit in enumerate(outcomes):
+        if not isinstance(circuit, Circuit):
+            continue
+        try:
+            if (
+                not circuit.express_route_direct
+                and (circuit.service_provider_id, circuit.peering_location_id) not in offered
+            ):
+                raise _offer_refused(circuit)
+            if _resource(circuit) in resources:
+                seconds.append(index)  # refused once the first is saved and can be named
+                continue
+            if circuit.resource_id and circuit.resource_id in resource_ids:
+                raise DomainError(
+                    f"Circuit {resource_ids[circuit.resource_id]} is already Azure resource {circuit.resource_id}.",
+                    field="resource_id",
+                )
+            full_clean_or_refuse(
+                circuit, exclude=_unchecked(actor) + _CHECKED_IN_BULK, validate_unique=False, validate_constraints=False
+            )
+        except DomainError as error:
+            outcomes[index] = error
+            continue
+        resources[_resource(circuit)] = resource_ids[circuit.resource_id] = circuit
+        created.append(circuit)
+        changes.append(_reported_on_new(circuit, reported[index] if reported else {}, actor))
+    Circuit.objects.bulk_create(created)
+    for index in seconds:
+        outcomes[index] = CircuitAlreadyExists(resources[_resource(outcomes[index])])
+    audit_events_record(
+        [
+            event
+            for circuit, changed in zip(created, changes, strict=True)
+            for event in [_created_event(circuit, actor), *({**change, "circuit_id": circuit.pk} for change in changed)]
+        ]
+    )
+    return outcomes
+
+
+def _reported_on_new(circuit: Circuit, values: dict, actor: Actor) -> list[dict]:
+    """Record `values` on a circuit not saved yet as transition() would on the saved one (the version
+    bumped, the provider state's own fields with it); returns the changes' audit events' arguments."""
+    changes, reason = [], f"Reported by {actor}."
+    for field, to in values.items():
+        current = getattr(circuit, field)
+        if current == to:
+            continue
+        if field == "service_provider_provisioning_state":
+            for name, value in _provider_state_extra(circuit, to, timezone.now()).items():
+                setattr(circuit, name, value)
+        setattr(circuit, field, to)
+        circuit.version += 1
+        changes.append(
+            {"obj": circuit, "field": field, "from_value": current, "to_value": to, "actor": actor, "reason": reason}
+        )
+    return changes
+
+
+def _resource(circuit) -> tuple:
+    """The Azure resource a circuit is, as the unique index circuit_one_undeleted_per_azure_resource
+    compares it."""
+    return circuit.name.lower(), circuit.subscription_id, circuit.resource_group.lower()
+
+
+def _provider_state_extra(circuit: Circuit, to: str, now) -> dict:
+    """What changes with the provider state: when it changed, the stuck flag, the deprovisioning."""
     extra = {"state_changed_at": now, "is_stuck": False}
     was_live = circuit.service_provider_provisioning_state in LIVE_PROVIDER_STATES
     # A source may report DeProvisioned (or NotProvisioned) without the Deprovisioning step in between.
@@ -210,6 +354,15 @@ def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reaso
         extra.update(deprovision_requested_at=None, deprovisioned_at=circuit.deprovisioned_at or now)
     elif to in (ProviderState.PROVISIONING, ProviderState.PROVISIONED):
         extra["deprovisioned_at"] = None  # ordered again (Azure may report Provisioned straight away)
+    return extra
+
+
+@transaction.atomic
+def circuit_set_provider_state(*, circuit: Circuit, to: str, actor: Actor, reason: str = "") -> Circuit:
+    """Move serviceProviderProvisioningState along the provider lifecycle (docs/DOMAIN.md)."""
+    circuit = lock(circuit)
+    _refuse_if_deleted(circuit)
+    extra = _provider_state_extra(circuit, to, timezone.now())
     circuit, _ = transition(
         obj=circuit,
         field="service_provider_provisioning_state",

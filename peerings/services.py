@@ -8,7 +8,7 @@ to re-validate by name through the outbox: peerings imports nothing of it.
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_event_record, circuit_touch
+from audit.services import audit_event_record, audit_events_record, circuit_touch
 from audit.statemachine import lock, transition
 from core.actors import Actor
 from core.errors import DomainError, ErrorCollector
@@ -57,9 +57,11 @@ def peering_fields_check(
     advertised_public_prefixes=(),
     customer_asn=None,
     routing_registry_name="",
+    existing=None,
 ) -> list[str]:
     """Every rule a new peering's fields break, all at once (DomainErrors); returns the advertised
-    prefixes. A field given as None failed its shape check already and is not judged again."""
+    prefixes. A field given as None failed its shape check already and is not judged again.
+    `existing`: the circuit's peerings, when the caller has read them (else they are queried)."""
     errors = ErrorCollector()
     microsoft = peering_type == PeeringTypeChoices.MICROSOFT
     with errors.check():
@@ -69,7 +71,7 @@ def peering_fields_check(
                 "use AzurePrivatePeering or MicrosoftPeering.",
                 field="peering_type",
             )
-        if peering_type and circuit.peerings.filter(peering_type=peering_type).exists():
+        if peering_type and _taken(circuit, existing, peering_type=peering_type):
             raise DomainError(f"This circuit already has {peering_type}.", field="peering_type")
     with errors.check():
         if peer_asn is not None:
@@ -77,7 +79,7 @@ def peering_fields_check(
     with errors.check():
         if vlan_id is not None:
             validate_vlan_id(vlan_id)
-            if circuit.peerings.filter(vlan_id=vlan_id).exists():
+            if _taken(circuit, existing, vlan_id=vlan_id):
                 raise DomainError("This VLAN ID is already used by another peering of this circuit.", field="vlan_id")
     with errors.check():
         validate_shared_key(shared_key)
@@ -107,6 +109,14 @@ def peering_fields_check(
                 prefixes = parse_advertised_prefixes(advertised_public_prefixes)
     errors.raise_any()
     return prefixes
+
+
+def _taken(circuit, existing, **field) -> bool:
+    """Whether one of the circuit's peerings has this field's value (`existing`, else a query)."""
+    if existing is None:
+        return circuit.peerings.filter(**field).exists()
+    ((name, value),) = field.items()
+    return any(getattr(peering, name) == value for peering in existing)
 
 
 def _validate_ipv6_subnets(primary, secondary, microsoft):
@@ -164,20 +174,32 @@ def peering_configure(
             f"The circuit is {circuit.service_provider_provisioning_state}, not Provisioned: routing can be "
             "configured only once the provider has provisioned it (configuring earlier fails or hangs)."
         )
-    prefixes = peering_fields_check(
-        circuit=circuit,
-        peering_type=peering_type,
-        peer_asn=peer_asn,
-        primary_peer_address_prefix=primary_peer_address_prefix,
-        secondary_peer_address_prefix=secondary_peer_address_prefix,
-        vlan_id=vlan_id,
-        ipv6_primary_peer_address_prefix=ipv6_primary_peer_address_prefix,
-        ipv6_secondary_peer_address_prefix=ipv6_secondary_peer_address_prefix,
-        shared_key=shared_key,
-        advertised_public_prefixes=advertised_public_prefixes,
-        customer_asn=customer_asn,
-        routing_registry_name=routing_registry_name,
-    )
+    config = {
+        "peering_type": peering_type,
+        "peer_asn": peer_asn,
+        "primary_peer_address_prefix": primary_peer_address_prefix,
+        "secondary_peer_address_prefix": secondary_peer_address_prefix,
+        "vlan_id": vlan_id,
+        "ipv6_primary_peer_address_prefix": ipv6_primary_peer_address_prefix,
+        "ipv6_secondary_peer_address_prefix": ipv6_secondary_peer_address_prefix,
+        "shared_key": shared_key,
+        "advertised_public_prefixes": advertised_public_prefixes,
+        "customer_asn": customer_asn,
+        "routing_registry_name": routing_registry_name,
+    }
+    peering, prefixes = _peering_new(circuit=circuit, actor=actor, config=config)
+    peering.save(force_insert=True)
+    _peering_rows_create([peering], [prefixes])
+    circuit_touch(circuit.pk)
+    audit_event_record(**_configured_event(peering, prefixes, actor))
+    return peering
+
+
+def _peering_new(*, circuit, actor, config: dict, existing=None) -> tuple[Peering, list]:
+    """The peering peering_configure saves (its circuit locked and judged live by the caller), after
+    every rule of peering_fields_check; with the advertised prefixes to create."""
+    prefixes = peering_fields_check(circuit=circuit, existing=existing, **config)
+    peering_type, peer_asn, customer_asn = config["peering_type"], config["peer_asn"], config["customer_asn"]
     microsoft = peering_type == PeeringTypeChoices.MICROSOFT
     # A private validation ASN can never match a registry: its prefixes need manual validation at once.
     manual = microsoft and is_private_asn(customer_asn or peer_asn)
@@ -185,49 +207,130 @@ def peering_configure(
         prefixes_state = PrefixesState.NOT_CONFIGURED
     else:
         prefixes_state = PrefixesState.VALIDATION_NEEDED if manual else PrefixesState.CONFIGURING
-    peering = Peering.objects.create(
+    peering = Peering(
         circuit=circuit,
         peering_type=peering_type,
         peer_asn=peer_asn,
-        primary_peer_address_prefix=primary_peer_address_prefix.strip(),
-        secondary_peer_address_prefix=secondary_peer_address_prefix.strip(),
-        ipv6_primary_peer_address_prefix=ipv6_primary_peer_address_prefix.strip(),
-        ipv6_secondary_peer_address_prefix=ipv6_secondary_peer_address_prefix.strip(),
-        vlan_id=vlan_id,
-        shared_key_digest=secret_digest(shared_key) if shared_key else "",
+        primary_peer_address_prefix=config["primary_peer_address_prefix"].strip(),
+        secondary_peer_address_prefix=config["secondary_peer_address_prefix"].strip(),
+        ipv6_primary_peer_address_prefix=config["ipv6_primary_peer_address_prefix"].strip(),
+        ipv6_secondary_peer_address_prefix=config["ipv6_secondary_peer_address_prefix"].strip(),
+        vlan_id=config["vlan_id"],
+        shared_key_digest=secret_digest(config["shared_key"]) if config["shared_key"] else "",
         configured_by=actor.kind,
         customer_asn=customer_asn if microsoft else None,
-        routing_registry_name=routing_registry_name if microsoft else "",
+        routing_registry_name=config["routing_registry_name"] if microsoft else "",
         advertised_public_prefixes_state=prefixes_state,
     )
-    BgpSession.objects.bulk_create([BgpSession(peering=peering, link=link) for link in LinkChoices.values()])
-    if microsoft:
-        AdvertisedPrefix.objects.bulk_create(
-            [
-                AdvertisedPrefix(
-                    peering=peering,
-                    prefix=prefix,
-                    validation_state=PrefixState.MANUAL_VALIDATION_NEEDED if manual else PrefixState.CONFIGURING,
-                    reason=(
-                        f"AS{peering.validation_asn} is a private AS number: request manual validation."
-                        if manual
-                        else WAITING_REASON
-                    ),
-                )
-                for prefix in prefixes
-            ]
-        )
+    return peering, prefixes
+
+
+def _peering_rows_create(peerings: list[Peering], prefixes: list[list]) -> None:
+    """The BGP sessions (one per link) and advertised prefixes of peerings just saved, by one INSERT
+    each; a Microsoft peering is queued for validation. Each peering keeps its rows as
+    `observed_bgp_sessions` and `observed_advertised_prefixes` (sync.sources.base.observed)."""
+    sessions, rows = [], []
+    for peering, advertised in zip(peerings, prefixes, strict=True):
+        peering.observed_bgp_sessions = [BgpSession(peering=peering, link=link) for link in LinkChoices.values()]
+        peering.observed_advertised_prefixes = []
+        sessions += peering.observed_bgp_sessions
+        if peering.peering_type != PeeringTypeChoices.MICROSOFT:
+            continue
+        manual = peering.advertised_public_prefixes_state == PrefixesState.VALIDATION_NEEDED
+        peering.observed_advertised_prefixes = [
+            AdvertisedPrefix(
+                peering=peering,
+                prefix=prefix,
+                validation_state=PrefixState.MANUAL_VALIDATION_NEEDED if manual else PrefixState.CONFIGURING,
+                reason=(
+                    f"AS{peering.validation_asn} is a private AS number: request manual validation."
+                    if manual
+                    else WAITING_REASON
+                ),
+            )
+            for prefix in advertised
+        ]
+        rows += peering.observed_advertised_prefixes
         _revalidate_on_commit(peering, "New Microsoft peering.")
-    circuit_touch(circuit.pk)
-    audit_event_record(
-        obj=peering,
-        field="configured",
-        to_value=peering.peering_type,
-        actor=actor,
-        reason=f"VLAN {vlan_id}, peer AS{peer_asn}" + (f", {len(prefixes)} advertised prefixes" if microsoft else ""),
-        circuit_id=circuit.pk,
+    BgpSession.objects.bulk_create(sessions)
+    AdvertisedPrefix.objects.bulk_create(rows)
+
+
+def _configured_event(peering: Peering, prefixes: list, actor: Actor) -> dict:
+    microsoft = peering.peering_type == PeeringTypeChoices.MICROSOFT
+    return {
+        "obj": peering,
+        "field": "configured",
+        "to_value": peering.peering_type,
+        "actor": actor,
+        "reason": f"VLAN {peering.vlan_id}, peer AS{peering.peer_asn}"
+        + (f", {len(prefixes)} advertised prefixes" if microsoft else ""),
+        "circuit_id": peering.circuit_id,
+    }
+
+
+@transaction.atomic
+def peerings_configure_observed(
+    *, actor: Actor, peerings: list[dict], circuits_new: bool = False
+) -> list[Peering | DomainError]:
+    """peering_configure for many peerings a machine source reports (an import's new circuits), by
+    the same rules: their circuits locked by one query, the peerings they have read by one, then one
+    INSERT each for the peerings, their BGP sessions and their prefixes, and one of their
+    "configured" events. `peerings`: peering_configure's keyword arguments but the actor. Returns,
+    in order, each peering configured (its rows as in _peering_rows_create) or the DomainError that
+    refused it (nothing written for that one). `circuits_new`: the circuits were created in this
+    transaction, so no page has drawn them: their version is left alone (bumping it named each
+    circuit's cached answers to forget on commit, memory that grew with an import's size)."""
+    if actor.kind not in (Actor.AZURE, Actor.IMPORT):
+        raise ValueError("Only machine sources configure peerings in bulk: people are held to the circuit's state.")
+    given = [values["circuit"] for values in peerings]
+    circuits = (
+        {
+            circuit.pk: circuit
+            for circuit in type(given[0]).objects.select_for_update().filter(pk__in={c.pk for c in given})
+        }
+        if given
+        else {}
     )
-    return peering
+    existing = {pk: [] for pk in circuits}
+    for peering in Peering.objects.filter(circuit_id__in=circuits):
+        existing[peering.circuit_id].append(peering)
+    outcomes, made, prefixes = [], [], []
+    for values in peerings:
+        circuit = circuits[values["circuit"].pk]
+        config = {name: value for name, value in values.items() if name != "circuit"}
+        try:
+            if circuit.is_deleted:
+                raise DomainError("This circuit was deleted.")
+            peering, advertised = _peering_new(
+                circuit=circuit, actor=actor, config=_CONFIG_DEFAULTS | config, existing=existing[circuit.pk]
+            )
+        except DomainError as error:
+            outcomes.append(error)
+            continue
+        existing[circuit.pk].append(peering)  # a second of the same type or VLAN is refused
+        outcomes.append(peering)
+        made.append(peering)
+        prefixes.append(advertised)
+    Peering.objects.bulk_create(made)
+    _peering_rows_create(made, prefixes)
+    for circuit_id in sorted({peering.circuit_id for peering in made}) if not circuits_new else ():
+        circuit_touch(circuit_id)
+    audit_events_record(
+        [_configured_event(peering, advertised, actor) for peering, advertised in zip(made, prefixes, strict=True)]
+    )
+    return outcomes
+
+
+# peering_configure's optional arguments, as it defaults them.
+_CONFIG_DEFAULTS = {
+    "ipv6_primary_peer_address_prefix": "",
+    "ipv6_secondary_peer_address_prefix": "",
+    "shared_key": "",
+    "advertised_public_prefixes": (),
+    "customer_asn": None,
+    "routing_registry_name": "",
+}
 
 
 def _derived_prefixes_state(states: list[str]) -> str:

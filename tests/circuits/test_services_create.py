@@ -274,3 +274,61 @@ def test_an_import_of_an_existing_azure_resource_is_refused_naming_the_circuit(r
         team=first.team,
     )
     assert (refusal.circuit, refusal.field, refusal.code) == (first, "name", "conflict")
+
+
+# Created together (an import's batch) ------------------------------------------------------------
+
+
+def test_circuits_created_together_are_each_refused_by_circuit_creates_rules(team):
+    taken = CircuitFactory(name="er-one", resource_group="rg-net")
+    fine = circuit_fields(team=team, name="er-fine")
+    elsewhere = circuit_fields(
+        team=team, name="er-far", peering_location=ServiceProviderFactory().peering_locations.first()
+    )
+    again = circuit_fields(
+        team=team,
+        name="ER-ONE",
+        subscription_id=taken.subscription_id,
+        resource_group="RG-NET",
+        service_provider=taken.service_provider,
+        peering_location=taken.peering_location,
+        bandwidth_mbps=taken.bandwidth_mbps,
+    )
+    twice = circuit_fields(team=team, name="er-twice", subscription_id=fine["subscription_id"])
+    twice_again = {**twice, "name": "ER-TWICE", "service_provider": twice["service_provider"]}
+    twice_again["peering_location"] = twice["peering_location"]
+    long_name = circuit_fields(team=team, name="x" * 81)
+
+    made = services.circuits_create_observed(
+        actor=IMPORTER, circuits=[fine, elsewhere, again, twice, twice_again, long_name]
+    )
+
+    created, far, exists, first, second, too_long = made
+    assert isinstance(created, Circuit) and created.pk and isinstance(first, Circuit)
+    assert far.field == "peering_location"
+    assert (exists.circuit, exists.code) == (taken, "conflict")
+    assert (second.circuit, second.code) == (first, "conflict")  # the first of the batch, now saved
+    assert too_long.field == "name"
+    assert set(Circuit.objects.values_list("name", flat=True)) == {"er-one", "er-fine", "er-twice"}
+
+
+def test_circuits_created_together_record_what_their_source_reports(team):
+    (circuit,) = services.circuits_create_observed(
+        actor=IMPORTER,
+        circuits=[circuit_fields(team=team)],
+        reported=[{"service_provider_provisioning_state": "Provisioned", "stag": 7, "sku_tier": "Standard"}],
+    )
+
+    circuit.refresh_from_db()
+    assert (circuit.service_provider_provisioning_state, circuit.stag, circuit.version) == ("Provisioned", 7, 3)
+    events = circuit.audit_events.order_by("pk").values_list("field", "from_value", "to_value", "actor_kind")
+    assert list(events) == [
+        ("created", "", str(circuit.service_key), "import"),
+        ("service_provider_provisioning_state", "NotProvisioned", "Provisioned", "import"),
+        ("stag", "", "7", "import"),
+    ]
+
+
+def test_only_machine_sources_create_circuits_together(engineer_actor, team):
+    with pytest.raises(ValueError, match="quota"):
+        services.circuits_create_observed(actor=engineer_actor, circuits=[circuit_fields(team=team)])

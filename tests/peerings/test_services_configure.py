@@ -286,3 +286,35 @@ def test_a_reported_peering_provisioning_state_is_recorded_as_reported():
     assert peering.provisioning_state == "Updating"
     event = peering.circuit.audit_events.get(field="provisioning_state", to_value="Updating")
     assert (event.from_value, event.actor_kind, event.reason) == ("Succeeded", "azure", f"Reported by {AZURE}.")
+
+
+def test_peerings_configured_together_are_each_refused_by_peering_configures_rules():
+    circuit = CircuitFactory()
+    deleted = CircuitFactory(created_at=timezone.now() - timedelta(days=30), deleted_at=timezone.now())
+    PeeringFactory(circuit=circuit, peering_type="MicrosoftPeering", vlan_id=300)
+
+    made = services.peerings_configure_observed(
+        actor=AZURE,
+        peerings=[
+            {"circuit": circuit, **private_fields()},
+            {"circuit": circuit, **private_fields(vlan_id=101)},  # a second private peering
+            {"circuit": circuit, **private_fields(peering_type="AzurePublicPeering", vlan_id=300)},
+            {"circuit": deleted, **private_fields()},
+        ],
+    )
+
+    configured, second, vlan_taken, on_deleted = made
+    assert isinstance(configured, Peering) and configured.pk
+    assert [session.link for session in configured.observed_bgp_sessions] == ["primary", "secondary"]
+    assert "already has AzurePrivatePeering" in second.message
+    assert "VLAN ID is already used" in vlan_taken.message
+    assert on_deleted.message == "This circuit was deleted."
+    assert circuit.peerings.count() == 2
+    assert list(circuit.audit_events.values_list("field", "to_value")) == [("configured", "AzurePrivatePeering")]
+
+
+def test_only_machine_sources_configure_peerings_together():
+    with pytest.raises(ValueError, match="people"):
+        services.peerings_configure_observed(
+            actor=SIMULATOR, peerings=[{"circuit": CircuitFactory(), **private_fields()}]
+        )

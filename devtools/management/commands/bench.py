@@ -418,7 +418,8 @@ class Command(BaseCommand):
         figures = self._step("--step", "arm", "--arm-circuits", str(self.options["arm_circuits"]))
         self.stdout.write(
             f"ARM import: wrote {figures['circuits']:,} circuits ({figures['file_mb']:.0f} MB) in "
-            f"{figures['write_s']:.1f} s, imported them in {figures['import_s']:.1f} s, peak RSS "
+            f"{figures['write_s']:.1f} s, imported them in {figures['import_s']:.1f} s "
+            f"({figures['ms_per_circuit']:.1f} ms, {figures['queries_per_circuit']:.1f} queries per circuit), peak RSS "
             f"{figures['peak_rss_mb']:.0f} MB (before {figures['rss_before_mb']:.0f} MB)"
         )
         return figures
