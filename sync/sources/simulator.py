@@ -37,6 +37,9 @@ SIMULATED_PRIVATE_ROUTES = (1, 40)  # how many routes a simulated on-premises ne
 # of a provider-side problem in the portal's ARP view).
 LAYER2_DOWN = (BgpStateChoices.IDLE,)
 SLOW_FACTOR = 20  # a slow provider takes this many times its usual delay
+# Writes that bypass the services (a shell, a data migration) move no circuit's version: a plan kept
+# from the row alone (observe_settled) is drawn again from everything once in this many minutes.
+SETTLED_FULL_READ_MINUTES = 10
 MICROSOFT_PEERING_SHARE = 0.5  # share of Layer 3 circuits that also get Microsoft peering
 OPEN_ORDER_STATUSES = (ProviderOrderStatusChoices.ORDERED, ProviderOrderStatusChoices.ACKNOWLEDGED)
 PENDING_PREFIX_STATES = (PrefixState.NOT_CONFIGURED, PrefixState.CONFIGURING)
@@ -120,8 +123,11 @@ class Simulator:
     def observe_settled(self, circuit, *, now):
         """What observe() answers, from the circuit's own row, when its plan was made at its current
         version (nothing the plan was drawn from changed since) and is not due: nothing new. None
-        when the related rows must be read (sync.polling then prefetches them for observe())."""
+        when the related rows must be read (sync.polling then prefetches them for observe()), and in
+        one minute out of SETTLED_FULL_READ_MINUTES."""
         if circuit.simulator_planned_version != circuit.version:
+            return None
+        if (int(now.timestamp()) // 60 + circuit.pk) % SETTLED_FULL_READ_MINUTES == 0:  # each in its own minute
             return None
         if circuit.simulator_step and (circuit.simulator_step_due_at is None or circuit.simulator_step_due_at <= now):
             return None

@@ -12,9 +12,16 @@ from circuits.models import Circuit
 from core.actors import AZURE
 from outbox.models import OutboxMessage
 from sync import polling
+from sync.sources import simulator
 from sync.sources.base import Observation, PeeringObservation, SourceError
-from sync.sources.simulator import Simulator
-from tests.circuits.factories import AuthorizationFactory, CircuitFactory, ServiceProviderFactory, VNetLinkFactory
+from sync.sources.simulator import SETTLED_FULL_READ_MINUTES, Simulator
+from tests.circuits.factories import (
+    AuthorizationFactory,
+    CircuitFactory,
+    ProviderOrderFactory,
+    ServiceProviderFactory,
+    VNetLinkFactory,
+)
 from tests.peerings.factories import AdvertisedPrefixFactory, PeeringFactory
 from tests.sync.sources import StaticSource
 
@@ -144,7 +151,10 @@ def _simulated_circuits(count):
     return CircuitFactory.create_batch(count, service_provider=provider)
 
 
-def test_a_chunk_whose_simulated_plans_stand_is_checked_without_reading_related_rows(django_assert_num_queries):
+def test_a_chunk_whose_simulated_plans_stand_is_checked_without_reading_related_rows(
+    django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(simulator, "SETTLED_FULL_READ_MINUTES", 10**9)  # no circuit in its full-read minute
     for count in (5, 40):
         circuits = _simulated_circuits(count)
         ids = [circuit.pk for circuit in circuits]
@@ -161,6 +171,18 @@ def test_a_change_made_after_the_simulator_planned_has_it_plan_again(engineer_ac
     services.provider_order_save(circuit=circuit, actor=engineer_actor, provider_reference="ORD-1", status="ordered")
     polling.circuits_check(circuit_ids=[circuit.pk], source=_quiet_simulator())
     assert Circuit.objects.get(pk=circuit.pk).simulator_step == "provisioning"
+
+
+def test_a_write_that_bypassed_the_services_is_planned_for_within_ten_minutes():
+    (circuit,) = _simulated_circuits(1)
+    now = timezone.now()
+    polling.circuits_check(circuit_ids=[circuit.pk], source=_quiet_simulator(), now=now)
+    ProviderOrderFactory(circuit=circuit, service_key_handed_over_at=now)  # no service: the version stays
+    planned = []
+    for minute in range(1, SETTLED_FULL_READ_MINUTES + 1):
+        polling.circuits_check(circuit_ids=[circuit.pk], source=_quiet_simulator(), now=now + timedelta(minutes=minute))
+        planned.append(Circuit.objects.get(pk=circuit.pk).simulator_step)
+    assert planned.count("") < SETTLED_FULL_READ_MINUTES and planned[-1] == "provisioning"
 
 
 def test_a_check_that_applied_a_reading_keeps_no_plan_version():
