@@ -30,6 +30,24 @@ def _collect_browser_errors(page, errors):
     page.on("pageerror", lambda error: errors.append(str(error)))
 
 
+def _requests_in_flight(page):
+    """The page's requests the server has not answered yet, kept up to date by the page's events."""
+    in_flight = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
+    return in_flight
+
+
+def _wait_until_answered(page, in_flight, seconds=10):
+    """A test may end while a fragment the page loads by itself (history, a poll) is still being
+    answered; the database flush after the test would then meet that request's locks and fail."""
+    waited = 0
+    while in_flight and not page.is_closed() and waited < seconds * 1000:
+        page.wait_for_timeout(50)
+        waited += 50
+
+
 @pytest.fixture
 def browser_errors():
     return []
@@ -40,7 +58,9 @@ def no_browser_errors(page, browser_errors):
     """Every browser test also proves the pages run under the CSP: no script error, no refusal, on
     `page` and on every page opened with `other_user_page`."""
     _collect_browser_errors(page, browser_errors)
+    in_flight = _requests_in_flight(page)
     yield
+    _wait_until_answered(page, in_flight)
     assert browser_errors == []
 
 
@@ -53,10 +73,13 @@ def other_user_page(browser, browser_context_args, browser_errors):
         contexts.append(browser.new_context(**browser_context_args))
         page = contexts[-1].new_page()
         _collect_browser_errors(page, browser_errors)
+        page.in_flight = _requests_in_flight(page)
         return page
 
     yield open_page
     for context in contexts:
+        for page in context.pages:
+            _wait_until_answered(page, page.in_flight)
         context.close()
 
 
