@@ -1,13 +1,43 @@
 """The one mechanism every state change goes through: lock the row, check the guard, write, audit."""
 
+import threading
+from contextlib import contextmanager
+
 from core.actors import Actor
 from core.errors import DomainError
 
 from .services import audit_event_record, circuit_touch
 
+_held = threading.local()  # rows_held()'s instances on this thread, as Django's connections are per thread
+
+
+@contextmanager
+def rows_held(objs):
+    """Use inside the transaction that has just locked the rows of `objs` (select_for_update) and
+    read these instances: within the block, lock() hands back the held instance of a row instead of
+    reading it again (a sweep's chunk locks its circuits by one query; each change re-read its
+    circuit, a query and a model built per change). The services write through the instance lock()
+    gives them, so the held one stays current. After a refused change call rows_forget(): the
+    savepoint rolled back may have left its instance ahead of its row."""
+    outer = getattr(_held, "rows", None)
+    _held.rows = {**(outer or {}), **{(type(obj), obj.pk): obj for obj in objs}}
+    try:
+        yield
+    finally:
+        _held.rows = outer
+
+
+def rows_forget() -> None:
+    """Read every row again at its next lock() (see rows_held)."""
+    if getattr(_held, "rows", None):
+        _held.rows = {}
+
 
 def lock(obj):
-    """Re-read `obj` with its row locked for the rest of the transaction."""
+    """`obj` with its row locked for the rest of the transaction: read again, unless rows_held() holds it."""
+    held = getattr(_held, "rows", None)
+    if held and (mine := held.get((type(obj), obj.pk))) is not None:
+        return mine
     return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
@@ -58,7 +88,8 @@ def transition(
         locked = obj
     else:
         locked = lock(obj)
-        _named_by(obj, locked)
+        if locked is not obj:
+            _named_by(obj, locked)
     current = getattr(locked, field)
     if current == to:
         return locked, None

@@ -20,6 +20,7 @@ from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from audit.services import audit_batch
+from audit.statemachine import rows_forget, rows_held
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit
@@ -234,13 +235,16 @@ def circuits_apply(
     by_id = dict(readings)
     failed, checks = [], []
     with transaction.atomic(), circuit_batch(), audit_batch():
-        for circuit in _locked_for_readings(by_id):
-            try:
-                _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
-            except SourceError as error:  # raised before anything of this circuit was written
-                failed.append((circuit.pk, error))
-                continue
-            checks += [check] if check else []
+        circuits = _locked_for_readings(by_id)
+        # The services' lock() hands back these instances: each change no longer reads its circuit again.
+        with rows_held(circuits):
+            for circuit in circuits:
+                try:
+                    _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
+                except SourceError as error:  # raised before anything of this circuit was written
+                    failed.append((circuit.pk, error))
+                    continue
+                checks += [check] if check else []
         Circuit.objects.bulk_update(checks, CHECK_FIELDS)
     return failed
 
@@ -321,6 +325,7 @@ def _attempt(problems, change, *args, **kwargs):
     try:
         return change(*args, **kwargs)
     except DomainError as error:
+        rows_forget()  # the refused change's savepoint is rolled back: rows are read again
         problems.append(error.message)
         logger.warning("Source change refused: %s", error.message)
         return None

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import audit_batch, events_recorded
-from audit.statemachine import transition
+from audit.statemachine import lock, rows_forget, rows_held, transition
 from circuits.models import Circuit
 from core.actors import SIMULATOR
 from core.errors import DomainError, full_clean_or_refuse
@@ -79,3 +79,14 @@ def test_a_batch_hands_its_events_to_receivers_once_without_those_rolled_back():
         events_recorded.disconnect(receiver)
 
     assert received == [["provisioning_state"], ["provisioning_state"]]
+
+
+def test_lock_hands_back_the_held_instance_of_a_row_and_reads_any_other():
+    held, other = CircuitFactory.create_batch(2)
+    with transaction.atomic():
+        with rows_held([held]):
+            assert lock(Circuit(pk=held.pk)) is held
+            assert lock(other) is not other
+            rows_forget()
+            assert lock(held) is not held
+        assert lock(held) is not held

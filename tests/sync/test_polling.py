@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -348,3 +349,30 @@ def test_every_kind_of_reported_difference_counts_as_something_new(observation):
     VNetLinkFactory(circuit=circuit, name="link-1", connection_status="Connecting")
     assert polling.observation_changes_something(circuit, observation)
     assert not polling.observation_changes_something(circuit, Observation(provider_state="Provisioned"))
+
+
+def test_a_chunk_locks_its_circuits_once_and_their_changes_read_them_no_more():
+    circuits = CircuitFactory.create_batch(3, service_provider_provisioning_state="Provisioning")
+    source = StaticSource(Observation(provider_state="Provisioned", provisioning_state="Updating"))
+    readings = polling.circuits_check(circuit_ids=[circuit.pk for circuit in circuits], source=source)
+    with CaptureQueriesContext(connection) as queries:
+        polling.circuits_apply(readings=readings, source=source)
+    circuit_locks = [
+        sql for sql in (query["sql"] for query in queries) if 'FROM "circuits_circuit"' in sql and "FOR UPDATE" in sql
+    ]
+    assert len(circuit_locks) == 1
+    assert (
+        AuditEvent.objects.filter(field__in=["service_provider_provisioning_state", "provisioning_state"]).count() == 6
+    )
+
+
+def test_after_a_refused_change_in_a_chunk_the_next_change_is_judged_by_the_row():
+    circuit = CircuitFactory(service_provider_provisioning_state="NotProvisioned")
+    source = StaticSource(Observation(provider_state="Provisioned", provisioning_state="Updating"))
+    readings = polling.circuits_check(circuit_ids=[circuit.pk], source=source)
+    polling.circuits_apply(readings=readings, source=source)
+    version = circuit.version
+    circuit.refresh_from_db()
+    assert (circuit.service_provider_provisioning_state, circuit.provisioning_state) == ("NotProvisioned", "Updating")
+    assert "cannot go from NotProvisioned to Provisioned" in circuit.last_check_error
+    assert circuit.version == version + 1
