@@ -33,12 +33,16 @@ def rows_forget() -> None:
         _held.rows = {}
 
 
-def lock(obj):
-    """`obj` with its row locked for the rest of the transaction: read again, unless rows_held() holds it."""
+def lock(obj, *, related=()):
+    """`obj` with its row locked for the rest of the transaction: read again, unless rows_held() holds
+    it. `related`: forward relations read by the same query, their rows not locked."""
     held = getattr(_held, "rows", None)
     if held and (mine := held.get((type(obj), obj.pk))) is not None:
         return mine
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
+    rows = type(obj).objects.select_for_update()
+    if related:  # FOR UPDATE alone would lock the joined rows too
+        rows = rows.select_for_update(of=("self",)).select_related(*related)
+    return rows.get(pk=obj.pk)
 
 
 def _named_by(obj, locked):

@@ -161,8 +161,10 @@ def peering_configure(
     advertised_public_prefixes=(),
     customer_asn: int | None = None,
     routing_registry_name: str = "",
+    existing: list[Peering] | None = None,
 ) -> Peering:
-    """Step 4: configure a peering. Layer 2: the engineer, once Provisioned. Layer 3: the provider."""
+    """Step 4: configure a peering. Layer 2: the engineer, once Provisioned. Layer 3: the provider.
+    `existing`: the circuit's peerings, when the caller has read them with the circuit's row locked."""
     circuit = lock(circuit)
     if circuit.is_deleted:
         raise DomainError("This circuit was deleted.")
@@ -187,7 +189,7 @@ def peering_configure(
         "customer_asn": customer_asn,
         "routing_registry_name": routing_registry_name,
     }
-    peering, prefixes = _peering_new(circuit=circuit, actor=actor, config=config)
+    peering, prefixes = _peering_new(circuit=circuit, actor=actor, config=config, existing=existing)
     peering.save(force_insert=True)
     _peering_rows_create([peering], [prefixes])
     circuit_touch(circuit.pk)
@@ -529,7 +531,7 @@ def bgp_session_set_state(*, session: BgpSession, to: str, actor: Actor, reason:
     """A link's BGP session changes state; Microsoft peering comes up only once its prefixes are Configured."""
     # Locked so the prefixes state cannot leave Configured between this check and the write; its
     # circuit (for the Provisioned rule) read fresh by the same query, not locked.
-    peering = Peering.objects.select_for_update(of=("self",)).select_related("circuit").get(pk=session.peering_id)
+    peering = lock(Peering(pk=session.peering_id), related=("circuit",))
     if to == BgpStateChoices.ESTABLISHED:
         if peering.is_microsoft and peering.advertised_public_prefixes_state != PrefixesState.CONFIGURED:
             raise DomainError(

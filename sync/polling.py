@@ -23,12 +23,12 @@ from audit.services import audit_batch
 from audit.statemachine import rows_forget, rows_held
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
-from circuits.models import Circuit
+from circuits.models import Circuit, VNetLink
 from core.actors import Actor
 from core.errors import DomainError
 from outbox.services import circuit_batch
 from peerings import services as peering_services
-from peerings.models import Peering
+from peerings.models import BgpSession, Peering
 
 from .sources.base import Observation, SourceError, StateSource, observed
 
@@ -236,8 +236,8 @@ def circuits_apply(
     failed, checks = [], []
     with transaction.atomic(), circuit_batch(), audit_batch():
         circuits = _locked_for_readings(by_id)
-        # The services' lock() hands back these instances: each change no longer reads its circuit again.
-        with rows_held(circuits):
+        # The services' lock() hands back these instances: a change no longer reads its rows again.
+        with rows_held([*circuits, *_related_rows_locked(circuits)]):
             for circuit in circuits:
                 try:
                     _, check = _circuit_apply_reading(circuit, source=source, now=now, reading=by_id[circuit.pk])
@@ -277,6 +277,21 @@ def _locked_for_readings(by_id: dict[int, Reading]) -> list[Circuit]:
             for circuit in _locked_circuits().filter(pk__in=changed).prefetch_related(*OBSERVED_RELATIONS)
         )
     return [circuits[pk] for pk in sorted(circuits)]
+
+
+def _related_rows_locked(circuits: list[Circuit]) -> list:
+    """The peerings, BGP sessions and VNet links read with `circuits` (OBSERVED_RELATIONS), their rows
+    locked by one query per table, in id order. As with the circuits, the rows are as read: every
+    write through the services to one of them bumps its circuit's version, which was found unchanged
+    (else the circuit and its rows were read again under the lock)."""
+    peerings = [peering for circuit in circuits for peering in getattr(circuit, "observed_peerings", ())]
+    sessions = [session for peering in peerings for session in peering.observed_bgp_sessions]
+    links = [link for circuit in circuits for link in getattr(circuit, "observed_vnet_links", ())]
+    for model, rows in ((Peering, peerings), (BgpSession, sessions), (VNetLink, links)):
+        if rows:
+            locking = model.objects.select_for_update().filter(pk__in=[row.pk for row in rows]).order_by("pk")
+            list(locking.values_list("pk", flat=True))
+    return [*peerings, *sessions, *links]
 
 
 def _locked_circuits():
@@ -375,16 +390,20 @@ def _apply_peering(*, circuit, seen, actor, reason, problems):
     if peering is None:
         if not seen.config:
             return
+        peerings = observed(circuit, "peerings")  # under the circuit's lock: as they are
         peering = _attempt(
             problems,
             peering_services.peering_configure,
             circuit=circuit,
             actor=actor,
             peering_type=seen.peering_type,
+            existing=list(peerings),
             **seen.config,
         )
         if peering is None:
             return
+        if isinstance(peerings, list):  # the next peering of this check is judged with this one
+            peerings.append(peering)
     # Prefixes and sessions are read only when the source reported some (a query each saved).
     for prefix in observed(peering, "advertised_prefixes") if seen.prefixes else ():
         state, why = seen.prefixes.get(prefix.prefix, (None, ""))

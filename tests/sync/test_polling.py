@@ -376,3 +376,44 @@ def test_after_a_refused_change_in_a_chunk_the_next_change_is_judged_by_the_row(
     assert (circuit.service_provider_provisioning_state, circuit.provisioning_state) == ("NotProvisioned", "Updating")
     assert "cannot go from NotProvisioned to Provisioned" in circuit.last_check_error
     assert circuit.version == version + 1
+
+
+def _chunk_locks(table, queries):
+    return [query["sql"] for query in queries if f'FROM "{table}"' in query["sql"] and "FOR UPDATE" in query["sql"]]
+
+
+def test_a_chunk_locks_the_peerings_sessions_and_links_it_read_once_per_table_for_all_their_changes():
+    peerings = [PeeringFactory(circuit__provisioned=True) for _ in range(2)]
+    links = [VNetLinkFactory(circuit=peering.circuit) for peering in peerings]
+    seen = PeeringObservation("AzurePrivatePeering", bgp={"primary": "Established", "secondary": "Established"})
+    source = StaticSource(Observation(peerings=[seen], vnet_links={link.name: "Connected" for link in links}))
+    readings = polling.circuits_check(circuit_ids=[peering.circuit_id for peering in peerings], source=source)
+    with CaptureQueriesContext(connection) as queries:
+        polling.circuits_apply(readings=readings, source=source)
+    for table in ("peerings_peering", "peerings_bgpsession", "circuits_vnetlink"):
+        assert len(_chunk_locks(table, queries)) == 1, table
+    assert AuditEvent.objects.filter(field="state", to_value="Established").count() == 4
+    assert AuditEvent.objects.filter(field="connection_status", to_value="Connected").count() == 2
+
+
+def test_two_peerings_reported_new_in_one_check_are_judged_together():
+    circuit = CircuitFactory(provisioned=True, service_provider__layer="Layer3")
+    config = {"peer_asn": 65001, "primary_peer_address_prefix": "10.0.0.0/30", "vlan_id": 100}
+    private = PeeringObservation(
+        "AzurePrivatePeering", config={**config, "secondary_peer_address_prefix": "10.0.0.4/30"}
+    )
+    microsoft = PeeringObservation(
+        "MicrosoftPeering",
+        config={
+            **config,
+            "primary_peer_address_prefix": "80.1.1.0/30",
+            "secondary_peer_address_prefix": "80.1.1.4/30",
+            "advertised_public_prefixes": ["80.1.16.0/22"],
+            "routing_registry_name": "ARIN",
+        },
+    )
+    source = StaticSource(Observation(peerings=[private, microsoft]))
+    polling.circuits_apply(readings=polling.circuits_check(circuit_ids=[circuit.pk], source=source), source=source)
+    circuit.refresh_from_db()
+    assert list(circuit.peerings.values_list("peering_type", flat=True)) == ["AzurePrivatePeering"]
+    assert "VLAN ID is already used" in circuit.last_check_error
