@@ -23,7 +23,7 @@ from audit.services import audit_batch
 from audit.statemachine import rows_forget, rows_held
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
-from circuits.models import Circuit, VNetLink
+from circuits.models import Circuit, ServiceProvider, VNetLink
 from core.actors import Actor
 from core.errors import DomainError
 from outbox.services import circuit_batch
@@ -144,9 +144,12 @@ def _observations(circuit_ids, *, source, now):
     plan stands) is asked that first; the related rows are read, for the chunk at once, only for the
     circuits it cannot answer, which in a quiet sweep are the few whose plan is due or was outdated."""
     settled = getattr(source, "observe_settled", lambda circuit, now: None)
-    circuits = Circuit.objects.filter(pk__in=circuit_ids, deleted_at__isnull=True).select_related("service_provider")
+    circuits = list(Circuit.objects.filter(pk__in=circuit_ids, deleted_at__isnull=True))
+    # A handful of providers for hundreds of circuits: read once each, not joined to every row.
+    providers = ServiceProvider.objects.in_bulk({circuit.service_provider_id for circuit in circuits})
     answered, unsettled = [], []
     for circuit in circuits:
+        circuit.service_provider = providers[circuit.service_provider_id]
         try:
             observation = settled(circuit, now=now)
         except SourceError as error:

@@ -160,8 +160,8 @@ def test_a_chunk_whose_simulated_plans_stand_is_checked_without_reading_related_
         circuits = _simulated_circuits(count)
         ids = [circuit.pk for circuit in circuits]
         polling.circuits_check(circuit_ids=ids, source=_quiet_simulator())  # plans each circuit's next step
-        # the circuits (with their provider), one UPDATE for all the checks inside a savepoint
-        with django_assert_num_queries(4):
+        # the circuits, their providers, one UPDATE for all the checks inside a savepoint
+        with django_assert_num_queries(5):
             assert polling.circuits_check(circuit_ids=ids, source=_quiet_simulator()) == []
 
 
@@ -266,9 +266,9 @@ def test_a_chunk_with_nothing_new_costs_the_same_queries_for_5_or_40_circuits(dj
     for count in (5, 40):
         circuits = CircuitFactory.create_batch(count, service_provider_provisioning_state="Provisioning")
         VNetLinkFactory(circuit=circuits[0])
-        # circuits, 4 prefetches (orders, links, authorizations, peerings; their sessions and prefixes
-        # need none without peerings), one UPDATE for all the checks inside a savepoint
-        with django_assert_num_queries(8):
+        # circuits, their providers, 4 prefetches (orders, links, authorizations, peerings; their sessions
+        # and prefixes need none without peerings), one UPDATE for all the checks inside a savepoint
+        with django_assert_num_queries(9):
             assert polling.circuits_check(circuit_ids=[c.pk for c in circuits], source=source) == []
     assert not AuditEvent.objects.exists()
     assert not Circuit.objects.filter(last_checked_at__isnull=True).exists()
