@@ -69,7 +69,8 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
         reason=reason,
         circuit_id=circuit_id,
     )
-    event.save(force_insert=True)
+    if not getattr(_local, "deferred", False):
+        event.save(force_insert=True)
     _recorded([event])
     return event
 
@@ -77,32 +78,57 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
 def audit_events_record(changes: list[dict]) -> list[AuditEvent]:
     """Record many changes by one INSERT, in order, each as audit_event_record records it (its
     keyword arguments): a batch of circuits created together (circuits.services.circuits_create_observed)."""
-    events = AuditEvent.objects.bulk_create([_event(**change) for change in changes])
+    events = [_event(**change) for change in changes]
+    if not getattr(_local, "deferred", False):
+        events = AuditEvent.objects.bulk_create(events)
     if events:
         _recorded(events)
     return events
 
 
 @contextmanager
-def audit_batch():
+def audit_batch(*, deferred: bool = False):
     """Use inside a transaction that records many changes (a sweep's chunk): receivers of
     events_recorded get the block's events once, when it ends, still in that transaction, and each
     circuit touched is bumped once. Events of a savepoint that was rolled back (a refused change) are
     left out: they no longer exist; a circuit touched there is bumped all the same, which only costs
     a re-render. Nested: the outer one sends. An exception sends nothing: the transaction is being
-    rolled back."""
+    rolled back.
+
+    `deferred`: the block's events are written when it ends, by one INSERT in the order they were
+    recorded (created_at is then the block's end), not by one INSERT each. Only for a block that
+    reads no audit event back and runs every change it lets be refused inside audit_refusable(),
+    which drops that change's events: unwritten, they cannot be found missing (a sweep's chunk)."""
     if getattr(_local, "batch", None) is not None:
         yield
         return
-    _local.batch, _local.touched = batch, touched = [], set()
+    _local.batch, _local.touched, _local.deferred = batch, touched, _ = [], set(), deferred
     try:
         yield
     finally:
-        _local.batch = _local.touched = None
+        _local.batch = _local.touched = _local.deferred = None
     if touched:
         _circuits_touch(sorted(touched))
-    if batch:
+    if deferred:
+        events = AuditEvent.objects.bulk_create(batch)
+    elif batch:
         kept = set(AuditEvent.objects.filter(pk__in=[event.pk for event in batch]).values_list("pk", flat=True))
         events = [event for event in batch if event.pk in kept]
-        if events:
-            events_recorded.send(sender=AuditEvent, events=events)
+    else:
+        events = []
+    if events:
+        events_recorded.send(sender=AuditEvent, events=events)
+
+
+@contextmanager
+def audit_refusable():
+    """Around a change that may be refused (its savepoint rolled back) while the caller carries on
+    inside audit_batch(): the change's events leave the batch with it."""
+    batch = getattr(_local, "batch", None)
+    mark = len(batch) if batch is not None else 0
+    try:
+        yield
+    except Exception:
+        if batch is not None:
+            del batch[mark:]
+        raise

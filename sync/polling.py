@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from audit.services import audit_batch
+from audit.services import audit_batch, audit_refusable
 from audit.statemachine import rows_forget, rows_held
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
@@ -237,7 +237,7 @@ def circuits_apply(
     now = now or timezone.now()
     by_id = dict(readings)
     failed, checks = [], []
-    with transaction.atomic(), circuit_batch(), audit_batch():
+    with transaction.atomic(), circuit_batch(), audit_batch(deferred=True):
         circuits = _locked_for_readings(by_id)
         # The services' lock() hands back these instances: a change no longer reads its rows again.
         with rows_held([*circuits, *_related_rows_locked(circuits)]):
@@ -341,7 +341,8 @@ def _circuit_apply_reading(
 def _attempt(problems, change, *args, **kwargs):
     """Apply one change; a refusal is recorded as a problem instead of undoing the whole check."""
     try:
-        return change(*args, **kwargs)
+        with audit_refusable():
+            return change(*args, **kwargs)
     except DomainError as error:
         rows_forget()  # the refused change's savepoint is rolled back: rows are read again
         problems.append(error.message)

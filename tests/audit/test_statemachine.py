@@ -1,10 +1,11 @@
 """transition(): the one mechanism every state change goes through."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from audit.services import audit_batch, events_recorded
+from audit.services import audit_batch, audit_refusable, events_recorded
 from audit.statemachine import lock, rows_forget, rows_held, transition
 from circuits.models import Circuit
 from core.actors import SIMULATOR
@@ -59,26 +60,49 @@ def test_full_clean_or_refuse_names_the_field():
     assert refusal.value.field == "name"
 
 
-def test_a_batch_hands_its_events_to_receivers_once_without_those_rolled_back():
-    circuit = CircuitFactory()
+@pytest.fixture
+def received():
+    """What receivers of events_recorded got: per sending, each event's (pk, field)."""
     received = []
 
     def receiver(sender, events, **kwargs):
-        received.append([event.field for event in events])
+        received.append([(event.pk, event.field) for event in events])
 
     events_recorded.connect(receiver)
-    try:
-        with transaction.atomic(), audit_batch():
-            transition(obj=circuit, field="provisioning_state", to="Updating", actor=SIMULATOR)
-            with pytest.raises(DomainError), transaction.atomic():
-                transition(obj=circuit, field="circuit_provisioning_state", to="Disabled", actor=SIMULATOR)
-                raise DomainError("refused after its event was written")
-            assert received == []  # nothing before the batch ends
-        transition(obj=circuit, field="provisioning_state", to="Succeeded", actor=SIMULATOR)
-    finally:
-        events_recorded.disconnect(receiver)
+    yield received
+    events_recorded.disconnect(receiver)
 
-    assert received == [["provisioning_state"], ["provisioning_state"]]
+
+def _refused_after_its_event(circuit):
+    transition(obj=circuit, field="circuit_provisioning_state", to="Disabled", actor=SIMULATOR)
+    raise DomainError("refused after its event was recorded")
+
+
+def test_a_batch_hands_its_events_to_receivers_once_without_those_rolled_back(received):
+    circuit = CircuitFactory()
+    with transaction.atomic(), audit_batch():
+        transition(obj=circuit, field="provisioning_state", to="Updating", actor=SIMULATOR)
+        with pytest.raises(DomainError), transaction.atomic():
+            _refused_after_its_event(circuit)
+        assert received == []  # nothing before the batch ends
+    transition(obj=circuit, field="provisioning_state", to="Succeeded", actor=SIMULATOR)
+
+    assert [[field for _, field in events] for events in received] == [["provisioning_state"], ["provisioning_state"]]
+
+
+def test_a_deferred_batch_writes_its_events_at_its_end_by_one_insert_in_order(received):
+    circuit = CircuitFactory()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), audit_batch(deferred=True):
+        for to in ("Updating", "Succeeded"):
+            transition(obj=circuit, field="provisioning_state", to=to, actor=SIMULATOR, locked=True)
+        with pytest.raises(DomainError), audit_refusable(), transaction.atomic():
+            _refused_after_its_event(Circuit.objects.get(pk=circuit.pk))
+        assert not AuditEvent.objects.exists()
+
+    assert sum(query["sql"].startswith('INSERT INTO "audit_auditevent"') for query in queries) == 1
+    ((first, updating), (second, succeeded)) = received[0]
+    assert (updating, succeeded, first < second) == ("provisioning_state", "provisioning_state", True)
+    assert list(AuditEvent.objects.order_by("pk").values_list("to_value", flat=True)) == ["Updating", "Succeeded"]
 
 
 def test_lock_hands_back_the_held_instance_of_a_row_and_reads_any_other():
