@@ -58,6 +58,11 @@ def _recorded(events):
         batch.extend(events)
 
 
+def _deferring() -> bool:
+    """Inside audit_batch(deferred=True): events are kept for its one INSERT, not written now."""
+    return bool(getattr(_local, "deferred", False))
+
+
 def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value="", reason: str = "", circuit_id=None):
     """Record one change; called inside the transaction that made it."""
     event = _event(
@@ -69,7 +74,7 @@ def audit_event_record(*, obj, field: str, actor: Actor, from_value="", to_value
         reason=reason,
         circuit_id=circuit_id,
     )
-    if not getattr(_local, "deferred", False):
+    if not _deferring():
         event.save(force_insert=True)
     _recorded([event])
     return event
@@ -79,7 +84,7 @@ def audit_events_record(changes: list[dict]) -> list[AuditEvent]:
     """Record many changes by one INSERT, in order, each as audit_event_record records it (its
     keyword arguments): a batch of circuits created together (circuits.services.circuits_create_observed)."""
     events = [_event(**change) for change in changes]
-    if not getattr(_local, "deferred", False):
+    if not _deferring():
         events = AuditEvent.objects.bulk_create(events)
     if events:
         _recorded(events)
@@ -102,11 +107,12 @@ def audit_batch(*, deferred: bool = False):
     if getattr(_local, "batch", None) is not None:
         yield
         return
-    _local.batch, _local.touched, _local.deferred = batch, touched, _ = [], set(), deferred
+    batch, touched = [], set()
+    _local.batch, _local.touched, _local.deferred = batch, touched, deferred
     try:
         yield
     finally:
-        _local.batch = _local.touched = _local.deferred = None
+        _local.batch, _local.touched, _local.deferred = None, None, False
     if touched:
         _circuits_touch(sorted(touched))
     if deferred:

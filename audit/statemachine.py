@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from core.actors import Actor
 from core.errors import DomainError
 
-from .services import audit_event_record, circuit_touch
+from .services import audit_event_record, audit_refusable, circuit_touch
 
 _held = threading.local()  # rows_held()'s instances on this thread, as Django's connections are per thread
 
@@ -17,8 +17,8 @@ def rows_held(objs):
     read these instances: within the block, lock() hands back the held instance of a row instead of
     reading it again (a sweep's chunk locks its circuits by one query; each change re-read its
     circuit, a query and a model built per change). The services write through the instance lock()
-    gives them, so the held one stays current. After a refused change call rows_forget(): the
-    savepoint rolled back may have left its instance ahead of its row."""
+    gives them, so the held one stays current. A change the caller lets be refused runs inside
+    refusable_change(): its savepoint rolled back may leave an instance ahead of its row."""
     outer = getattr(_held, "rows", None)
     _held.rows = {**(outer or {}), **{(type(obj), obj.pk): obj for obj in objs}}
     try:
@@ -31,6 +31,19 @@ def rows_forget() -> None:
     """Read every row again at its next lock() (see rows_held)."""
     if getattr(_held, "rows", None):
         _held.rows = {}
+
+
+@contextmanager
+def refusable_change():
+    """Around a change that may be refused (its savepoint rolled back) while the caller carries on,
+    inside audit_batch() and rows_held(): what the change recorded leaves the batch with it, and the
+    rows it may have left ahead of the database are read again at their next lock()."""
+    try:
+        with audit_refusable():
+            yield
+    except Exception:
+        rows_forget()
+        raise
 
 
 def lock(obj, *, related=()):

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from audit.services import audit_batch, audit_refusable
-from audit.statemachine import rows_forget, rows_held
+from audit.services import audit_batch
+from audit.statemachine import refusable_change, rows_held
 from circuits import services
 from circuits.choices import ServiceProviderProvisioningStateChoices as ProviderState
 from circuits.models import Circuit, ServiceProvider, VNetLink
@@ -341,10 +341,9 @@ def _circuit_apply_reading(
 def _attempt(problems, change, *args, **kwargs):
     """Apply one change; a refusal is recorded as a problem instead of undoing the whole check."""
     try:
-        with audit_refusable():
+        with refusable_change():
             return change(*args, **kwargs)
     except DomainError as error:
-        rows_forget()  # the refused change's savepoint is rolled back: rows are read again
         problems.append(error.message)
         logger.warning("Source change refused: %s", error.message)
         return None
