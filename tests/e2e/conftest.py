@@ -67,19 +67,19 @@ def no_browser_errors(page, browser_errors):
 @pytest.fixture
 def other_user_page(browser, browser_context_args, browser_errors):
     """A page in a browser context of its own (a second person, own cookies), watched like `page`."""
-    contexts = []
+    contexts, pages = [], []
 
     def open_page():
         contexts.append(browser.new_context(**browser_context_args))
         page = contexts[-1].new_page()
         _collect_browser_errors(page, browser_errors)
-        page.in_flight = _requests_in_flight(page)
+        pages.append((page, _requests_in_flight(page)))
         return page
 
     yield open_page
+    for page, in_flight in pages:
+        _wait_until_answered(page, in_flight)
     for context in contexts:
-        for page in context.pages:
-            _wait_until_answered(page, page.in_flight)
         context.close()
 
 
